@@ -1,0 +1,61 @@
+"""Loading state dicts so that every key is accounted for."""
+from collections.abc import Iterable, Mapping
+
+import torch
+from torch import Tensor, nn
+
+
+class CheckpointMismatchError(RuntimeError):
+    """A state dict does not fit a model: lists each missing, unexpected or mis-shaped key."""
+
+
+def mismatch_report(expected: Mapping[str, torch.Size], given: Mapping[str, Tensor],
+                    source: str, allow_missing: Iterable[str] = ()) -> list[str]:
+    """Describe every difference between expected shapes and a state dict.
+
+    Args:
+        expected: Key -> shape the model needs.
+        given: Key -> tensor from the checkpoint.
+        source: Where ``given`` came from (a path), named in each line.
+        allow_missing: Key suffixes that may be absent (e.g. BN counters).
+
+    Returns:
+        One line per problem, empty when the two fit exactly.
+    """
+    allow = tuple(allow_missing)
+    missing = [k for k in expected
+               if k not in given and not any(k.endswith(suffix) for suffix in allow)]
+    unexpected = [k for k in given if k not in expected]
+    mis_shaped = [
+        f'{k}: checkpoint {tuple(given[k].shape)} vs model {tuple(expected[k])}'
+        for k in expected if k in given and tuple(given[k].shape) != tuple(expected[k])]
+    lines = []
+    if missing:
+        lines.append(f'{len(missing)} key(s) missing from {source}: ' + ', '.join(missing))
+    if unexpected:
+        lines.append(f'{len(unexpected)} unexpected key(s) in {source}: ' + ', '.join(unexpected))
+    if mis_shaped:
+        lines.append(f'{len(mis_shaped)} shape mismatch(es) in {source}: ' + '; '.join(mis_shaped))
+    return lines
+
+
+def load_state_dict_exact(module: nn.Module, state_dict: Mapping[str, Tensor], source: str,
+                          allow_missing: Iterable[str] = ()) -> None:
+    """Load ``state_dict`` into ``module`` or raise naming every misfit key.
+
+    Args:
+        module: Target module.
+        state_dict: Tensors keyed as ``module.state_dict()``.
+        source: Where the tensors came from, for the error message.
+        allow_missing: Key suffixes that may be absent and keep their values.
+
+    Raises:
+        CheckpointMismatchError: On any missing, unexpected or mis-shaped key.
+    """
+    expected = {k: v.shape for k, v in module.state_dict().items()}
+    problems = mismatch_report(expected, state_dict, source, allow_missing)
+    if problems:
+        raise CheckpointMismatchError(
+            f'{type(module).__name__} cannot load {source}:\n  ' + '\n  '.join(problems))
+    # Every key is checked above; strict=False only tolerates the allowed absences.
+    module.load_state_dict(state_dict, strict=False)

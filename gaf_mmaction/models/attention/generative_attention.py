@@ -1,0 +1,82 @@
+"""GAF's generative attention module: attention heads plus their CVAEs (§5)."""
+from collections.abc import Sequence
+
+from mmaction.registry import MODELS
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from .feature_split import ATTENTION_NORMS, split_foreground_background
+
+
+@MODELS.register_module()
+class GenerativeAttention(BaseModule):
+    """Attention over backbone maps, and a CVAE per map that generates it back.
+
+    The attention heads (trained with the detector) split each backbone map
+    into foreground and background features; the CVAEs (trained in their own
+    pass, ``cvae`` parameters) learn to generate the map from the attention,
+    and their reconstruction trains the attention in the detector pass.
+
+    Args:
+        in_channels: Channels of each backbone map. Defaults to (832, 1024).
+        temporal_sizes: Time steps of each map. Defaults to (64, 32), the
+            Mixed_4f / Mixed_5c lengths of a 256-frame clip.
+        spatial_sizes: Spatial size of each map. Defaults to (6, 3), for a
+            96x96 crop.
+        head: Config of the per-map attention head; ``in_channels``,
+            ``temporal_size`` and ``spatial_size`` are filled in.
+            Defaults to ``dict(type='TemporalAttentionHead')``.
+        cvae: Config of the per-map CVAE; ``channels`` and ``spatial_size``
+            are filled in. Defaults to ``dict(type='FeatureCVAE')``.
+        norm: Normalisation of the fg/bg split, 'batch_sum' (published) or
+            'per_sample' (§11 Q1). Defaults to 'batch_sum'.
+        init_cfg: MMEngine init config. Defaults to None.
+    """
+
+    def __init__(self, in_channels: Sequence[int] = (832, 1024),
+                 temporal_sizes: Sequence[int] = (64, 32),
+                 spatial_sizes: Sequence[int] = (6, 3),
+                 head: dict | None = None, cvae: dict | None = None,
+                 norm: str = 'batch_sum', init_cfg: dict | None = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if not len(in_channels) == len(temporal_sizes) == len(spatial_sizes):
+            raise ValueError('in_channels, temporal_sizes and spatial_sizes need one entry per '
+                             f'backbone map; got {in_channels}, {temporal_sizes}, {spatial_sizes}')
+        if norm not in ATTENTION_NORMS:
+            raise ValueError(f'norm must be one of {ATTENTION_NORMS}, got {norm!r}')
+        self.norm = norm
+        head = head or dict(type='TemporalAttentionHead')
+        cvae = cvae or dict(type='FeatureCVAE')
+        self.heads = nn.ModuleList(
+            MODELS.build(dict(head, in_channels=c, temporal_size=t, spatial_size=s))
+            for c, t, s in zip(in_channels, temporal_sizes, spatial_sizes))
+        self.cvae = nn.ModuleList(
+            MODELS.build(dict(cvae, channels=c, spatial_size=s))
+            for c, s in zip(in_channels, spatial_sizes))
+
+    def forward(self, feats: Sequence[Tensor]) -> list[Tensor]:
+        """Attention per map: [B, C_i, T_i, S_i, S_i] -> [B, C_i, T_i] in (0, 1)."""
+        self._check_count(feats)
+        return [head(feat) for head, feat in zip(self.heads, feats)]
+
+    def split(self, feats: Sequence[Tensor],
+              atts: Sequence[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
+        """Foreground and background maps, each list shaped like ``feats``."""
+        pairs = [split_foreground_background(f, a, self.norm) for f, a in zip(feats, atts)]
+        return [fg for fg, _ in pairs], [bg for _, bg in pairs]
+
+    def encode_decode(self, feats: Sequence[Tensor],
+                      atts: Sequence[Tensor]) -> list[tuple[Tensor, Tensor, Tensor, Tensor]]:
+        """CVAE training path per map: (mean, log_var, z, recon), see ``FeatureCVAE``."""
+        self._check_count(feats)
+        return [cvae(f, a) for cvae, f, a in zip(self.cvae, feats, atts)]
+
+    def generate(self, atts: Sequence[Tensor]) -> list[Tensor]:
+        """Maps generated from attention alone, [B, C_i, T_i, S_i, S_i]."""
+        self._check_count(atts)
+        return [cvae.inference(a) for cvae, a in zip(self.cvae, atts)]
+
+    def _check_count(self, maps: Sequence[Tensor]) -> None:
+        if len(maps) != len(self.heads):
+            raise ValueError(f'{type(self).__name__} was built for {len(self.heads)} backbone '
+                             f'maps but got {len(maps)}')

@@ -1,0 +1,177 @@
+"""Inception-I3D cut at Mixed_5c (GAF_REFERENCE.md §1)."""
+from collections.abc import Sequence
+
+import torch
+from mmaction.registry import MODELS
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from ...checkpoint.exact_load import load_state_dict_exact
+from .i3d_units import I3DUnit, InceptionBlock, SameMaxPool3d
+
+# (name, kind, spec): 'conv' spec = (out, kernel, stride); 'pool' spec =
+# (kernel, stride); 'inception' spec = (b0, b1a, b1b, b2a, b2b, b3b).
+I3D_LAYOUT: tuple[tuple[str, str, tuple], ...] = (
+    ('Conv3d_1a_7x7', 'conv', (64, (7, 7, 7), (2, 2, 2))),
+    ('MaxPool3d_2a_3x3', 'pool', ((1, 3, 3), (1, 2, 2))),
+    ('Conv3d_2b_1x1', 'conv', (64, (1, 1, 1), (1, 1, 1))),
+    ('Conv3d_2c_3x3', 'conv', (192, (3, 3, 3), (1, 1, 1))),
+    ('MaxPool3d_3a_3x3', 'pool', ((1, 3, 3), (1, 2, 2))),
+    ('Mixed_3b', 'inception', (64, 96, 128, 16, 32, 32)),
+    ('Mixed_3c', 'inception', (128, 128, 192, 32, 96, 64)),
+    ('MaxPool3d_4a_3x3', 'pool', ((3, 3, 3), (2, 2, 2))),
+    ('Mixed_4b', 'inception', (192, 96, 208, 16, 48, 64)),
+    ('Mixed_4c', 'inception', (160, 112, 224, 24, 64, 64)),
+    ('Mixed_4d', 'inception', (128, 128, 256, 24, 64, 64)),
+    ('Mixed_4e', 'inception', (112, 144, 288, 32, 64, 64)),
+    ('Mixed_4f', 'inception', (256, 160, 320, 32, 128, 128)),
+    ('MaxPool3d_5a_2x2', 'pool', ((2, 2, 2), (2, 2, 2))),
+    ('Mixed_5b', 'inception', (256, 160, 320, 32, 128, 128)),
+    ('Mixed_5c', 'inception', (384, 192, 384, 48, 128, 128)),
+)
+ENDPOINTS = tuple(name for name, _, _ in I3D_LAYOUT)
+
+
+@MODELS.register_module()
+class InceptionI3D(BaseModule):
+    """Inception-I3D (pytorch-i3d layout) up to ``Mixed_5c``.
+
+    Module names equal pytorch-i3d's, so its Kinetics checkpoints
+    (``rgb_imagenet.pt``, ``flow_imagenet.pt``) load key for key.
+
+    Args:
+        in_channels: 3 for RGB, 2 for optical flow. Defaults to 3.
+        out_endpoints: Endpoints returned by ``forward``, in this order.
+            Defaults to ('Mixed_4f', 'Mixed_5c'), the maps GAF uses.
+        spatial_only: Endpoints whose 3x3x3 convolutions and pooling become
+            1x3x3 (and whose stem 7x7x7 becomes 1x7x7). Empty for I3D; see
+            :class:`TopHeavyInceptionI3D`.
+        freeze_bn: Keep BatchNorm layers in eval mode while training
+            (running statistics used and never updated). Defaults to True.
+        freeze_bn_affine: Also freeze the BatchNorm weight and bias. The
+            published training re-enables them every detector pass, so it
+            trains them (§11 Q3): defaults to False to match.
+        pretrained: Path of a pytorch-i3d checkpoint loaded by
+            ``init_weights``; its classifier (``logits.*``) is dropped and
+            every other key must fit. Defaults to None.
+        init_cfg: MMEngine init config. Defaults to None.
+    """
+
+    def __init__(self, in_channels: int = 3,
+                 out_endpoints: Sequence[str] = ('Mixed_4f', 'Mixed_5c'),
+                 spatial_only: Sequence[str] = (),
+                 freeze_bn: bool = True, freeze_bn_affine: bool = False,
+                 pretrained: str | None = None, init_cfg: dict | None = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        unknown = [e for e in (*out_endpoints, *spatial_only) if e not in ENDPOINTS]
+        if unknown:
+            raise ValueError(f'Unknown Inception-I3D endpoint(s) {unknown}; valid: {ENDPOINTS}')
+        self.in_channels = in_channels
+        self.out_endpoints = tuple(out_endpoints)
+        self.freeze_bn = freeze_bn
+        self.pretrained = pretrained
+        last = max(ENDPOINTS.index(e) for e in self.out_endpoints)
+        self.endpoints = ENDPOINTS[:last + 1]
+
+        channels = in_channels
+        self.out_channels: dict[str, int] = {}
+        for name, kind, spec in I3D_LAYOUT[:last + 1]:
+            flat = name in spatial_only
+            if kind == 'conv':
+                out, kernel, stride = spec
+                kernel = (1, *kernel[1:]) if flat else kernel
+                layer: nn.Module = I3DUnit(channels, out, kernel, stride)
+                channels = out
+            elif kind == 'pool':
+                layer = SameMaxPool3d(*spec)
+            else:
+                layer = InceptionBlock(channels, spec, temporal_kernel=1 if flat else 3)
+                channels = layer.out_channels
+            self.add_module(name, layer)
+            self.out_channels[name] = channels
+
+        if freeze_bn_affine:
+            for module in self.modules():
+                if isinstance(module, nn.BatchNorm3d):
+                    module.weight.requires_grad_(False)
+                    module.bias.requires_grad_(False)
+
+    def forward(self, x: Tensor) -> tuple[Tensor, ...]:
+        """Run the clip through the endpoints.
+
+        Args:
+            x: [B, in_channels, T, H, W] clip normalised to [-1, 1].
+
+        Returns:
+            One map per ``out_endpoints``; for a 256x96x96 clip, Mixed_4f is
+            [B, 832, 64, 6, 6] and Mixed_5c is [B, 1024, 32, 3, 3].
+        """
+        if x.dim() != 5 or x.shape[1] != self.in_channels:
+            raise ValueError(
+                f'{type(self).__name__} expects [B, {self.in_channels}, T, H, W] clips, '
+                f'got {tuple(x.shape)}')
+        outputs = {}
+        for name in self.endpoints:
+            x = getattr(self, name)(x)
+            if name in self.out_endpoints:
+                outputs[name] = x
+        return tuple(outputs[name] for name in self.out_endpoints)
+
+    def train(self, mode: bool = True) -> 'InceptionI3D':
+        """Set train mode, keeping BatchNorm in eval mode when ``freeze_bn``."""
+        super().train(mode)
+        if mode and self.freeze_bn:
+            for module in self.modules():
+                if isinstance(module, nn.BatchNorm3d):
+                    module.eval()
+        return self
+
+    def init_weights(self) -> None:
+        """Load ``pretrained`` if given, else apply ``init_cfg`` (PyTorch defaults)."""
+        if self.pretrained is None:
+            super().init_weights()
+            return
+        self.load_pytorch_i3d(self.pretrained)
+
+    def load_pytorch_i3d(self, path: str) -> None:
+        """Load a pytorch-i3d Kinetics checkpoint, naming every misfit key.
+
+        The classifier ``logits.*`` is dropped and BatchNorm counters
+        (``num_batches_tracked``) may be absent; endpoints beyond the last
+        one built are dropped too. Anything else missing, unexpected or of
+        the wrong shape raises :class:`CheckpointMismatchError`.
+        """
+        state = torch.load(path, map_location='cpu', weights_only=True)
+        if not isinstance(state, dict):
+            raise TypeError(f'{path} does not hold a state dict (got {type(state).__name__})')
+        state = state.get('state_dict', state)
+        built = tuple(f'{name}.' for name in self.endpoints)
+        kept = {k: v for k, v in state.items() if k.startswith(built)}
+        dropped = sorted(k for k in state if k not in kept)
+        stray = [k for k in dropped if not k.startswith(tuple(f'{e}.' for e in ENDPOINTS))
+                 and not k.startswith('logits.')]
+        # Keys of no known endpoint are reported as unexpected, not dropped.
+        kept.update({k: state[k] for k in stray})
+        load_state_dict_exact(self, kept, path, allow_missing=('num_batches_tracked',))
+        MMLogger.get_current_instance().info(
+            f'Loaded {len(kept)} tensors from {path} into {type(self).__name__}; '
+            f'dropped {len(dropped) - len(stray)} unused: '
+            + ', '.join(k for k in dropped if k not in stray))
+
+
+@MODELS.register_module()
+class TopHeavyInceptionI3D(InceptionI3D):
+    """The "top-heavy" I3D student of GAF's distillation (§7.1).
+
+    Same endpoints, names and output shapes as :class:`InceptionI3D`, but
+    the stem convolutions and Mixed_3b..Mixed_4c are spatial-only (temporal
+    kernel 1), which makes the lower, high-resolution layers cheaper.
+    Accepts every argument of :class:`InceptionI3D`.
+    """
+
+    SPATIAL_ONLY = ('Conv3d_1a_7x7', 'Conv3d_2c_3x3', 'Mixed_3b', 'Mixed_3c',
+                    'Mixed_4b', 'Mixed_4c')
+
+    def __init__(self, spatial_only: Sequence[str] = SPATIAL_ONLY, **kwargs) -> None:
+        super().__init__(spatial_only=spatial_only, **kwargs)

@@ -1,0 +1,4 @@
+"""Necks: from backbone maps to a temporal pyramid."""
+from .temporal_pyramid import TemporalPyramidNeck
+
+__all__ = ['TemporalPyramidNeck']

@@ -1,0 +1,96 @@
+"""AFSD's temporal feature pyramid with its frame-level branch (GAF_REFERENCE.md §2)."""
+from collections.abc import Sequence
+
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from ..layers import SpatialReduce3D, conv1d_gn_relu
+
+
+@MODELS.register_module()
+class TemporalPyramidNeck(BaseModule):
+    """Turn two backbone maps into a temporal pyramid and a frame-level map.
+
+    Level 0 is the finer map plus the nearest-upsampled coarser one, level 1
+    the coarser map, and every further level a stride-2 convolution of the
+    one before. The frame-level branch upsamples level 0 to the clip length.
+
+    Args:
+        in_channels: Channels of the (finer, coarser) backbone maps.
+            Defaults to (832, 1024) (Mixed_4f, Mixed_5c).
+        spatial_sizes: Spatial sizes of the two maps, which the reducing
+            convolutions cover entirely. Defaults to (6, 3), the sizes for
+            a 96x96 crop.
+        channels: Width of every pyramid level. Defaults to 512.
+        num_levels: Pyramid levels, two of them from the backbone.
+            Defaults to 6.
+        clip_length: Frames per clip, the length of the frame-level map.
+            Defaults to 256.
+        num_groups: GroupNorm groups. Defaults to 32.
+        init_cfg: MMEngine init config. Defaults to None.
+    """
+
+    def __init__(self, in_channels: Sequence[int] = (832, 1024),
+                 spatial_sizes: Sequence[int] = (6, 3), channels: int = 512,
+                 num_levels: int = 6, clip_length: int = 256, num_groups: int = 32,
+                 init_cfg: dict | None = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if len(in_channels) != 2 or len(spatial_sizes) != 2:
+            raise ValueError('TemporalPyramidNeck takes exactly two backbone maps '
+                             f'(finer, coarser); got in_channels={in_channels}')
+        if num_levels < 2:
+            raise ValueError(f'num_levels must be >= 2, got {num_levels}')
+        self.clip_length = clip_length
+        self.num_levels = num_levels
+        self.spatial_sizes = tuple(spatial_sizes)
+        self.pyramids = nn.ModuleList([
+            nn.Sequential(
+                SpatialReduce3D(c, channels, (1, s, s)),
+                nn.GroupNorm(num_groups, channels),
+                nn.ReLU(inplace=True))
+            for c, s in zip(in_channels, spatial_sizes)])
+        self.pyramids.extend(
+            conv1d_gn_relu(channels, channels, 3, stride=2, num_groups=num_groups)
+            for _ in range(num_levels - 2))
+        self.frame_level = nn.Sequential(
+            *conv1d_gn_relu(channels, channels, 3, num_groups=num_groups),
+            *conv1d_gn_relu(channels, channels, 3, num_groups=num_groups),
+            *conv1d_gn_relu(channels, channels, 1, num_groups=num_groups))
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        # The published model Xavier-initialises every convolution of the
+        # pyramid and frame-level branch (Appendix B).
+        for module in self.modules():
+            if isinstance(module, (nn.Conv1d, nn.Conv3d)):
+                nn.init.xavier_uniform_(module.weight)
+                nn.init.zeros_(module.bias)
+
+    def forward(self, feats: Sequence[Tensor]) -> tuple[list[Tensor], Tensor]:
+        """Build the pyramid.
+
+        Args:
+            feats: (finer, coarser) maps, [B, C0, T0, S0, S0] and
+                [B, C1, T1, S1, S1]; 256-frame defaults: T0 = 64, T1 = 32.
+
+        Returns:
+            ``levels``: ``num_levels`` maps [B, channels, T_l], T_0 = T0,
+            T_1 = T1, T_l = ceil(T_{l-1} / 2) after that.
+            ``frame_feat``: [B, channels, clip_length].
+        """
+        for feat, size in zip(feats, self.spatial_sizes):
+            if tuple(feat.shape[-2:]) != (size, size):
+                raise ValueError(
+                    f'{type(self).__name__} was configured for {self.spatial_sizes} spatial maps '
+                    f'but got {[tuple(f.shape) for f in feats]}: set spatial_sizes from the crop '
+                    '(crop // 16, crop // 32 for Inception-I3D)')
+        fine, coarse = (p(f).flatten(2) for p, f in zip(self.pyramids[:2], feats))
+        # Legacy 'nearest' (floor index), as the published model (§11 Q25).
+        fine = fine + F.interpolate(coarse, size=fine.shape[-1], mode='nearest')
+        levels = [fine, coarse]
+        for conv in self.pyramids[2:]:
+            levels.append(conv(levels[-1]))
+        frame_feat = F.interpolate(fine, size=self.clip_length, mode='nearest')
+        return levels, self.frame_level(frame_feat)

@@ -1,0 +1,102 @@
+"""Conversion from the published checkpoints (Appendix A) and back."""
+import pytest
+import torch
+
+from gaf_mmaction.checkpoint import (
+    CheckpointMismatchError,
+    from_published,
+    load_state_dict_exact,
+    model_shapes,
+    to_published,
+)
+from tests.helpers import CONFIGS, build_from_config, published_keys
+from tools.convert_gaf_checkpoint import main as convert_main
+
+# Appendix A.2: the student's ten temporally flat backbone convolutions.
+STUDENT_FLAT = {
+    'Conv3d_1a_7x7': [64, 3, 1, 7, 7], 'Conv3d_2c_3x3': [192, 64, 1, 3, 3],
+    'Mixed_3b.b1b': [128, 96, 1, 3, 3], 'Mixed_3b.b2b': [32, 16, 1, 3, 3],
+    'Mixed_3c.b1b': [192, 128, 1, 3, 3], 'Mixed_3c.b2b': [96, 32, 1, 3, 3],
+    'Mixed_4b.b1b': [208, 96, 1, 3, 3], 'Mixed_4b.b2b': [48, 16, 1, 3, 3],
+    'Mixed_4c.b1b': [224, 112, 1, 3, 3], 'Mixed_4c.b2b': [64, 24, 1, 3, 3],
+}
+
+
+def expected_published(variant: str) -> dict[str, list[int]]:
+    bdnet = published_keys('bdnet_rgb')
+    if variant == 'flow':
+        bdnet['backbone._model.Conv3d_1a_7x7.conv3d.weight'] = [64, 2, 7, 7, 7]
+    if variant == 'student':
+        bdnet.update({f'backbone._model.{unit}.conv3d.weight': shape
+                      for unit, shape in STUDENT_FLAT.items()})
+    return bdnet
+
+
+@pytest.mark.parametrize('config,variant', [('gaf_thumos14_rgb.py', 'rgb'),
+                                            ('gaf_thumos14_flow.py', 'flow'),
+                                            ('gaf_thumos14_rgb_student.py', 'student')])
+def test_published_names_and_shapes(config, variant):
+    shapes = model_shapes(CONFIGS / config)
+    detector, cvae = to_published({k: torch.empty(s, device='meta') for k, s in shapes.items()})
+    assert {k: list(v.shape) for k, v in detector.items()} == expected_published(variant)
+    assert {k: list(v.shape) for k, v in cvae.items()} == published_keys('cvae')
+    n_params = sum(v.numel() for k, v in detector.items()
+                   if not k.endswith(('running_mean', 'running_var', 'num_batches_tracked')))
+    if variant == 'rgb':
+        assert n_params == 67_745_653  # Appendix A.1
+        assert sum(v.numel() for v in cvae.values()) == 84_405_824  # Appendix A.3
+    if variant == 'flow':
+        assert n_params == 67_723_701
+
+
+def test_converter_round_trip(rgb_model, tmp_path):
+    state = rgb_model.state_dict()
+    detector, cvae = to_published(state)
+    torch.save(detector, tmp_path / 'checkpoint-15.ckpt')
+    torch.save(cvae, tmp_path / 'checkpoint-15_cvae.ckpt')
+    out = tmp_path / 'converted.pth'
+    assert convert_main([str(tmp_path / 'checkpoint-15.ckpt'), str(out),
+                         '--cvae', str(tmp_path / 'checkpoint-15_cvae.ckpt'),
+                         '--config', str(CONFIGS / 'gaf_thumos14_rgb.py')]) == 0
+    converted = torch.load(out, weights_only=True)
+    assert converted['meta']['has_cvae']
+    assert converted['state_dict'].keys() == state.keys()
+    assert all(torch.equal(converted['state_dict'][k], v) for k, v in state.items())
+
+    torch.manual_seed(5)
+    fresh = build_from_config('gaf_thumos14_rgb.py')
+    load_state_dict_exact(fresh, converted['state_dict'], str(out))
+    clip = torch.rand(1, 3, 256, 96, 96) * 2 - 1
+    with torch.no_grad():
+        ours, theirs = fresh(clip), rgb_model(clip)
+    assert all(torch.isfinite(v).all() and torch.equal(v, theirs[k]) for k, v in ours.items())
+
+
+def test_converter_without_cvae_leaves_only_cvae_out(rgb_model):
+    detector, _ = to_published(rgb_model.state_dict())
+    shapes = {k: v.shape for k, v in rgb_model.state_dict().items()}
+    converted = from_published(detector, shapes)
+    assert set(shapes) - set(converted) == {k for k in shapes if k.startswith('attention.cvae.')}
+
+
+def test_converter_names_every_leftover(rgb_model, tmp_path, capsys):
+    detector, _ = to_published(rgb_model.state_dict())
+    del detector['Att_Head_5c.3.weight']
+    detector['module.extra.weight'] = torch.zeros(1)
+    detector['backbone._model.Conv3d_1a_7x7.conv3d.weight'] = torch.zeros(64, 2, 7, 7, 7)
+    torch.save(detector, tmp_path / 'bad.ckpt')
+    assert convert_main([str(tmp_path / 'bad.ckpt'), str(tmp_path / 'out.pth'),
+                         '--config', str(CONFIGS / 'gaf_thumos14_rgb.py')]) == 1
+    message = capsys.readouterr().err
+    assert 'attention.heads.1.attend.3.weight' in message  # missing target
+    assert 'module.extra.weight' in message  # source key with no counterpart
+    assert 'backbone.Conv3d_1a_7x7.conv3d.weight: checkpoint (64, 2, 7, 7, 7)' in message
+    assert not (tmp_path / 'out.pth').exists()
+
+
+def test_student_checkpoint_does_not_fit_teacher():
+    student = model_shapes(CONFIGS / 'gaf_thumos14_rgb_student.py')
+    detector, _ = to_published({k: torch.empty(s, device='meta') for k, s in student.items()
+                                if not k.startswith('attention.cvae.')})
+    with pytest.raises(CheckpointMismatchError, match='10 shape mismatch'):
+        from_published(detector, model_shapes(CONFIGS / 'gaf_thumos14_rgb.py'))

@@ -1,0 +1,82 @@
+"""GAFDetector outputs (§3.5) at the published sizes and at small configured sizes."""
+import pytest
+import torch
+
+from tests.helpers import build_from_config
+
+# §3.5: mode='tensor' outputs for B clips of 256x96x96 (21 classes, 126 priors).
+OUTPUT_SHAPES = {
+    'loc': (126, 2), 'conf': (126, 21), 'prop_loc': (126, 2), 'prop_conf': (126, 21),
+    'center': (126, 1), 'start': (256, 256), 'end': (256, 256),
+    'start_loc_prop': (64, 512), 'end_loc_prop': (64, 512),
+    'start_conf_prop': (64, 512), 'end_conf_prop': (64, 512),
+}
+
+
+def check_outputs(out: dict, batch: int) -> None:
+    assert {k: tuple(v.shape) for k, v in out.items()} == {
+        **{k: (batch, *s) for k, s in OUTPUT_SHAPES.items()}, 'priors': (126, 1)}
+    assert all(torch.isfinite(v).all() for v in out.values())
+
+
+def test_rgb_outputs(rgb_model):
+    with torch.no_grad():
+        out = rgb_model(torch.rand(1, 3, 256, 96, 96) * 2 - 1, mode='tensor')
+    check_outputs(out, 1)
+    centres = torch.cat([(torch.arange(t) + 0.5) / t for t in (64, 32, 16, 8, 4, 2)])
+    assert torch.equal(out['priors'].squeeze(1), centres)
+    assert (out['loc'] > 0).all()  # distances are exp(.)
+
+
+def test_flow_outputs():
+    model = build_from_config('gaf_thumos14_flow.py')
+    with torch.no_grad():
+        check_outputs(model(torch.rand(1, 2, 256, 96, 96) * 2 - 1), 1)
+
+
+def small_model(**overrides):
+    """64-frame clips, 32x32 crops: Mixed_4f is 16x2x2, Mixed_5c 8x1x1."""
+    sizes = dict(
+        attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1)),
+        neck=dict(spatial_sizes=(2, 1), clip_length=64),
+        head=dict(clip_length=64))
+    sizes.update(overrides)
+    return build_from_config('gaf_thumos14_rgb.py', **sizes)
+
+
+def test_configured_sizes_and_batch():
+    model = small_model(head=dict(clip_length=64, num_classes=5))
+    with torch.no_grad():
+        out = model(torch.rand(3, 3, 64, 32, 32) * 2 - 1)
+    # Levels of 16, 8, 4, 2, 1, 1 cells.
+    assert out['loc'].shape == (3, 32, 2) and out['conf'].shape == (3, 32, 5)
+    assert out['start'].shape == (3, 64, 256) and out['start_loc_prop'].shape == (3, 16, 512)
+
+
+def test_batch_sum_attention_couples_clips_and_per_sample_does_not():
+    clips = torch.rand(2, 3, 64, 32, 32) * 2 - 1
+    for norm, coupled in (('batch_sum', True), ('per_sample', False)):
+        model = small_model(attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1),
+                                           norm=norm))
+        with torch.no_grad():
+            pair = model(clips)['conf'][0]
+            alone = model(clips[:1])['conf'][0]
+        assert torch.allclose(pair, alone, atol=1e-5) is not coupled
+
+
+def test_wrong_clip_size_is_explained(rgb_model):
+    with pytest.raises(ValueError, match=r'expects clips \[B, C, 256, H, W\]'):
+        rgb_model(torch.zeros(1, 3, 128, 96, 96))
+    with pytest.raises(ValueError, match=r'configured for \(6, 3\) spatial maps'):
+        rgb_model(torch.zeros(1, 3, 256, 112, 112))
+
+
+def test_reference_initialisation(rgb_model):
+    head, neck = rgb_model.head, rgb_model.neck
+    # Appendix B: head convolutions ~ N(0, 0.01), neck convolutions Xavier-uniform.
+    weight = head.conf_tower[0][0].conv1d.weight
+    assert abs(weight.std().item() - 0.01) < 1e-3 and not head.loc_head.conv1d.bias.any()
+    conv = neck.pyramids[2][0].conv1d
+    bound = (6 / (conv.in_channels * 3 + conv.out_channels * 3)) ** 0.5
+    assert conv.weight.abs().max() <= bound and conv.weight.abs().max() > 0.99 * bound
+    assert all(scale.scale.item() == 1.0 for scale in head.loc_heads)
