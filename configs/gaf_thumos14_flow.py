@@ -1,4 +1,10 @@
-# GAF, Inception-I3D, THUMOS14, TV-L1 optical flow (2 channels).
+# GAF, Inception-I3D, THUMOS14, TV-L1 optical flow (the published configs/thumos14_flow.yaml):
+# [T, 112, 112, 2] uint8 npy frames, batch 1, 16 epochs.
 _base_ = ['./gaf_thumos14_rgb.py']
 
-model = dict(backbone=dict(in_channels=2))
+model = dict(
+    backbone=dict(in_channels=2, pretrained='data/i3d_models/flow_imagenet.pt'),
+    loss_recon=dict(warmup_epochs=16))
+
+train_dataloader = dict(batch_size=1, dataset=dict(data_prefix=dict(video='validation_flow_npy')))
+train_cfg = dict(max_epochs=16)

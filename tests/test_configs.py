@@ -14,6 +14,7 @@ from tests.helpers import CONFIGS, REPO
     ('gaf_thumos14_rgb.py', 'InceptionI3D', 3),
     ('gaf_thumos14_flow.py', 'InceptionI3D', 2),
     ('gaf_thumos14_rgb_student.py', 'TopHeavyInceptionI3D', 3),
+    ('gaf_anet_rgb.py', 'InceptionI3D', 3),
 ])
 def test_config_builds(name, backbone, in_channels):
     cfg = Config.fromfile(CONFIGS / name)
@@ -22,7 +23,15 @@ def test_config_builds(name, backbone, in_channels):
         model = MODELS.build(cfg.model)
     assert type(model.backbone).__name__ == backbone
     assert model.backbone.in_channels == in_channels
-    assert model.head.clip_length == 256 and model.head.num_classes == 21
+    assert cfg.train_cfg.type == 'TwoPassTrainLoop'
+    if name == 'gaf_anet_rgb.py':
+        # Appendix A.4: the ActivityNet attention head maps 1024 -> 96 steps, 2 classes.
+        assert model.attention.heads[0].attend[3].weight.shape == (96, 1024)
+        assert model.head.clip_length == 768 and model.head.num_classes == 2
+        assert cfg.train_dataloader.dataset.type == 'ActivityNetDetectionDataset'
+    else:
+        assert model.head.clip_length == 256 and model.head.num_classes == 21
+        assert cfg.train_dataloader.dataset.type == 'Thumos14Dataset'
 
 
 def test_custom_imports_register_everything():

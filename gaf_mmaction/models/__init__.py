@@ -1,4 +1,15 @@
 """GAF's model components; importing this registers them in MMAction2's MODELS."""
-from . import attention, backbones, detectors, heads, layers, losses, necks
+from . import (
+               attention,
+               backbones,
+               data_preprocessors,
+               detectors,
+               heads,
+               layers,
+               losses,
+               necks,
+               task_modules,
+)
 
-__all__ = ['attention', 'backbones', 'detectors', 'heads', 'layers', 'losses', 'necks']
+__all__ = ['attention', 'backbones', 'data_preprocessors', 'detectors', 'heads', 'layers',
+           'losses', 'necks', 'task_modules']

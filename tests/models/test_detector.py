@@ -80,3 +80,16 @@ def test_reference_initialisation(rgb_model):
     bound = (6 / (conv.in_channels * 3 + conv.out_channels * 3)) ** 0.5
     assert conv.weight.abs().max() <= bound and conv.weight.abs().max() > 0.99 * bound
     assert all(scale.scale.item() == 1.0 for scale in head.loc_heads)
+
+
+def test_single_map_model_as_for_activitynet():
+    model = small_model(
+        backbone=dict(out_endpoints=('Mixed_5c', )),
+        attention=dict(in_channels=(1024, ), temporal_sizes=(8, ), spatial_sizes=(1, )),
+        neck=dict(in_channels=(1024, ), spatial_sizes=(1, ), clip_length=64),
+        head=dict(clip_length=64, num_classes=2))
+    with torch.no_grad():
+        out = model(torch.rand(1, 3, 64, 32, 32) * 2 - 1)
+    # Levels of 8, 4, 2, 1, 1, 1 cells from Mixed_5c alone.
+    assert out['loc'].shape == (1, 17, 2) and out['conf'].shape == (1, 17, 2)
+    assert out['start'].shape == (1, 64, 256) and out['start_loc_prop'].shape == (1, 8, 512)

@@ -111,6 +111,16 @@ class AFSDHead(BaseModule):
             center=self.center_head(loc_prop).transpose(1, 2),
             loc_lr=loc_lr, conf_lr=conf_lr)
 
+    def forward_conf(self, levels: Sequence[Tensor]) -> Tensor:
+        """Coarse class logits only, [B, K, num_classes] (what the bg pass needs)."""
+        return torch.cat([self.conf_head(self.conf_tower(feat)).transpose(1, 2)
+                          for feat in levels], dim=1)
+
+    def boundary_features(self, feat: Tensor) -> tuple[Tensor, Tensor]:
+        """Unpooled boundary features of one level, loc and conf branch, [B, 2P, t] each."""
+        return (self.loc_proposal_branch.lr_conv(self.loc_tower(feat)),
+                self.conf_proposal_branch.lr_conv(self.conf_tower(feat)))
+
     def forward(self, levels: Sequence[Tensor], frame_feat: Tensor) -> dict[str, Tensor]:
         """Predictions over all levels.
 

@@ -40,6 +40,19 @@ def level_segments(loc: Tensor, clip_length: int) -> Tensor:
     return _regions(left, right, dist.sum(-1, keepdim=True)).squeeze(-2)
 
 
+def segment_regions(segments: Tensor) -> Tensor:
+    """Boundary regions of explicit segments.
+
+    Args:
+        segments: [..., 2] (start, end) in frames.
+
+    Returns:
+        [..., 4] region bounds in frames, as :func:`frame_segments` makes them.
+    """
+    left, right = segments[..., :1], segments[..., 1:]
+    return _regions(left, right, right - left + 1).squeeze(-2)
+
+
 def frame_segments(loc: Tensor, clip_length: int) -> Tensor:
     """Boundary regions in frames of the clip.
 
@@ -54,6 +67,4 @@ def frame_segments(loc: Tensor, clip_length: int) -> Tensor:
     cells = loc.shape[1]
     centre = (torch.arange(cells, device=loc.device, dtype=loc.dtype) + 0.5) / cells
     centre = (centre * clip_length).unsqueeze(-1)
-    left = centre - loc[..., :1]
-    right = centre + loc[..., 1:]
-    return _regions(left, right, right - left + 1).squeeze(-2)
+    return segment_regions(torch.cat([centre - loc[..., :1], centre + loc[..., 1:]], dim=-1))

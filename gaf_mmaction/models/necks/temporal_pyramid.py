@@ -11,15 +11,17 @@ from ..layers import SpatialReduce3D, conv1d_gn_relu
 
 @MODELS.register_module()
 class TemporalPyramidNeck(BaseModule):
-    """Turn two backbone maps into a temporal pyramid and a frame-level map.
+    """Turn backbone maps into a temporal pyramid and a frame-level map.
 
-    Level 0 is the finer map plus the nearest-upsampled coarser one, level 1
-    the coarser map, and every further level a stride-2 convolution of the
-    one before. The frame-level branch upsamples level 0 to the clip length.
+    With two maps (THUMOS14), level 0 is the finer map plus the
+    nearest-upsampled coarser one and level 1 the coarser map; with one map
+    (ActivityNet, Mixed_5c only) level 0 is that map. Every further level is
+    a stride-2 convolution of the one before. The frame-level branch
+    upsamples level 0 to the clip length.
 
     Args:
-        in_channels: Channels of the (finer, coarser) backbone maps.
-            Defaults to (832, 1024) (Mixed_4f, Mixed_5c).
+        in_channels: Channels of the (finer, coarser) backbone maps, or of
+            the single map. Defaults to (832, 1024) (Mixed_4f, Mixed_5c).
         spatial_sizes: Spatial sizes of the two maps, which the reducing
             convolutions cover entirely. Defaults to (6, 3), the sizes for
             a 96x96 crop.
@@ -37,11 +39,11 @@ class TemporalPyramidNeck(BaseModule):
                  num_levels: int = 6, clip_length: int = 256, num_groups: int = 32,
                  init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if len(in_channels) != 2 or len(spatial_sizes) != 2:
-            raise ValueError('TemporalPyramidNeck takes exactly two backbone maps '
-                             f'(finer, coarser); got in_channels={in_channels}')
-        if num_levels < 2:
-            raise ValueError(f'num_levels must be >= 2, got {num_levels}')
+        if len(in_channels) not in (1, 2) or len(spatial_sizes) != len(in_channels):
+            raise ValueError('TemporalPyramidNeck takes one or two backbone maps; got '
+                             f'in_channels={in_channels}, spatial_sizes={spatial_sizes}')
+        if num_levels < len(in_channels):
+            raise ValueError(f'num_levels must be >= {len(in_channels)}, got {num_levels}')
         self.clip_length = clip_length
         self.num_levels = num_levels
         self.spatial_sizes = tuple(spatial_sizes)
@@ -51,9 +53,10 @@ class TemporalPyramidNeck(BaseModule):
                 nn.GroupNorm(num_groups, channels),
                 nn.ReLU(inplace=True))
             for c, s in zip(in_channels, spatial_sizes)])
+        self.num_inputs = len(in_channels)
         self.pyramids.extend(
             conv1d_gn_relu(channels, channels, 3, stride=2, num_groups=num_groups)
-            for _ in range(num_levels - 2))
+            for _ in range(num_levels - self.num_inputs))
         self.frame_level = nn.Sequential(
             *conv1d_gn_relu(channels, channels, 3, num_groups=num_groups),
             *conv1d_gn_relu(channels, channels, 3, num_groups=num_groups),
@@ -73,24 +76,30 @@ class TemporalPyramidNeck(BaseModule):
 
         Args:
             feats: (finer, coarser) maps, [B, C0, T0, S0, S0] and
-                [B, C1, T1, S1, S1]; 256-frame defaults: T0 = 64, T1 = 32.
+                [B, C1, T1, S1, S1] (256-frame defaults: T0 = 64, T1 = 32),
+                or the single map.
 
         Returns:
             ``levels``: ``num_levels`` maps [B, channels, T_l], T_0 = T0,
-            T_1 = T1, T_l = ceil(T_{l-1} / 2) after that.
+            (T_1 = T1 with two maps), T_l = ceil(T_{l-1} / 2) after that.
             ``frame_feat``: [B, channels, clip_length].
         """
+        if len(feats) != self.num_inputs:
+            raise ValueError(f'{type(self).__name__} was built for {self.num_inputs} backbone '
+                             f'map(s) but got {len(feats)}')
         for feat, size in zip(feats, self.spatial_sizes):
             if tuple(feat.shape[-2:]) != (size, size):
                 raise ValueError(
                     f'{type(self).__name__} was configured for {self.spatial_sizes} spatial maps '
                     f'but got {[tuple(f.shape) for f in feats]}: set spatial_sizes from the crop '
                     '(crop // 16, crop // 32 for Inception-I3D)')
-        fine, coarse = (p(f).flatten(2) for p, f in zip(self.pyramids[:2], feats))
-        # Legacy 'nearest' (floor index), as the published model (§11 Q25).
-        fine = fine + F.interpolate(coarse, size=fine.shape[-1], mode='nearest')
-        levels = [fine, coarse]
-        for conv in self.pyramids[2:]:
+        levels = [p(f).flatten(2) for p, f in zip(self.pyramids, feats)]
+        if len(levels) == 2:
+            # Legacy 'nearest' (floor index), as the published model (§11 Q25).
+            levels[0] = levels[0] + F.interpolate(levels[1], size=levels[0].shape[-1],
+                                                  mode='nearest')
+        fine = levels[0]
+        for conv in self.pyramids[self.num_inputs:]:
             levels.append(conv(levels[-1]))
         frame_feat = F.interpolate(fine, size=self.clip_length, mode='nearest')
         return levels, self.frame_level(frame_feat)

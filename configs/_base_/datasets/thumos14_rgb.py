@@ -1,0 +1,33 @@
+# THUMOS14 RGB windows (GAF_REFERENCE.md §8). Frames: data/thumos14/<split>_npy/<video>.npy,
+# [T, 112, 112, 3] uint8 at 10 fps. The annotation files ship with the package (None = shipped).
+# Sizes here (256-frame windows, 96-pixel crops) must agree with the model's.
+dataset_type = 'Thumos14Dataset'
+data_root = 'data/thumos14'
+
+train_pipeline = [
+    # Published training pads short videos with raw zeros (-1 after normalisation).
+    dict(type='LoadFrameWindow', clip_length=256, pad_value=0),
+    dict(type='RandomCropClip', size=96),
+    dict(type='FlipClip', prob=0.5),
+    dict(type='BoundarySplice'),
+    dict(type='PackDetectionInputs', clip_length=256),
+]
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    pin_memory=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(video='validation_npy'),
+        video_info_file=None,
+        ann_file=None,
+        class_index_file=None,
+        clip_length=256,
+        clip_stride=30,
+        pipeline=train_pipeline))

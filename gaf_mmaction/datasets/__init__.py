@@ -1,0 +1,6 @@
+"""Datasets and transforms; importing this registers them in MMAction2's registries."""
+from . import transforms
+from .activitynet import ActivityNetDetectionDataset
+from .thumos14 import Thumos14Dataset
+
+__all__ = ['ActivityNetDetectionDataset', 'Thumos14Dataset', 'transforms']

@@ -1,0 +1,88 @@
+"""ActivityNet-1.3 as one window per resized video (GAF_REFERENCE.md §8.5).
+
+The published ActivityNet GAF code does not run (§11 Q18); this dataset
+follows its data preparation and the published ActivityNet AFSD dataset:
+every video is re-encoded to at most ``clip_length`` (768) frames, one
+window per video, boundary curves as for THUMOS14, and the splice length
+of the SSL augmentation is a quarter of the shortest action.
+"""
+import json
+import math
+import os.path as osp
+
+import numpy as np
+from mmaction.registry import DATASETS
+from mmengine.dataset import BaseDataset
+
+from .annotation_files import shipped_file
+from .windows import boundary_targets
+
+SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
+           'validation': 'validation'}
+
+
+def read_class_list(path: str) -> list[str]:
+    """``action_name.txt``: one class name per line; line order gives labels 1..N."""
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+@DATASETS.register_module()
+class ActivityNetDetectionDataset(BaseDataset):
+    """ActivityNet-1.3 videos as ``<video>.npy`` frame arrays ([T <= 768, H, W, C] uint8).
+
+    Args:
+        ann_file: Video-info JSON: ``{video: {subset, duration, frame_num,
+            fps, annotations: [{start_frame, end_frame, label, label_id}]}}``.
+        subset: 'training' or 'validation'. Defaults to 'training'.
+        class_list_file: ``action_name.txt``; None for the shipped one.
+        data_prefix: ``dict(video=DIR)``, the folder of the npy files.
+        clip_length: Frames per (padded) video. Defaults to 768.
+        binary_class: Map every action to label 1 (class-agnostic detection;
+            the published ActivityNet model is trained this way and takes
+            classes from a video-level classifier). Defaults to True.
+        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`.
+    """
+
+    def __init__(self, ann_file: str, subset: str = 'training',
+                 class_list_file: str | None = None, data_prefix: dict | None = None,
+                 clip_length: int = 768, binary_class: bool = True, **kwargs) -> None:
+        if subset not in SUBSETS:
+            raise ValueError(f'subset must be one of {sorted(SUBSETS)}, got {subset!r}')
+        self.subset = SUBSETS[subset]
+        self.clip_length = clip_length
+        self.binary_class = binary_class
+        self.class_list_file = class_list_file or shipped_file('activitynet', 'action_name.txt')
+        classes = read_class_list(self.class_list_file)
+        metainfo = dict(classes=['action'] if binary_class else classes)
+        super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
+                         metainfo=metainfo, **kwargs)
+
+    def load_data_list(self) -> list[dict]:
+        """One entry per video of the subset (training videos need an action with end > start)."""
+        with open(self.ann_file) as f:
+            database = json.load(f)
+        video_dir = self.data_prefix.get('video', '')
+        entries = []
+        for video, info in database.items():
+            if info.get('subset') != self.subset:
+                continue
+            missing = [k for k in ('duration', 'frame_num', 'fps') if k not in info]
+            if missing:
+                raise KeyError(f'{self.ann_file}: video {video!r} lacks {missing}')
+            entry = dict(video_name=video, offset=0, filename=osp.join(video_dir, f'{video}.npy'),
+                         num_frames=int(info['frame_num']), fps=float(info['fps']),
+                         duration=float(info['duration']))
+            if not self.test_mode:
+                annos = np.array([[a['start_frame'], a['end_frame'],
+                                   1 if self.binary_class else a['label_id']]
+                                  for a in info.get('annotations', [])
+                                  if a['end_frame'] > a['start_frame']], dtype=np.float64)
+                if len(annos) == 0:
+                    continue
+                shortest = (annos[:, 1] - annos[:, 0]).min()
+                entry.update(gt_annotations=annos,
+                             gt_boundaries=boundary_targets(annos, self.clip_length),
+                             ssl_length=max(int(math.floor(shortest) / 4), 1))
+            entries.append(entry)
+        return entries

@@ -1,0 +1,108 @@
+"""Readers of the THUMOS14 annotation files (GAF_REFERENCE.md §8.2).
+
+Every reader names the file, the row and the column of whatever it cannot use.
+"""
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parents[1] / 'data'
+
+
+def shipped_file(dataset: str, name: str) -> str:
+    """Path of an annotation file shipped inside the package (``gaf_mmaction/data``)."""
+    path = SHIPPED / dataset / name
+    if not path.is_file():
+        raise FileNotFoundError(f'No shipped annotation file {name!r} for {dataset} in {path.parent}')
+    return str(path)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """One row of a ``*_video_info.csv``: original and sampled frame counts."""
+
+    fps: float
+    sample_fps: float
+    count: float
+    sample_count: int
+
+
+def _read_rows(path: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        with open(path, newline='') as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError(f'{path}: missing column(s) {missing}; '
+                                 f'found {reader.fieldnames}')
+            return list(reader)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'Annotation file not found: {path}') from None
+
+
+def _number(path: str, row: int, column: str, value: str, kind: type = float):
+    try:
+        return kind(float(value)) if kind is int else kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f'{path}, row {row}: column {column!r} is not a number '
+                         f'({value!r})') from None
+
+
+def read_class_index(path: str) -> dict[int, int]:
+    """``Class Index_Detection.txt`` lines "origIdx Name" -> {origIdx: 1-based label}."""
+    labels = {}
+    with open(path) as f:
+        for row, line in enumerate(f, start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise ValueError(f'{path}, line {row}: expected "index name", got {line!r}')
+            labels[_number(path, row, 'index', parts[0], int)] = len(labels) + 1
+    return labels
+
+
+def read_class_names(path: str) -> list[str]:
+    """Class names in label order (label 1 first) from a class index file."""
+    with open(path) as f:
+        return [line.split()[-1] for line in f if line.strip()]
+
+
+def read_video_info(path: str) -> dict[str, VideoInfo]:
+    """``*_video_info.csv`` -> {video: VideoInfo}."""
+    columns = ('video', 'fps', 'sample_fps', 'count', 'sample_count')
+    infos = {}
+    for row, record in enumerate(_read_rows(path, columns), start=2):
+        infos[record['video']] = VideoInfo(
+            fps=_number(path, row, 'fps', record['fps']),
+            sample_fps=_number(path, row, 'sample_fps', record['sample_fps']),
+            count=_number(path, row, 'count', record['count']),
+            sample_count=_number(path, row, 'sample_count', record['sample_count'], int))
+    return infos
+
+
+def read_annotations(path: str, video_infos: dict[str, VideoInfo],
+                     class_index: dict[int, int]) -> dict[str, list[tuple[float, float, int]]]:
+    """``*_Annotation_ours.csv`` -> {video: [(start, end, label)]} in sampled frames.
+
+    Frames at the original rate are scaled by ``sample_count / count``.
+    """
+    columns = ('video', 'type_idx', 'startFrame', 'endFrame')
+    annotations: dict[str, list[tuple[float, float, int]]] = {}
+    for row, record in enumerate(_read_rows(path, columns), start=2):
+        video = record['video']
+        info = video_infos.get(video)
+        if info is None:
+            raise ValueError(f'{path}, row {row}: video {video!r} is not in the video info file')
+        origin = _number(path, row, 'type_idx', record['type_idx'], int)
+        if origin not in class_index:
+            raise ValueError(f'{path}, row {row}: video {video!r} has unknown class index '
+                             f'{origin} (known: {sorted(class_index)})')
+        ratio = info.sample_count / info.count
+        start = _number(path, row, 'startFrame', record['startFrame']) * ratio
+        end = _number(path, row, 'endFrame', record['endFrame']) * ratio
+        if end <= start:
+            raise ValueError(f'{path}, row {row}: video {video!r} has an annotation with '
+                             f'end <= start ({start:.1f} >= {end:.1f} frames)')
+        annotations.setdefault(video, []).append((start, end, class_index[origin]))
+    return annotations

@@ -1,0 +1,102 @@
+"""Turning videos into the frame arrays GAF reads (GAF_REFERENCE.md §8.1)."""
+import csv
+import itertools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .annotation_files import VideoInfo
+
+FLOW_BOUND = 20.0  # TV-L1 displacements are clipped to +-20 pixels before quantising
+
+
+def sample_frames(frames: Iterable[np.ndarray], fps: float,
+                  sample_fps: float = 10.0) -> Iterator[np.ndarray]:
+    """Keep one frame every ``fps / sample_fps`` frames, as published.
+
+    An accumulator grows by 1 per frame; a frame is kept whenever it
+    reaches the step (which is then subtracted), so 30 fps keeps frames
+    3, 6, 9, ... (1-based) and a video of ``count`` frames yields
+    ``floor(count * sample_fps / fps)`` frames.
+    """
+    if fps < sample_fps:
+        raise ValueError(f'Cannot sample {sample_fps} fps from a {fps} fps video')
+    step = fps / sample_fps
+    acc = 0.0
+    for frame in frames:
+        acc += 1
+        if acc >= step:
+            acc -= step
+            yield frame
+
+
+def read_video(path: str | Path, sample_fps: float = 10.0,
+               size: int = 112) -> tuple[np.ndarray, VideoInfo]:
+    """Decode a video into [T, size, size, 3] uint8 RGB frames at ``sample_fps``.
+
+    Frames are resized to size x size with bicubic interpolation (the aspect
+    ratio is not kept, as published).
+
+    Raises:
+        OSError: If the file cannot be opened.
+        ValueError: If it reports no frame rate or one below ``sample_fps``.
+    """
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise OSError(f'Cannot open video {path}')
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    if not fps or fps <= 0:
+        raise ValueError(f'{path}: the container reports no frame rate')
+    count = 0
+
+    def decoded() -> Iterator[np.ndarray]:
+        nonlocal count
+        ok, frame = capture.read()
+        while ok:
+            count += 1
+            yield frame
+            ok, frame = capture.read()
+
+    kept = [cv2.resize(frame, (size, size), interpolation=cv2.INTER_CUBIC)[..., ::-1]
+            for frame in sample_frames(decoded(), fps, sample_fps)]
+    capture.release()
+    frames = np.stack(kept) if kept else np.zeros((0, size, size, 3), np.uint8)
+    return np.ascontiguousarray(frames), VideoInfo(
+        fps=fps, sample_fps=sample_fps, count=float(count), sample_count=len(frames))
+
+
+def tvl1_flow(frames: np.ndarray) -> np.ndarray:
+    """TV-L1 optical flow of consecutive frames, quantised like denseflow's ``-b=20``.
+
+    Args:
+        frames: [T, H, W, 3] uint8 RGB frames (the sampled 10 fps ones).
+
+    Returns:
+        [T, H, W, 2] uint8 (x, y): displacements in pixels clipped to
+        +-20 and mapped linearly to 0..255; T - 1 flows, the last repeated.
+
+    Raises:
+        RuntimeError: If OpenCV lacks the contrib module that provides TV-L1.
+    """
+    if not hasattr(cv2, 'optflow'):
+        raise RuntimeError('TV-L1 flow needs opencv-contrib-python (cv2.optflow)')
+    if len(frames) < 2:
+        raise ValueError(f'Optical flow needs at least 2 frames, got {len(frames)}')
+    tvl1 = cv2.optflow.DualTVL1OpticalFlow_create()
+    gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
+    flows = [tvl1.calc(a, b, None) for a, b in itertools.pairwise(gray)]
+    flows.append(flows[-1])
+    scaled = (np.clip(np.stack(flows), -FLOW_BOUND, FLOW_BOUND) + FLOW_BOUND) * (
+        255.0 / (2 * FLOW_BOUND))
+    return np.round(scaled).astype(np.uint8)
+
+
+def write_video_info(path: str | Path, infos: dict[str, VideoInfo]) -> None:
+    """Write ``video,fps,sample_fps,count,sample_count`` rows, one per video."""
+    with open(path, 'w', newline='') as f:
+        writer = csv.writer(f)
+        writer.writerow(['video', 'fps', 'sample_fps', 'count', 'sample_count'])
+        for video, info in sorted(infos.items()):
+            writer.writerow([video, info.fps, info.sample_fps, info.count, info.sample_count])

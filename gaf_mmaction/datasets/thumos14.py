@@ -1,0 +1,95 @@
+"""THUMOS14 as sliding windows over per-video frame arrays (GAF_REFERENCE.md §8.1-§8.3, §9)."""
+import os.path as osp
+
+from mmaction.registry import DATASETS
+from mmengine.dataset import BaseDataset
+
+from .annotation_files import (
+    read_annotations,
+    read_class_index,
+    read_class_names,
+    read_video_info,
+    shipped_file,
+)
+from .windows import training_windows, window_offsets
+
+
+@DATASETS.register_module()
+class Thumos14Dataset(BaseDataset):
+    """Windows of THUMOS14 videos stored as one ``<video>.npy`` each ([T, H, W, C] uint8, 10 fps).
+
+    In training mode the windows are those of §8.3 (kept only if they fully
+    contain an action; 7,842 on the validation split), each with its
+    clipped actions, boundary curves and SSL splice length. In test mode
+    every video of the video-info file is covered with a stride of
+    ``clip_stride`` (§9); annotations are not needed.
+
+    Args:
+        video_info_file: ``*_video_info.csv``; None for the shipped
+            validation (training) or test file.
+        ann_file: ``*_Annotation_ours.csv``; None for the shipped one.
+        class_index_file: ``Class Index_Detection.txt``; None for the
+            shipped one.
+        data_prefix: ``dict(video=DIR)``, the folder of the npy files.
+        clip_length: Frames per window. Defaults to 256.
+        clip_stride: Frames between windows. Defaults to 30 (training);
+            the published test stride is 128.
+        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
+            (``pipeline``, ``test_mode``, ``data_root``, ...).
+    """
+
+    def __init__(self, video_info_file: str | None = None, ann_file: str | None = None,
+                 class_index_file: str | None = None, data_prefix: dict | None = None,
+                 clip_length: int = 256, clip_stride: int = 30, **kwargs) -> None:
+        split = 'test' if kwargs.get('test_mode') else 'val'
+        self.video_info_file = video_info_file or shipped_file('thumos14',
+                                                               f'{split}_video_info.csv')
+        self.class_index_file = class_index_file or shipped_file('thumos14',
+                                                                 'Class_Index_Detection.txt')
+        self.clip_length = clip_length
+        self.clip_stride = clip_stride
+        ann_file = ann_file or shipped_file('thumos14', f'{split}_Annotation_ours.csv')
+        metainfo = dict(classes=read_class_names(self.class_index_file))
+        super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
+                         metainfo=metainfo, **kwargs)
+
+    def _join_prefix(self) -> None:
+        super()._join_prefix()
+        root = self.data_root or ''
+        for name in ('video_info_file', 'class_index_file'):
+            path = getattr(self, name)
+            if not osp.isabs(path):
+                setattr(self, name, osp.join(root, path))
+
+    def load_data_list(self) -> list[dict]:
+        """Windows as dicts: ``video_name``, ``filename``, ``offset``, ``num_frames``, ...
+
+        Training windows also carry ``gt_annotations`` [N, 3] (start, end,
+        label in window frames), ``gt_boundaries`` [2, clip_length] and
+        ``ssl_length``; test windows carry ``fps`` (sampled frames per second).
+        """
+        infos = read_video_info(self.video_info_file)
+        video_dir = self.data_prefix.get('video', '')
+        windows = []
+        if self.test_mode:
+            for video, info in infos.items():
+                for offset in window_offsets(info.sample_count, self.clip_length,
+                                             self.clip_stride, single_if_equal=False):
+                    windows.append(dict(video_name=video, offset=offset,
+                                        filename=osp.join(video_dir, f'{video}.npy'),
+                                        num_frames=info.sample_count, fps=info.sample_fps))
+            return windows
+        annotations = read_annotations(self.ann_file, infos,
+                                       read_class_index(self.class_index_file))
+        for video, annos in annotations.items():
+            info = infos[video]
+            video_windows, ssl_length = training_windows(
+                info.sample_count, annos, self.clip_length, self.clip_stride)
+            for window in video_windows:
+                windows.append(dict(
+                    video_name=video, offset=window['offset'],
+                    filename=osp.join(video_dir, f'{video}.npy'),
+                    num_frames=info.sample_count, fps=info.sample_fps,
+                    gt_annotations=window['annotations'],
+                    gt_boundaries=window['boundaries'], ssl_length=ssl_length))
+        return windows

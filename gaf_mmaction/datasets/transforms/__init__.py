@@ -1,0 +1,8 @@
+"""Data transforms for windows of untrimmed videos."""
+from .boundary_splice import BoundarySplice
+from .cropping import CenterCropClip, FlipClip, RandomCropClip
+from .formatting import PackDetectionInputs
+from .loading import LoadFrameWindow
+
+__all__ = ['BoundarySplice', 'CenterCropClip', 'FlipClip', 'LoadFrameWindow',
+           'PackDetectionInputs', 'RandomCropClip']

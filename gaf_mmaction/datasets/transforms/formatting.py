@@ -1,0 +1,45 @@
+"""Packing windows into model inputs and data samples."""
+import numpy as np
+import torch
+from mmaction.registry import TRANSFORMS
+from mmaction.structures import ActionDataSample
+from mmcv.transforms import BaseTransform
+from mmengine.structures import InstanceData
+
+META_KEYS = ('video_name', 'offset', 'num_frames', 'fps', 'valid_length')
+
+
+@TRANSFORMS.register_module()
+class PackDetectionInputs(BaseTransform):
+    """Pack a window for :class:`GAFDetector`.
+
+    ``inputs`` is the uint8 clip [C, T, H, W] (normalised later, on the
+    device, by the data preprocessor). The data sample holds the metainfo
+    ``META_KEYS`` and, when present, ``gt_instances`` (``segments`` [N, 2]
+    normalised by the clip length, ``labels`` [N]), ``gt_boundaries``
+    [2, T] and the splice clip ``ssl_inputs`` with ``ssl_segments`` [3, 2]
+    (frames) and ``ssl_valid``.
+
+    Args:
+        clip_length: Frames per window, to normalise segments. Defaults to 256.
+    """
+
+    def __init__(self, clip_length: int = 256) -> None:
+        self.clip_length = clip_length
+
+    def transform(self, results: dict) -> dict:
+        sample = ActionDataSample()
+        sample.set_metainfo({k: results[k] for k in META_KEYS if k in results})
+        if 'gt_annotations' in results:
+            annos = np.asarray(results['gt_annotations'], dtype=np.float32).reshape(-1, 3)
+            sample.gt_instances = InstanceData(
+                segments=torch.from_numpy(annos[:, :2] / self.clip_length),
+                labels=torch.from_numpy(annos[:, 2]).long())
+        if 'gt_boundaries' in results:
+            sample.set_data(dict(gt_boundaries=torch.from_numpy(
+                np.asarray(results['gt_boundaries'], dtype=np.float32))))
+        if 'ssl_imgs' in results:
+            sample.set_data(dict(ssl_inputs=torch.from_numpy(results['ssl_imgs']),
+                                 ssl_segments=torch.from_numpy(results['ssl_segments'])))
+            sample.set_metainfo(dict(ssl_valid=bool(results['ssl_valid'])))
+        return dict(inputs=torch.from_numpy(results['imgs']), data_samples=sample)

@@ -1,0 +1,35 @@
+"""Loading a window of frames from a memory-mapped per-video npy file."""
+import numpy as np
+from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
+
+
+@TRANSFORMS.register_module()
+class LoadFrameWindow(BaseTransform):
+    """Read ``clip_length`` frames at ``offset`` from ``filename`` ([T, H, W, C] uint8).
+
+    The file is memory-mapped, so only the window is read. A window running
+    past the end of the video is padded with ``pad_value`` (uint8; the
+    published training pads raw zeros, i.e. -1 after normalisation).
+
+    Required keys: ``filename``, ``offset``. Added keys: ``imgs`` [C,
+    clip_length, H, W] uint8, ``valid_length`` (frames read).
+
+    Args:
+        clip_length: Frames per window. Defaults to 256.
+        pad_value: Value of padded frames. Defaults to 0.
+    """
+
+    def __init__(self, clip_length: int = 256, pad_value: int = 0) -> None:
+        self.clip_length = clip_length
+        self.pad_value = pad_value
+
+    def transform(self, results: dict) -> dict:
+        frames = np.load(results['filename'], mmap_mode='r')
+        offset = results['offset']
+        window = np.asarray(frames[offset:offset + self.clip_length])
+        clip = np.full((self.clip_length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)
+        clip[:len(window)] = window
+        results['imgs'] = np.ascontiguousarray(clip.transpose(3, 0, 1, 2))
+        results['valid_length'] = len(window)
+        return results

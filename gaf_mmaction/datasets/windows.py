@@ -1,0 +1,85 @@
+"""Sliding windows over untrimmed videos (GAF_REFERENCE.md §8.3 training, §9 test)."""
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def window_offsets(num_frames: int, clip_length: int, stride: int,
+                   single_if_equal: bool = True) -> list[int]:
+    """Start frames of the windows covering a video.
+
+    One window at 0 for a short video (``num_frames <= clip_length`` for
+    training, ``<`` for testing: ``single_if_equal``); else every
+    ``stride`` frames, plus a last window flush with the end if the stride
+    does not reach it.
+    """
+    short = num_frames <= clip_length if single_if_equal else num_frames < clip_length
+    if short:
+        return [0]
+    offsets = list(range(0, num_frames - clip_length + 1, stride))
+    if (num_frames - clip_length) % stride:
+        offsets.append(num_frames - clip_length)
+    return offsets
+
+
+def boundary_targets(annotations: np.ndarray, clip_length: int) -> np.ndarray:
+    """Start and end indicator curves of a window.
+
+    Args:
+        annotations: [N, 3] (start, end, label) in frames of the window.
+        clip_length: Frames per window.
+
+    Returns:
+        [2, clip_length] float32: row 0 is 1 within ``d / 2`` of a start,
+        row 1 within ``d / 2`` of an end, ``d = max(length / 10, 2)``
+        (rounded half to even, clipped to the window).
+    """
+    scores = np.zeros((2, clip_length), dtype=np.float32)
+    for start, end, _ in annotations:
+        half = max((end - start) / 10.0, 2.0) / 2.0
+        for row, point in ((0, start), (1, end)):
+            lo = int(np.clip(round(point - half), 0, clip_length - 1))
+            hi = int(np.clip(round(point + half), 0, clip_length - 1))
+            scores[row, lo:hi + 1] = 1
+    return scores
+
+
+def training_windows(num_frames: int, annotations: Sequence[Sequence[float]],
+                     clip_length: int, stride: int) -> tuple[list[dict], int]:
+    """Training windows of one video and its splice length for the SSL augmentation.
+
+    A window is kept when it fully contains an action; it carries every
+    action it holds at least half of, clipped to the window (start at least
+    1, as published).
+
+    Args:
+        num_frames: Sampled frames of the video.
+        annotations: (start, end, label) in sampled frames.
+        clip_length: Frames per window.
+        stride: Frames between window starts.
+
+    Returns:
+        ``windows``: dicts with ``offset``, ``annotations`` [N, 3]
+        (window frames) and ``boundaries`` [2, clip_length].
+        ``min_length``: ceil of the shortest clipped action over all
+        candidate windows (and, for a short video, over all its actions).
+    """
+    annos = np.asarray(annotations, dtype=np.float64).reshape(-1, 3)
+    lengths = annos[:, 1] - annos[:, 0]
+    min_length = float(clip_length)
+    if num_frames <= clip_length:
+        min_length = min(min_length, lengths.min())
+    windows = []
+    for offset in window_offsets(num_frames, clip_length, stride):
+        left, right = offset + 1, offset + clip_length
+        ioa = (np.minimum(right, annos[:, 1]) - np.maximum(left, annos[:, 0])) / lengths
+        held = annos[ioa >= 0.5]
+        clipped = np.stack([np.maximum(held[:, 0] - offset, 1),
+                            np.minimum(held[:, 1] - offset, clip_length), held[:, 2]], axis=1)
+        if len(clipped):
+            min_length = min(min_length, (clipped[:, 1] - clipped[:, 0]).min())
+        if (ioa >= 1.0).any():
+            windows.append(dict(offset=offset, annotations=clipped,
+                                boundaries=boundary_targets(clipped, clip_length)))
+    return windows, math.ceil(min_length)

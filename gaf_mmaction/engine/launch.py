@@ -1,0 +1,43 @@
+"""Runner set-up shared by the train and test tools (MMEngine 0.10 with current torch)."""
+import os
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def init_cpu_distributed(cfg: Config, launcher: str) -> None:
+    """Start a gloo process group when launched distributed on a machine without CUDA.
+
+    MMEngine's own initialisation calls ``torch.cuda.set_device`` and its DDP
+    wrapper passes ``device_ids``, both of which fail on CPU; with the group
+    already up the Runner skips the former, and the wrapper config below
+    avoids the latter.
+    """
+    if launcher == 'none' or torch.cuda.is_available():
+        return
+    if not dist.is_initialized():
+        dist.init_process_group('gloo')
+    cfg.setdefault('model_wrapper_cfg', dict(type='MMDistributedDataParallel'))
+    cfg.model_wrapper_cfg.update(device_ids=None, broadcast_buffers=False,
+                                 find_unused_parameters=True)
+
+
+def finish_distributed() -> None:
+    """Synchronise and close the process group (avoids aborts at exit on CPU)."""
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+def use_amp(cfg: Config) -> None:
+    """Switch every optimizer wrapper of ``cfg`` to ``AmpOptimWrapper`` (bf16 where supported)."""
+    wrappers = [cfg.optim_wrapper[k] for k in ('detector', 'cvae') if k in cfg.optim_wrapper]
+    for wrapper in wrappers or [cfg.optim_wrapper]:
+        wrapper.type = 'AmpOptimWrapper'
+        wrapper.setdefault('dtype', 'bfloat16')
+
+
+def default_work_dir(config_path: str) -> str:
+    """``work_dirs/<config name>``, MMAction2's default."""
+    return os.path.join('work_dirs', os.path.splitext(os.path.basename(config_path))[0])

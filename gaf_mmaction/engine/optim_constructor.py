@@ -1,0 +1,66 @@
+"""One optimizer for the detector and one for the CVAEs (GAF_REFERENCE.md §6)."""
+import copy
+
+from mmaction.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
+from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper, OptimWrapperDict
+from torch import nn
+
+
+@OPTIM_WRAPPER_CONSTRUCTORS.register_module()
+class GAFOptimWrapperConstructor:
+    """Build ``OptimWrapperDict(detector=..., cvae=...)`` from two wrapper configs.
+
+    The 'cvae' wrapper gets the parameters under ``cvae_prefix``, the
+    'detector' wrapper all others (backbone, attention heads, neck, head).
+    Each config may hold its own ``paramwise_cfg``.
+
+    Example::
+
+        optim_wrapper = dict(
+            constructor='GAFOptimWrapperConstructor',
+            detector=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-5)),
+            cvae=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
+
+    Args:
+        optim_wrapper_cfg: Dict with 'detector' and 'cvae' wrapper configs
+            and optionally ``cvae_prefix`` (default 'attention.cvae.').
+        paramwise_cfg: Not used at this level (give it per wrapper).
+    """
+
+    def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:
+        cfg = copy.deepcopy(dict(optim_wrapper_cfg))
+        self.cvae_prefix = cfg.pop('cvae_prefix', 'attention.cvae.')
+        missing = [k for k in ('detector', 'cvae') if k not in cfg]
+        if missing or set(cfg) - {'detector', 'cvae'}:
+            raise ValueError('GAFOptimWrapperConstructor needs exactly the keys "detector" and '
+                             f'"cvae" (and optional "cvae_prefix"); got {sorted(cfg)}')
+        if paramwise_cfg:
+            raise ValueError('Give paramwise_cfg inside optim_wrapper.detector / .cvae')
+        self.cfgs = cfg
+
+    def _build(self, cfg: dict, model: nn.Module, keep: bool) -> OptimWrapper:
+        cfg = copy.deepcopy(cfg)
+        paramwise = cfg.pop('paramwise_cfg', None)
+        optimizer_cfg = cfg.pop('optimizer')
+        chosen = {id(p) for n, p in model.named_parameters()
+                  if n.startswith(self.cvae_prefix) is keep}
+        if not chosen:
+            raise ValueError(f'No parameters for this optimizer: prefix {self.cvae_prefix!r} '
+                             'matches all or none of the model')
+        if paramwise:
+            groups: list[dict] = []
+            DefaultOptimWrapperConstructor(dict(optimizer=optimizer_cfg),
+                                           paramwise).add_params(groups, model)
+            params = [g for g in groups if id(g['params'][0]) in chosen]
+        else:
+            params = [p for p in model.parameters() if id(p) in chosen]
+        optimizer = OPTIMIZERS.build(dict(optimizer_cfg, params=params))
+        cfg.setdefault('type', 'OptimWrapper')
+        return OPTIM_WRAPPERS.build(cfg, default_args=dict(optimizer=optimizer))
+
+    def __call__(self, model: nn.Module) -> OptimWrapperDict:
+        """Split ``model``'s parameters and build both wrappers."""
+        if hasattr(model, 'module'):
+            model = model.module
+        return OptimWrapperDict(detector=self._build(self.cfgs['detector'], model, keep=False),
+                                cvae=self._build(self.cfgs['cvae'], model, keep=True))

@@ -1,0 +1,4 @@
+"""Data preprocessors: batching and on-device normalisation."""
+from .clip_preprocessor import ClipDataPreprocessor
+
+__all__ = ['ClipDataPreprocessor']

@@ -1,0 +1,30 @@
+"""Loss of the background-weighted features: every prior is background (§5.8, §11 Q8)."""
+import torch
+from mmaction.registry import MODELS
+from torch import Tensor, nn
+
+from .focal_loss import softmax_focal_loss
+
+
+@MODELS.register_module()
+class BackgroundLoss(nn.Module):
+    """``loss_weight * conf_weight * sum(focal(conf, background))`` over all priors.
+
+    The published bg targets all carry label 0, so its loss reduces to this
+    unnormalised sum (its localisation term is identically zero).
+
+    Args:
+        loss_weight: Weight of the bg pass (35 THUMOS14, 700 ActivityNet).
+            Defaults to 35.
+        conf_weight: Classification weight ``cw``. Defaults to 1.
+    """
+
+    def __init__(self, loss_weight: float = 35.0, conf_weight: float = 1.0) -> None:
+        super().__init__()
+        self.loss_weight = loss_weight
+        self.conf_weight = conf_weight
+
+    def forward(self, conf: Tensor) -> Tensor:
+        """``conf`` [B, K, num_classes] logits of the bg path -> scalar."""
+        targets = torch.zeros(conf.shape[:-1], dtype=torch.long, device=conf.device)
+        return self.loss_weight * self.conf_weight * softmax_focal_loss(conf, targets)

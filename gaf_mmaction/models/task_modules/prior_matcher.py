@@ -1,0 +1,49 @@
+"""Assigning ground-truth segments to priors, for a whole batch at once (§5.5)."""
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor
+from torch.nn.utils.rnn import pad_sequence
+
+
+def pad_targets(segments: Sequence[Tensor], labels: Sequence[Tensor]) -> tuple[Tensor, Tensor]:
+    """Per-clip targets -> padded [B, N, 2] segments and [B, N] labels (-1 = padding).
+
+    N is the largest count in the batch (at least 1), known on the host
+    from the list lengths, so padding needs no device synchronisation.
+    """
+    if all(len(s) == 0 for s in segments):
+        device = segments[0].device
+        return (torch.zeros(len(segments), 1, 2, device=device),
+                torch.full((len(segments), 1), -1, dtype=torch.long, device=device))
+    return (pad_sequence(list(segments), batch_first=True),
+            pad_sequence(list(labels), batch_first=True, padding_value=-1))
+
+
+def match_priors(priors: Tensor, segments: Tensor, labels: Tensor,
+                 clip_length: int) -> tuple[Tensor, Tensor]:
+    """Give every prior the shortest ground truth that contains its centre.
+
+    Args:
+        priors: [K] prior centres in [0, 1].
+        segments: [B, N] x 2 (start, end) in [0, 1] (padded, see
+            :func:`pad_targets`).
+        labels: [B, N] class labels >= 1; -1 marks padding.
+        clip_length: Frames per clip.
+
+    Returns:
+        ``loc_t`` [B, K, 2]: frames from each prior to its segment's start
+        and end. ``conf_t`` [B, K]: its label, 0 (background) if no segment
+        contains the centre. Ties go to the first segment.
+    """
+    centre = priors.view(1, -1, 1)
+    left = (centre - segments[:, None, :, 0]) * clip_length
+    right = (segments[:, None, :, 1] - centre) * clip_length
+    outside = (left < 0) | (right < 0) | (labels[:, None, :] < 0)
+    area = torch.where(outside, torch.full_like(left, 2.0 * clip_length), left + right)
+    best_area, best = area.min(-1)
+    loc_t = torch.stack([left.gather(-1, best[..., None]).squeeze(-1),
+                         right.gather(-1, best[..., None]).squeeze(-1)], dim=-1)
+    conf_t = labels.gather(1, best)
+    conf_t = torch.where(best_area >= 2.0 * clip_length, torch.zeros_like(conf_t), conf_t)
+    return loc_t, conf_t

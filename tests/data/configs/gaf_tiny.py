@@ -1,0 +1,24 @@
+# The GAF RGB config at test sizes: 64-frame windows, 32-pixel crops, 6 levels
+# (16, 8, 4, 2, 1, 1 cells), 3 action classes, random initialisation.
+_base_ = ['../../../configs/gaf_thumos14_rgb.py']
+
+model = dict(
+    backbone=dict(pretrained=None),
+    attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1)),
+    neck=dict(spatial_sizes=(2, 1), clip_length=64),
+    head=dict(clip_length=64, num_classes=4),
+    loss_recon=dict(warmup_epochs=2))
+
+train_pipeline = [
+    dict(type='LoadFrameWindow', clip_length=64, pad_value=0),
+    dict(type='RandomCropClip', size=32),
+    dict(type='FlipClip', prob=0.5),
+    dict(type='BoundarySplice'),
+    dict(type='PackDetectionInputs', clip_length=64),
+]
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,
+    dataset=dict(data_root=None, clip_length=64, clip_stride=16, pipeline=train_pipeline))
+train_cfg = dict(max_epochs=2)
+default_hooks = dict(logger=dict(interval=1))
+randomness = dict(seed=0)

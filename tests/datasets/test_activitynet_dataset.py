@@ -1,0 +1,59 @@
+"""ActivityNet-1.3 dataset (§8.5) on a generated video-info JSON."""
+import json
+
+import numpy as np
+import pytest
+from mmaction.registry import DATASETS
+
+
+@pytest.fixture
+def ann_file(tmp_path):
+    database = {
+        'vid_train': dict(subset='training', duration=30.0, frame_num=60, fps=2.0, annotations=[
+            dict(start_frame=10.0, end_frame=30.0, label='Shaving', label_id=42),
+            dict(start_frame=40.0, end_frame=40.0, label='Shaving', label_id=42),  # empty
+            dict(start_frame=44.0, end_frame=57.0, label='Rafting', label_id=7)]),
+        'vid_empty': dict(subset='training', duration=5.0, frame_num=10, fps=2.0,
+                          annotations=[]),
+        'vid_val': dict(subset='validation', duration=12.0, frame_num=24, fps=2.0,
+                        annotations=[dict(start_frame=1.0, end_frame=9.0, label='Rafting',
+                                          label_id=7)]),
+    }
+    path = tmp_path / 'video_info.json'
+    path.write_text(json.dumps(database))
+    return str(path)
+
+
+def build(ann_file, **kwargs):
+    return DATASETS.build(dict(type='ActivityNetDetectionDataset', ann_file=ann_file,
+                               clip_length=64,
+                               data_prefix=dict(video='frames'), **kwargs))
+
+
+def test_training_videos(ann_file):
+    dataset = build(ann_file)
+    assert len(dataset) == 1  # vid_empty has no action, vid_val is another subset
+    info = dataset.get_data_info(0)
+    assert info['video_name'] == 'vid_train' and info['offset'] == 0
+    assert info['filename'] == 'frames/vid_train.npy'
+    assert info['gt_annotations'].tolist() == [[10, 30, 1], [44, 57, 1]]
+    assert info['ssl_length'] == 3  # floor(13) / 4 -> 3
+    # d = max(length / 10, 2) = 2 for both actions: starts 10 +- 1 and 44 +- 1.
+    assert np.flatnonzero(info['gt_boundaries'][0]).tolist() == [9, 10, 11, 43, 44, 45]
+    assert dataset.metainfo['classes'] == ['action']
+
+
+def test_multiclass_and_test_mode(ann_file):
+    dataset = build(ann_file, binary_class=False)
+    assert dataset.get_data_info(0)['gt_annotations'][:, 2].tolist() == [42, 7]
+    assert len(dataset.metainfo['classes']) == 200
+    test = build(ann_file, subset='validation', test_mode=True)
+    assert [test.get_data_info(i)['video_name'] for i in range(len(test))] == ['vid_val']
+    assert test.get_data_info(0)['duration'] == 12.0
+
+
+def test_missing_field_is_named(ann_file, tmp_path):
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps({'v1': dict(subset='training', annotations=[])}))
+    with pytest.raises(KeyError, match=r"video 'v1' lacks \['duration', 'frame_num', 'fps'\]"):
+        build(str(bad))

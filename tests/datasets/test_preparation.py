@@ -1,0 +1,57 @@
+"""Video -> frame arrays (§8.1) on a small generated video."""
+import cv2
+import numpy as np
+import pytest
+
+from gaf_mmaction.datasets.annotation_files import read_video_info
+from gaf_mmaction.datasets.preparation import read_video, sample_frames, tvl1_flow
+from tools.data.videos_to_npy import main as convert_main
+
+
+def test_sampling_rule():
+    assert list(sample_frames(range(1, 13), fps=30)) == [3, 6, 9, 12]
+    # 25 fps: step 2.5 keeps frames 3, 5, 8, 10, 13, ... (floor(count * 10 / 25) of them).
+    assert list(sample_frames(range(1, 26), fps=25)) == [3, 5, 8, 10, 13, 15, 18, 20, 23, 25]
+    with pytest.raises(ValueError, match='Cannot sample 10.0 fps from a 5 fps video'):
+        list(sample_frames(range(3), fps=5))
+
+
+@pytest.fixture(scope='module')
+def video(tmp_path_factory):
+    """12 frames at 30 fps; frame i (1-based) is a flat grey of value 20 * i."""
+    path = tmp_path_factory.mktemp('videos') / 'clip_one.avi'
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), 30.0, (64, 48))
+    for i in range(1, 13):
+        writer.write(np.full((48, 64, 3), 20 * i, np.uint8))
+    writer.release()
+    return path
+
+
+def test_read_video(video):
+    frames, info = read_video(video, size=16)
+    assert frames.shape == (4, 16, 16, 3) and frames.dtype == np.uint8
+    assert np.abs(frames.mean(axis=(1, 2, 3)) - [60, 120, 180, 240]).max() < 3  # frames 3, 6, 9, 12
+    assert (info.fps, info.count, info.sample_count) == (30.0, 12.0, 4)
+    with pytest.raises(OSError, match='Cannot open video'):
+        read_video(video.parent / 'missing.avi')
+
+
+def test_tvl1_flow_of_a_moving_pattern():
+    rng = np.random.default_rng(0)
+    texture = cv2.GaussianBlur(rng.integers(0, 256, (40, 60), dtype=np.uint8), (5, 5), 0)
+    frames = np.stack([np.repeat(texture[:, 10 - 2 * t:50 - 2 * t, None], 3, -1)
+                       for t in range(3)])  # content moves 2 px right per frame
+    flow = tvl1_flow(frames)
+    assert flow.shape == (3, 40, 40, 2) and np.array_equal(flow[2], flow[1])
+    # 2 px maps to (2 + 20) * 255 / 40 = 140.25; zero vertical motion to 127.5.
+    assert abs(np.median(flow[0, 10:30, 10:30, 0]) - 140) <= 2
+    assert abs(np.median(flow[0, 10:30, 10:30, 1]) - 128) <= 2
+
+
+def test_tool_writes_frames_and_info(video, tmp_path):
+    assert convert_main([str(video.parent), str(tmp_path / 'npy'), '--flow-dir',
+                         str(tmp_path / 'flow'), '--info-csv', str(tmp_path / 'info.csv'),
+                         '--size', '16']) == 0
+    assert np.load(tmp_path / 'npy' / 'clip_one.npy').shape == (4, 16, 16, 3)
+    assert np.load(tmp_path / 'flow' / 'clip_one.npy').shape == (4, 16, 16, 2)
+    assert read_video_info(str(tmp_path / 'info.csv'))['clip_one'].sample_count == 4

@@ -1,0 +1,90 @@
+"""The THUMOS14 dataset, its pipeline and the data preprocessor, on generated files."""
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmaction.structures import ActionDataSample
+
+from gaf_mmaction.datasets.transforms import LoadFrameWindow
+from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
+
+PIPELINE = [
+    dict(type='LoadFrameWindow', clip_length=64),
+    dict(type='RandomCropClip', size=32),
+    dict(type='FlipClip', prob=0.5),
+    dict(type='BoundarySplice'),
+    dict(type='PackDetectionInputs', clip_length=64),
+]
+
+
+@pytest.fixture(scope='module')
+def files(tmp_path_factory):
+    return write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
+
+
+def build(files, test_mode=False, pipeline=PIPELINE):
+    return DATASETS.build(dict(
+        type='Thumos14Dataset', data_prefix=dict(video=files['video_dir']),
+        video_info_file=files['video_info_file'], ann_file=files['ann_file'],
+        class_index_file=files['class_index_file'], clip_length=64,
+        clip_stride=128 if test_mode else 16, test_mode=test_mode, pipeline=pipeline))
+
+
+def test_training_windows_and_samples(files):
+    dataset = build(files)
+    # video_a: 100 frames, offsets 0, 16, 32, 36; video_b: 50 frames, one window.
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    assert [(d['video_name'], d['offset']) for d in infos] == [
+        ('video_a', 0), ('video_a', 16), ('video_a', 32), ('video_a', 36), ('video_b', 0)]
+    assert dataset.metainfo['classes'] == ['BaseballPitch', 'BasketballDunk', 'Billiards']
+    sample = dataset[4]
+    assert sample['inputs'].dtype == torch.uint8 and sample['inputs'].shape == (3, 64, 32, 32)
+    assert (sample['inputs'][:, 50:] == 0).all()  # padded past the 50 frames
+    data = sample['data_samples']
+    # video_b: action 0.5-3.5 s = frames 5-35 of 10 fps, label 2 (BasketballDunk).
+    assert torch.allclose(data.gt_instances.segments, torch.tensor([[5 / 64, 35 / 64]]))
+    assert data.gt_instances.labels.tolist() == [2]
+    assert data.gt_boundaries.shape == (2, 64) and data.metainfo['valid_length'] == 50
+    assert data.ssl_inputs.shape == (3, 64, 32, 32) and data.ssl_segments.shape == (3, 2)
+
+
+def test_test_windows(files):
+    dataset = build(files, test_mode=True, pipeline=[])
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    assert [(d['video_name'], d['offset']) for d in infos] == [
+        ('video_a', 0), ('video_a', 36), ('video_b', 0)]
+    assert 'gt_annotations' not in infos[0] and infos[0]['fps'] == 10.0
+
+
+def test_window_is_read_memory_mapped(files, monkeypatch):
+    calls = []
+    real_load = np.load
+    monkeypatch.setattr(np, 'load', lambda *a, **k: calls.append(k) or real_load(*a, **k))
+    path = f"{files['video_dir']}/video_a.npy"
+    out = LoadFrameWindow(clip_length=64)(dict(filename=path, offset=36))
+    assert calls == [dict(mmap_mode='r')]
+    frames = real_load(path)
+    assert np.array_equal(out['imgs'], frames[36:100].transpose(3, 0, 1, 2))
+
+
+def test_unknown_class_is_named(files, tmp_path):
+    bad = tmp_path / 'bad.csv'
+    bad.write_text('video,type,type_idx,start,end,startFrame,endFrame\n'
+                   'video_a,Mystery,99,1.0,2.0,30,60\n')
+    with pytest.raises(ValueError, match=r"bad.csv, row 2: video 'video_a' has unknown class"):
+        build(dict(files, ann_file=str(bad)))
+
+
+def test_preprocessor_normalises_on_device_and_pads_tests():
+    pre = MODELS.build(dict(type='ClipDataPreprocessor', test_pad_value=0.0))
+    clip = torch.tensor([0, 255, 51, 0], dtype=torch.uint8).view(1, 4, 1, 1).repeat(3, 1, 2, 2)
+    sample = ActionDataSample(metainfo=dict(valid_length=3))
+    sample.set_data(dict(ssl_inputs=clip.clone()))
+    train = pre(dict(inputs=[clip], data_samples=[sample]), training=True)
+    assert train['inputs'].dtype == torch.float32
+    assert train['inputs'][0, 0, :, 0, 0].tolist() == pytest.approx([-1.0, 1.0, -0.6, -1.0])
+    assert train['data_samples'][0].ssl_inputs[0, :, 0, 0].tolist() == pytest.approx(
+        [-1.0, 1.0, -0.6, -1.0])
+    test = pre(dict(inputs=[clip], data_samples=[ActionDataSample(metainfo=dict(valid_length=3))]),
+               training=False)
+    assert test['inputs'][0, 0, :, 0, 0].tolist() == pytest.approx([-1.0, 1.0, -0.6, 0.0])

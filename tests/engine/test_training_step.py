@@ -1,0 +1,108 @@
+"""One optimisation step of each phase changes exactly the parameters it should."""
+import copy
+
+import pytest
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+
+from tests.helpers import TEST_DATA
+from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    init_default_scope('mmaction')
+    files = write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
+    cfg = Config.fromfile(TEST_DATA / 'configs' / 'gaf_tiny.py')
+    cfg.train_dataloader.dataset.update(
+        data_prefix=dict(video=files['video_dir']), video_info_file=files['video_info_file'],
+        ann_file=files['ann_file'], class_index_file=files['class_index_file'])
+    torch.manual_seed(0)
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    batch = pseudo_collate([dataset[0], dataset[4]])
+    model = MODELS.build(cfg.model)
+    return cfg, model, batch
+
+
+def snapshot(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def changed(before, after):
+    return {k for k in before if not torch.equal(before[k], after[k])}
+
+
+def test_each_phase_updates_its_own_parameters(setup):
+    cfg, model, batch = setup
+    model = copy.deepcopy(model).train()
+    wrappers = build_optim_wrapper(model, cfg.optim_wrapper)
+    cvae_keys = {k for k, _ in model.named_parameters() if k.startswith('attention.cvae.')}
+    assert {id(p) for g in wrappers['cvae'].param_groups for p in g['params']} == {
+        id(p) for k, p in model.named_parameters() if k in cvae_keys}
+
+    before = snapshot(model)
+    model.set_train_state('cvae', 1)
+    log_vars = model.train_step(batch, optim_wrapper=wrappers['cvae'])
+    assert set(log_vars) == {'cvae/loss', 'cvae/loss_cvae_0', 'cvae/loss_cvae_1'}
+    assert changed(before, snapshot(model)) == cvae_keys
+
+    before = snapshot(model)
+    model.set_train_state('detector', 1)
+    log_vars = model.train_step(batch, optim_wrapper=wrappers['detector'])
+    assert {'det/loss_loc', 'det/loss_conf', 'det/loss_prop_loc', 'det/loss_prop_conf',
+            'det/loss_center', 'det/loss_start', 'det/loss_end', 'det/loss_bg',
+            'det/loss_recon'} <= set(log_vars)
+    moved = changed(before, snapshot(model))
+    assert not moved & cvae_keys
+    trainable = {k for k, p in model.named_parameters() if not k.startswith('attention.cvae.')}
+    # Every detector parameter moves (BN statistics stay frozen).
+    assert moved == trainable
+    assert all(p.requires_grad for p in model.attention.cvae.parameters())
+
+
+def captured_triplet_rows(model, batch, monkeypatch):
+    rows = []
+    monkeypatch.setattr(model.loss_triplet, 'forward',
+                        lambda a, p, n: rows.append(a[0].shape[0]) or a[0].sum() * 0)
+    with torch.no_grad():
+        data = model.data_preprocessor(batch, training=True)
+        model.set_train_state('detector', 1)
+        losses = model(**data, mode='loss')
+    return rows, losses
+
+
+@pytest.mark.parametrize('mode,valid,rows', [
+    ('first', [True, True], [1]), ('first', [False, True], []),
+    ('all', [False, True], [1]), ('all', [True, True], [2])])
+def test_ssl_modes(setup, monkeypatch, mode, valid, rows):
+    _, model, batch = setup
+    model = copy.deepcopy(model)
+    model.ssl_mode = mode
+    batch = copy.deepcopy(batch)
+    for sample, ok in zip(batch['data_samples'], valid):
+        sample.set_metainfo(dict(ssl_valid=ok))
+    seen, losses = captured_triplet_rows(model, batch, monkeypatch)
+    assert seen == rows
+    assert ('loss_triplet' in losses) is bool(rows)
+
+
+@pytest.mark.parametrize('target', ['aliased', 'raw'])
+def test_reconstruction_target(setup, monkeypatch, target):
+    _, model, batch = setup
+    model = copy.deepcopy(model)
+    model.recon_target = target
+    model.with_ssl = False
+    seen = []
+    monkeypatch.setattr(model.loss_recon, 'forward',
+                        lambda gen, tgt, epoch: seen.append(tgt) or gen[0].sum() * 0)
+    with torch.no_grad():
+        data = model.data_preprocessor(batch, training=True)
+        feats = model.backbone(data['inputs'])
+        _, bg = model.attention.split(feats, model.attention(feats))
+        model(**data, mode='loss')
+    expected = bg if target == 'aliased' else feats
+    assert all(torch.allclose(a, b) for a, b in zip(seen[0], expected))

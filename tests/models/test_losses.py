@@ -1,0 +1,189 @@
+"""Matcher and loss terms against hand computations and the formulas of §5.4-§5.9."""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from gaf_mmaction.models.heads import AFSDHead
+from gaf_mmaction.models.losses import (
+    BackgroundLoss,
+    BoundaryBCELoss,
+    BoundaryTripletLoss,
+    MultiSegmentLoss,
+    ReconstructionLoss,
+    softmax_focal_loss,
+)
+from gaf_mmaction.models.task_modules import distance_giou, distance_iou, match_priors, pad_targets
+
+
+def test_match_priors_by_hand():
+    priors = torch.tensor([0.05, 0.25, 0.45, 0.65, 0.85])
+    segments = torch.tensor([[[0.2, 0.5], [0.4, 0.9]]])
+    labels = torch.tensor([[2, 3]])
+    loc_t, conf_t = match_priors(priors, segments, labels, clip_length=10)
+    # 0.05 lies in no segment; 0.25 only in A; 0.45 in both, A is shorter (3 < 5);
+    # 0.65 and 0.85 only in B.
+    assert conf_t.tolist() == [[0, 2, 2, 3, 3]]
+    assert torch.allclose(loc_t[0, 1:], torch.tensor([[0.5, 2.5], [2.5, 0.5], [2.5, 2.5],
+                                                      [4.5, 0.5]]))
+
+
+def test_match_ties_go_to_the_first_segment_and_padding_never_matches():
+    segments, labels = pad_targets([torch.tensor([[0.0, 1.0], [0.0, 1.0]]),
+                                    torch.zeros(0, 2)], [torch.tensor([1, 2]),
+                                                         torch.zeros(0, dtype=torch.long)])
+    assert labels.tolist() == [[1, 2], [-1, -1]]
+    _, conf_t = match_priors(torch.tensor([0.5]), segments, labels, clip_length=8)
+    assert conf_t.tolist() == [[1], [0]]
+
+
+def test_distance_iou_by_hand():
+    pred = torch.tensor([[2.0, 3.0], [1.0, 1.0]])
+    target = torch.tensor([[1.0, 5.0], [3.0, 0.5]])
+    # inter 1 + 3 = 4, union 5 + 6 - 4 = 7, enclosing 2 + 5 = 7;
+    # inter 1 + 0.5, union 2 + 3.5 - 1.5 = 4, enclosing 3 + 1 = 4.
+    assert torch.allclose(distance_iou(pred, target), torch.tensor([4 / 7, 0.375]))
+    assert torch.allclose(distance_giou(pred, target), torch.tensor([4 / 7, 0.375]))
+    # Enclosing longer than the union: pred (1, 0), target (0, 1) -> iou 0, giou 0 - 0.
+    assert distance_giou(torch.tensor([3.0, 0.0]), torch.tensor([0.0, 1.0])) == pytest.approx(0)
+
+
+def test_focal_by_hand():
+    logits = torch.tensor([[0.0, math.log(3.0)]])  # softmax = (0.25, 0.75)
+    one = softmax_focal_loss(logits, torch.tensor([1]))
+    zero = softmax_focal_loss(logits, torch.tensor([0]))
+    # p_y + eps enters both the log and the modulating factor, as published.
+    assert one.item() == pytest.approx(-0.75 * (0.25 - 1e-6) ** 2 * math.log(0.75 + 1e-6))
+    assert zero.item() == pytest.approx(-0.25 * (0.75 - 1e-6) ** 2 * math.log(0.25 + 1e-6))
+
+
+def loop_reference(outputs, targets, clip_length, piou):
+    """§5.5 term by term, one clip and one prior at a time."""
+    priors = outputs['priors'][:, 0]
+    sums = dict(l=0.0, c=0.0, pl=0.0, pc=0.0, ct=0.0)
+    n_pos = n_prop = 0
+    for b, target in enumerate(targets):
+        for k, p in enumerate(priors.tolist()):
+            best, best_area = None, 2 * clip_length
+            for j, (s, e, _) in enumerate(target.tolist()):
+                left, right = (p - s) * clip_length, (e - p) * clip_length
+                if left >= 0 and right >= 0 and left + right < best_area:
+                    best, best_area = j, left + right
+            s, e, label = target[best].tolist() if best is not None else (0, 0, 0)
+            lt = torch.tensor([(p - s) * clip_length, (e - p) * clip_length])
+            label = int(label) if best is not None else 0
+            loc = outputs['loc'][b, k]
+            pre = loc.detach()
+            inter = torch.minimum(pre, lt).sum()
+            iou = inter / (pre.sum() + lt.sum() - inter)
+            prop_label = label if iou >= piou else 0
+            probs = outputs['conf'][b, k].softmax(-1)
+            prop_probs = outputs['prop_conf'][b, k].softmax(-1)
+
+            def focal(pr, y):
+                a = 0.25 if y == 0 else 0.75
+                return -a * (1 - pr[y] - 1e-6) ** 2 * torch.log(pr[y] + 1e-6)
+            sums['c'] = sums['c'] + focal(probs, label)
+            sums['pc'] = sums['pc'] + focal(prop_probs, prop_label)
+            if label > 0:
+                n_pos += 1
+                inter = torch.minimum(loc, lt).sum()
+                union = loc.sum() + lt.sum() - inter
+                enclose = torch.maximum(loc, lt).sum()
+                sums['l'] = sums['l'] + 1 - (inter / union - (enclose - union) / enclose)
+                refined = loc + 0.5 * loc.sum() * outputs['prop_loc'][b, k]
+                inter = torch.minimum(refined, lt).sum()
+                target_iou = (inter / (refined.sum() + lt.sum() - inter)).clamp(min=0)
+                sums['ct'] = sums['ct'] + F.binary_cross_entropy_with_logits(
+                    outputs['center'][b, k, 0], target_iou)
+            if prop_label > 0:
+                n_prop += 1
+                prop_t = (lt - pre) / (0.5 * pre.sum())
+                sums['pl'] = sums['pl'] + (outputs['prop_loc'][b, k] - prop_t).abs().sum()
+    n, pn = max(n_pos, 1), max(n_prop, 1)
+    return dict(loss_loc=sums['l'] / n, loss_conf=sums['c'] / n, loss_prop_loc=sums['pl'] / pn,
+                loss_prop_conf=sums['pc'] / pn, loss_center=sums['ct'] / n)
+
+
+def random_outputs(batch: int = 2, classes: int = 4, seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    priors = AFSDHead.priors([8, 4, 2])
+    k = len(priors)
+    return dict(
+        priors=priors,
+        loc=(torch.rand(batch, k, 2, generator=gen) * 6 + 0.5).requires_grad_(),
+        conf=torch.randn(batch, k, classes, generator=gen).requires_grad_(),
+        prop_loc=(torch.randn(batch, k, 2, generator=gen) * 0.3).requires_grad_(),
+        prop_conf=torch.randn(batch, k, classes, generator=gen).requires_grad_(),
+        center=torch.randn(batch, k, 1, generator=gen).requires_grad_())
+
+
+def test_multi_segment_loss_matches_the_definition():
+    outputs = random_outputs()
+    targets = [torch.tensor([[0.1, 0.45, 1], [0.3, 0.5, 3], [0.6, 0.95, 2]]),
+               torch.tensor([[0.2, 0.7, 2]])]
+    loss = MultiSegmentLoss(piou=0.3, loc_weight=1.0, conf_weight=1.0)
+    ours = loss(outputs, [t[:, :2] for t in targets], [t[:, 2].long() for t in targets], 16)
+    with torch.no_grad():
+        expected = loop_reference(outputs, targets, 16, 0.3)
+    for key, value in expected.items():
+        assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=1e-5), key
+    assert ours['loss_prop_loc'] > 0 and ours['loss_loc'] > 0
+
+    weighted = MultiSegmentLoss(piou=0.3)(outputs, [t[:, :2] for t in targets],
+                                          [t[:, 2].long() for t in targets], 16)
+    assert weighted['loss_loc'].item() == pytest.approx(10 * ours['loss_loc'].item())
+    assert weighted['loss_center'].item() == pytest.approx(ours['loss_center'].item())
+
+
+@pytest.mark.parametrize('detach', [False, True])
+def test_center_target_gradient(detach):
+    outputs = random_outputs(batch=1, seed=3)
+    targets = [torch.tensor([[0.1, 0.8]])]
+    loss = MultiSegmentLoss(detach_center_target=detach)
+    loss(outputs, targets, [torch.tensor([1])], 16)['loss_center'].backward()
+    grad = outputs['prop_loc'].grad
+    # Only through the (undetached) target does the centre loss reach prop_loc.
+    assert (grad is not None and bool(grad.abs().sum() > 0)) is not detach
+
+
+def test_boundary_bce():
+    half = torch.full((1, 16, 8), math.atanh(0.5))  # tanh -> 0.5 everywhere
+    outputs = dict(start=half, end=half, start_loc_prop=half[:, :4], end_loc_prop=half[:, :4],
+                   start_conf_prop=half[:, :4], end_conf_prop=half[:, :4])
+    boundaries = torch.randint(0, 2, (1, 2, 16)).float()
+    losses = BoundaryBCELoss(proposal_weight=0.1)(outputs, boundaries)
+    assert losses['loss_start'].item() == pytest.approx(1.2 * math.log(2), rel=1e-5)
+    # Proposal-level targets are every 4th frame: make those 0 and the prop features ~0.
+    boundaries = torch.zeros(1, 2, 16)
+    boundaries[..., 1::4] = 1
+    low = torch.full((1, 4, 8), 1e-4)
+    outputs.update(start_loc_prop=low, start_conf_prop=low)
+    losses = BoundaryBCELoss(proposal_weight=0.1)(outputs, boundaries)
+    assert losses['loss_start'].item() == pytest.approx(math.log(2), abs=1e-3)
+
+
+def test_background_loss_by_hand():
+    conf = torch.zeros(2, 5, 4)  # p(background) = 0.25 at every prior
+    per_prior = -0.25 * (1 - 0.25 - 1e-6) ** 2 * math.log(0.25 + 1e-6)
+    assert BackgroundLoss(loss_weight=35)(conf).item() == pytest.approx(35 * 10 * per_prior,
+                                                                        rel=1e-5)
+
+
+def test_triplet_weights():
+    gen = torch.Generator().manual_seed(0)
+    feats = [[torch.randn(2, 6, generator=gen) for _ in range(3)] for _ in range(3)]
+    anchors, positives, negatives = zip(*feats)
+    expected = sum(w * F.triplet_margin_loss(a, p, n, margin=1.0)
+                   for w, a, p, n in zip((1, 0.1, 0.1), anchors, positives, negatives))
+    assert BoundaryTripletLoss()(anchors, positives, negatives).item() == pytest.approx(
+        0.1 * expected.item())
+
+
+def test_reconstruction_weight_schedule():
+    loss = ReconstructionLoss(max_weight=0.5, warmup_epochs=300)
+    assert [loss.weight(e) for e in (1, 15, 300, 400)] == pytest.approx(
+        [1 / 600, 0.025, 0.5, 0.5])
+    generated, target = [torch.ones(2, 3), torch.zeros(4)], [torch.zeros(2, 3), torch.ones(4)]
+    assert loss(generated, target, 300).item() == pytest.approx(0.5 * 2)

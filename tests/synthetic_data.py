@@ -1,0 +1,49 @@
+"""Small datasets in the THUMOS14 on-disk format, written by the tests."""
+from pathlib import Path
+
+import numpy as np
+
+CLASSES = ((7, 'BaseballPitch'), (9, 'BasketballDunk'), (12, 'Billiards'))
+
+
+def write_thumos_like(root: Path, videos: dict[str, tuple[int, list[tuple[float, float, int]]]],
+                      size: int = 40, seed: int = 0) -> dict[str, str]:
+    """Write npy frames and annotation files under ``root``.
+
+    Args:
+        root: Output folder.
+        videos: {name: (sampled frames, [(start s, end s, original class index)])};
+            videos are 30 fps originals sampled at 10 fps.
+        size: Frame side in pixels.
+        seed: Seed of the random frames.
+
+    Returns:
+        Paths: ``video_dir``, ``video_info_file``, ``ann_file``, ``class_index_file``.
+    """
+    rng = np.random.default_rng(seed)
+    video_dir = root / 'frames'
+    video_dir.mkdir(parents=True, exist_ok=True)
+    names = dict(CLASSES)
+    info = ['video,fps,sample_fps,count,sample_count']
+    annos = ['video,type,type_idx,start,end,startFrame,endFrame']
+    for name, (frames, actions) in videos.items():
+        np.save(video_dir / f'{name}.npy',
+                rng.integers(0, 256, (frames, size, size, 3), dtype=np.uint8))
+        info.append(f'{name},30.0,10.0,{frames * 3}.0,{frames}')
+        for start, end, index in actions:
+            annos.append(f'{name},{names[index]},{index},{start},{end},'
+                         f'{round(start * 30)},{round(end * 30)}')
+    paths = dict(video_dir=str(video_dir), video_info_file=str(root / 'video_info.csv'),
+                 ann_file=str(root / 'annotations.csv'),
+                 class_index_file=str(root / 'class_index.txt'))
+    Path(paths['video_info_file']).write_text('\n'.join(info) + '\n')
+    Path(paths['ann_file']).write_text('\n'.join(annos) + '\n')
+    Path(paths['class_index_file']).write_text(
+        '\n'.join(f'{i} {n}' for i, n in CLASSES) + '\n')
+    return paths
+
+
+TINY_VIDEOS = {
+    'video_a': (100, [(1.0, 2.5, 7), (4.0, 6.5, 9), (8.0, 9.0, 12)]),
+    'video_b': (50, [(0.5, 3.5, 9)]),  # shorter than a window
+}

@@ -1,0 +1,60 @@
+"""Train a GAF model with MMEngine's Runner (MMAction2's tools/train.py, for this plugin).
+
+Examples:
+    python tools/train.py configs/gaf_thumos14_rgb.py
+    python tools/train.py configs/gaf_thumos14_rgb.py --resume            # latest checkpoint
+    python tools/train.py configs/gaf_thumos14_rgb.py --cfg-options train_dataloader.batch_size=4
+"""
+import argparse
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
+from gaf_mmaction.engine.launch import (
+    default_work_dir,
+    finish_distributed,
+    init_cpu_distributed,
+    use_amp,
+)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train a GAF detector')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='where logs and checkpoints go')
+    parser.add_argument('--resume', nargs='?', type=str, const='auto',
+                        help='resume from a checkpoint, or from the latest one in the work '
+                             'dir when no path is given')
+    parser.add_argument('--amp', action='store_true', help='mixed precision (bf16) training')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. train_cfg.max_epochs=20')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(args.config)
+    if args.amp:
+        use_amp(cfg)
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, osp.abspath(args.resume)
+    allow_mmengine_checkpoints()
+    init_cpu_distributed(cfg, args.launcher)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    finish_distributed()
+
+
+if __name__ == '__main__':
+    main()
