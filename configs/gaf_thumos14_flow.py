@@ -1,5 +1,5 @@
 # GAF, Inception-I3D, THUMOS14, TV-L1 optical flow (the published configs/thumos14_flow.yaml):
-# [T, 112, 112, 2] uint8 npy frames, batch 1, 16 epochs.
+# [T, 112, 112, 2] uint8 npy frames, batch 1, 16 epochs, test soft-NMS sigma 0.5.
 _base_ = ['./gaf_thumos14_rgb.py']
 
 model = dict(
@@ -8,3 +8,5 @@ model = dict(
 
 train_dataloader = dict(batch_size=1, dataset=dict(data_prefix=dict(video='validation_flow_npy')))
 train_cfg = dict(max_epochs=16)
+test_dataloader = dict(dataset=dict(data_prefix=dict(video='test_flow_npy')))
+test_evaluator = dict(nms_sigma=0.5)

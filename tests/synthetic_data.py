@@ -1,4 +1,5 @@
 """Small datasets in the THUMOS14 on-disk format, written by the tests."""
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ def write_thumos_like(root: Path, videos: dict[str, tuple[int, list[tuple[float,
         seed: Seed of the random frames.
 
     Returns:
-        Paths: ``video_dir``, ``video_info_file``, ``ann_file``, ``class_index_file``.
+        Paths: ``video_dir``, ``video_info_file``, ``ann_file``, ``class_index_file``,
+        ``gt_file`` (ActivityNet-layout JSON, every video in subset 'test').
     """
     rng = np.random.default_rng(seed)
     video_dir = root / 'frames'
@@ -35,7 +37,11 @@ def write_thumos_like(root: Path, videos: dict[str, tuple[int, list[tuple[float,
                          f'{round(start * 30)},{round(end * 30)}')
     paths = dict(video_dir=str(video_dir), video_info_file=str(root / 'video_info.csv'),
                  ann_file=str(root / 'annotations.csv'),
-                 class_index_file=str(root / 'class_index.txt'))
+                 class_index_file=str(root / 'class_index.txt'), gt_file=str(root / 'gt.json'))
+    database = {name: dict(subset='test', annotations=[
+        dict(segment=[str(start), str(end)], label=names[index]) for start, end, index in actions])
+        for name, (_, actions) in videos.items()}
+    Path(paths['gt_file']).write_text(json.dumps(dict(database=database)))
     Path(paths['video_info_file']).write_text('\n'.join(info) + '\n')
     Path(paths['ann_file']).write_text('\n'.join(annos) + '\n')
     Path(paths['class_index_file']).write_text(

@@ -49,3 +49,14 @@ def test_custom_imports_register_everything():
     assert out.strip() == str(sorted(['GAFDetector', 'InceptionI3D', 'TopHeavyInceptionI3D',
                                       'TemporalPyramidNeck', 'AFSDHead', 'GenerativeAttention',
                                       'TemporalAttentionHead', 'FeatureCVAE', 'CVAELoss']))
+
+
+def test_fusion_config_builds():
+    cfg = Config.fromfile(CONFIGS / 'gaf_thumos14_fusion.py')
+    with torch.device('meta'):
+        model = MODELS.build(cfg.model)
+    assert type(model).__name__ == 'GAFFusionDetector'
+    assert model.rgb.backbone.in_channels == 3 and model.rgb.attention is not None
+    assert model.flow.backbone.in_channels == 2 and model.flow.attention is None
+    assert cfg.test_dataloader.dataset.data_prefix == dict(video='test_npy', flow='test_flow_npy')
+    assert cfg.test_evaluator.nms_sigma == 0.01

@@ -1,7 +1,9 @@
 """Loading state dicts so that every key is accounted for."""
 from collections.abc import Iterable, Mapping
+from fnmatch import fnmatchcase
 
 import torch
+from mmengine.logging import MMLogger
 from torch import Tensor, nn
 
 
@@ -17,14 +19,15 @@ def mismatch_report(expected: Mapping[str, torch.Size], given: Mapping[str, Tens
         expected: Key -> shape the model needs.
         given: Key -> tensor from the checkpoint.
         source: Where ``given`` came from (a path), named in each line.
-        allow_missing: Key suffixes that may be absent (e.g. BN counters).
+        allow_missing: Patterns (``fnmatch``) of keys that may be absent,
+            e.g. ``'*.num_batches_tracked'``.
 
     Returns:
         One line per problem, empty when the two fit exactly.
     """
     allow = tuple(allow_missing)
     missing = [k for k in expected
-               if k not in given and not any(k.endswith(suffix) for suffix in allow)]
+               if k not in given and not any(fnmatchcase(k, pattern) for pattern in allow)]
     unexpected = [k for k in given if k not in expected]
     mis_shaped = [
         f'{k}: checkpoint {tuple(given[k].shape)} vs model {tuple(expected[k])}'
@@ -47,7 +50,7 @@ def load_state_dict_exact(module: nn.Module, state_dict: Mapping[str, Tensor], s
         module: Target module.
         state_dict: Tensors keyed as ``module.state_dict()``.
         source: Where the tensors came from, for the error message.
-        allow_missing: Key suffixes that may be absent and keep their values.
+        allow_missing: Patterns of keys that may be absent and keep their values.
 
     Raises:
         CheckpointMismatchError: On any missing, unexpected or mis-shaped key.
@@ -59,3 +62,27 @@ def load_state_dict_exact(module: nn.Module, state_dict: Mapping[str, Tensor], s
             f'{type(module).__name__} cannot load {source}:\n  ' + '\n  '.join(problems))
     # Every key is checked above; strict=False only tolerates the allowed absences.
     module.load_state_dict(state_dict, strict=False)
+
+
+def load_checkpoint_exact(module: nn.Module, path: str, allow_missing: Iterable[str] = (),
+                          drop_prefixes: Iterable[str] = ()) -> None:
+    """Load an MMEngine checkpoint (or a plain state dict file) exactly into ``module``.
+
+    Read with ``torch.load(weights_only=True)``; see :func:`load_state_dict_exact`.
+    Keys under ``drop_prefixes`` are removed first (and logged), for a model
+    that deliberately lacks a part the checkpoint has.
+    """
+    try:
+        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'Checkpoint not found: {path}') from None
+    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state, dict):
+        raise TypeError(f'{path} holds no state dict (got {type(checkpoint).__name__})')
+    prefixes = tuple(drop_prefixes)
+    dropped = [k for k in state if k.startswith(prefixes)] if prefixes else []
+    if dropped:
+        state = {k: v for k, v in state.items() if not k.startswith(prefixes)}
+        MMLogger.get_current_instance().info(
+            f'{path}: left out {len(dropped)} tensors under {prefixes}')
+    load_state_dict_exact(module, state, path, allow_missing)

@@ -30,7 +30,8 @@ class Thumos14Dataset(BaseDataset):
         ann_file: ``*_Annotation_ours.csv``; None for the shipped one.
         class_index_file: ``Class Index_Detection.txt``; None for the
             shipped one.
-        data_prefix: ``dict(video=DIR)``, the folder of the npy files.
+        data_prefix: ``dict(video=DIR)``, the folder of the npy files; add
+            ``flow=DIR`` for a second (flow) stream, read as ``flow_filename``.
         clip_length: Frames per window. Defaults to 256.
         clip_stride: Frames between windows. Defaults to 30 (training);
             the published test stride is 128.
@@ -61,6 +62,12 @@ class Thumos14Dataset(BaseDataset):
             if not osp.isabs(path):
                 setattr(self, name, osp.join(root, path))
 
+    def _files(self, video: str) -> dict[str, str]:
+        files = dict(filename=osp.join(self.data_prefix.get('video', ''), f'{video}.npy'))
+        if 'flow' in self.data_prefix:
+            files['flow_filename'] = osp.join(self.data_prefix['flow'], f'{video}.npy')
+        return files
+
     def load_data_list(self) -> list[dict]:
         """Windows as dicts: ``video_name``, ``filename``, ``offset``, ``num_frames``, ...
 
@@ -69,15 +76,14 @@ class Thumos14Dataset(BaseDataset):
         ``ssl_length``; test windows carry ``fps`` (sampled frames per second).
         """
         infos = read_video_info(self.video_info_file)
-        video_dir = self.data_prefix.get('video', '')
         windows = []
         if self.test_mode:
             for video, info in infos.items():
                 for offset in window_offsets(info.sample_count, self.clip_length,
                                              self.clip_stride, single_if_equal=False):
                     windows.append(dict(video_name=video, offset=offset,
-                                        filename=osp.join(video_dir, f'{video}.npy'),
-                                        num_frames=info.sample_count, fps=info.sample_fps))
+                                        num_frames=info.sample_count, fps=info.sample_fps,
+                                        **self._files(video)))
             return windows
         annotations = read_annotations(self.ann_file, infos,
                                        read_class_index(self.class_index_file))
@@ -87,8 +93,7 @@ class Thumos14Dataset(BaseDataset):
                 info.sample_count, annos, self.clip_length, self.clip_stride)
             for window in video_windows:
                 windows.append(dict(
-                    video_name=video, offset=window['offset'],
-                    filename=osp.join(video_dir, f'{video}.npy'),
+                    video_name=video, offset=window['offset'], **self._files(video),
                     num_frames=info.sample_count, fps=info.sample_fps,
                     gt_annotations=window['annotations'],
                     gt_boundaries=window['boundaries'], ssl_length=ssl_length))

@@ -1,4 +1,5 @@
 """Tensor operations used by GAF that PyTorch does not provide."""
 from .boundary_max_pool import boundary_max_pool
+from .soft_nms import soft_nms
 
-__all__ = ['boundary_max_pool']
+__all__ = ['boundary_max_pool', 'soft_nms']

@@ -1,34 +1,11 @@
 """tools/train.py and tools/dist_train.sh on generated data: train, checkpoint, resume."""
-import os
-import subprocess
+import shutil
 import sys
 
-import pytest
 import torch
 
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
-from tests.helpers import REPO, TEST_DATA
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
-
-CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
-
-
-@pytest.fixture(scope='module')
-def data_options(tmp_path_factory):
-    files = write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
-    return [f'train_dataloader.dataset.data_prefix.video={files["video_dir"]}',
-            f'train_dataloader.dataset.video_info_file={files["video_info_file"]}',
-            f'train_dataloader.dataset.ann_file={files["ann_file"]}',
-            f'train_dataloader.dataset.class_index_file={files["class_index_file"]}']
-
-
-def run(args: list[str], timeout: int = 300) -> str:
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1', PYTHON=sys.executable)
-    proc = subprocess.run(args, check=False, cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output[-4000:]
-    return output
+from tests.engine.conftest import TINY_CONFIG, run_tool
 
 
 def load(path):
@@ -36,17 +13,16 @@ def load(path):
     return torch.load(path, map_location='cpu', weights_only=True)
 
 
-def test_train_then_resume(tmp_path, data_options):
-    work = tmp_path / 'work'
-    run([sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(work), '--cfg-options',
-         'train_cfg.max_epochs=1', *data_options])
-    first = load(work / 'epoch_1.pth')
-    assert first['meta']['epoch'] == 1 and first['meta']['iter'] == 2 * 2  # 2 passes x (5 windows // 2)
+def test_train_then_resume(trained_work_dir, tmp_path, data_options):
+    first = load(trained_work_dir / 'epoch_1.pth')
+    assert first['meta']['epoch'] == 1 and first['meta']['iter'] == 2 * 2  # 2 passes x 2 batches
     assert set(first['optimizer']) == {'detector', 'cvae'}
     assert any(k.startswith('attention.cvae.') for k in first['state_dict'])
 
-    log = run([sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(work), '--resume',
-               '--cfg-options', 'train_cfg.max_epochs=2', *data_options])
+    work = tmp_path / 'work'
+    shutil.copytree(trained_work_dir, work)
+    log = run_tool([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir', str(work),
+                    '--resume', '--cfg-options', 'train_cfg.max_epochs=2', *data_options])
     assert 'resumed epoch: 1, iter: 4' in log
     assert 'Epoch(train) [2][2/2]' in log and 'Epoch(train) [1]' not in log
     second = load(work / 'epoch_2.pth')
@@ -59,9 +35,9 @@ def test_train_then_resume(tmp_path, data_options):
 
 def test_dist_train_two_cpu_processes(tmp_path, data_options):
     work = tmp_path / 'dist'
-    log = run(['bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir', str(work),
-               '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
-               'env_cfg.dist_cfg.backend=gloo', *data_options])
+    log = run_tool(['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', str(work),
+                    '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
+                    *data_options])
     # 5 windows split over 2 processes of batch 1: 3 iterations per pass.
     assert 'Epoch(train) [1][3/3]' in log and 'det/loss_loc' in log
     assert load(work / 'epoch_1.pth')['meta']['iter'] == 6

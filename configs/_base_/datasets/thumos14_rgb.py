@@ -1,4 +1,4 @@
-# THUMOS14 RGB windows (GAF_REFERENCE.md §8). Frames: data/thumos14/<split>_npy/<video>.npy,
+# THUMOS14 RGB windows (GAF_REFERENCE.md §8, §9). Frames: data/thumos14/<split>_npy/<video>.npy,
 # [T, 112, 112, 3] uint8 at 10 fps. The annotation files ship with the package (None = shipped).
 # Sizes here (256-frame windows, 96-pixel crops) must agree with the model's.
 dataset_type = 'Thumos14Dataset'
@@ -31,3 +31,33 @@ train_dataloader = dict(
         clip_length=256,
         clip_stride=30,
         pipeline=train_pipeline))
+
+test_pipeline = [
+    # Test windows are padded with 0 after normalisation (the preprocessor's test_pad_value).
+    dict(type='LoadFrameWindow', clip_length=256, pad_value=0),
+    dict(type='CenterCropClip', size=96),
+    dict(type='PackDetectionInputs', clip_length=256),
+]
+
+test_dataloader = dict(
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_prefix=dict(video='test_npy'),
+        video_info_file=None,
+        class_index_file=None,
+        clip_length=256,
+        clip_stride=128,
+        test_mode=True,
+        pipeline=test_pipeline))
+
+# Soft-NMS sigma 0.01 as the published RGB (and fusion) test; tIoU 0.1 ... 0.7.
+test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, subset='test',
+                      nms_sigma=0.01, top_k=5000)
+test_cfg = dict(type='TestLoop')

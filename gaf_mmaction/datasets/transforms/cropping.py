@@ -4,24 +4,34 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 
+def _crop(results: dict, keys: tuple[str, ...], top: int, left: int, size: int) -> dict:
+    for key in keys:
+        clip = results[key]
+        if clip.shape[2] < top + size or clip.shape[3] < left + size:
+            raise ValueError(f'{results.get("filename", key)}: frames of {clip.shape[2]}x'
+                             f'{clip.shape[3]} are smaller than the {size}x{size} crop')
+        results[key] = np.ascontiguousarray(clip[:, :, top:top + size, left:left + size])
+    return results
+
+
 @TRANSFORMS.register_module()
 class RandomCropClip(BaseTransform):
-    """Crop ``size`` x ``size`` at one random position for every frame of ``imgs``.
+    """Crop ``size`` x ``size`` at one random position for every frame of the clips.
 
     Args:
         size: Crop side in pixels. Defaults to 96.
+        keys: Clips ([C, T, H, W], same H and W) cropped alike. Defaults to ('imgs',).
     """
 
-    def __init__(self, size: int = 96) -> None:
+    def __init__(self, size: int = 96, keys: tuple[str, ...] = ('imgs', )) -> None:
         self.size = size
+        self.keys = tuple(keys)
 
     def transform(self, results: dict) -> dict:
-        imgs = results['imgs']
-        top = np.random.randint(0, imgs.shape[2] - self.size + 1)
-        left = np.random.randint(0, imgs.shape[3] - self.size + 1)
-        results['imgs'] = np.ascontiguousarray(
-            imgs[:, :, top:top + self.size, left:left + self.size])
-        return results
+        height, width = results[self.keys[0]].shape[2:]
+        top = np.random.randint(0, height - self.size + 1)
+        left = np.random.randint(0, width - self.size + 1)
+        return _crop(results, self.keys, top, left, self.size)
 
 
 @TRANSFORMS.register_module()
@@ -30,18 +40,18 @@ class CenterCropClip(BaseTransform):
 
     Args:
         size: Crop side in pixels. Defaults to 96.
+        keys: Clips cropped alike. Defaults to ('imgs',).
     """
 
-    def __init__(self, size: int = 96) -> None:
+    def __init__(self, size: int = 96, keys: tuple[str, ...] = ('imgs', )) -> None:
         self.size = size
+        self.keys = tuple(keys)
 
     def transform(self, results: dict) -> dict:
-        imgs = results['imgs']
-        top = round((imgs.shape[2] - self.size) / 2.0)
-        left = round((imgs.shape[3] - self.size) / 2.0)
-        results['imgs'] = np.ascontiguousarray(
-            imgs[:, :, top:top + self.size, left:left + self.size])
-        return results
+        height, width = results[self.keys[0]].shape[2:]
+        top = round((height - self.size) / 2.0)
+        left = round((width - self.size) / 2.0)
+        return _crop(results, self.keys, top, left, self.size)
 
 
 @TRANSFORMS.register_module()
@@ -52,12 +62,15 @@ class FlipClip(BaseTransform):
 
     Args:
         prob: Flip probability. Defaults to 0.5.
+        keys: Clips flipped alike. Defaults to ('imgs',).
     """
 
-    def __init__(self, prob: float = 0.5) -> None:
+    def __init__(self, prob: float = 0.5, keys: tuple[str, ...] = ('imgs', )) -> None:
         self.prob = prob
+        self.keys = tuple(keys)
 
     def transform(self, results: dict) -> dict:
         if np.random.rand() < self.prob:
-            results['imgs'] = np.ascontiguousarray(results['imgs'][..., ::-1])
+            for key in self.keys:
+                results[key] = np.ascontiguousarray(results[key][..., ::-1])
         return results

@@ -22,10 +22,13 @@ class PackDetectionInputs(BaseTransform):
 
     Args:
         clip_length: Frames per window, to normalise segments. Defaults to 256.
+        input_keys: Clips concatenated on channels into ``inputs``, e.g.
+            ('imgs', 'flow_imgs') for RGB + flow fusion. Defaults to ('imgs',).
     """
 
-    def __init__(self, clip_length: int = 256) -> None:
+    def __init__(self, clip_length: int = 256, input_keys: tuple[str, ...] = ('imgs', )) -> None:
         self.clip_length = clip_length
+        self.input_keys = tuple(input_keys)
 
     def transform(self, results: dict) -> dict:
         sample = ActionDataSample()
@@ -42,4 +45,6 @@ class PackDetectionInputs(BaseTransform):
             sample.set_data(dict(ssl_inputs=torch.from_numpy(results['ssl_imgs']),
                                  ssl_segments=torch.from_numpy(results['ssl_segments'])))
             sample.set_metainfo(dict(ssl_valid=bool(results['ssl_valid'])))
-        return dict(inputs=torch.from_numpy(results['imgs']), data_samples=sample)
+        clips = [results[k] for k in self.input_keys]
+        inputs = clips[0] if len(clips) == 1 else np.concatenate(clips, axis=0)
+        return dict(inputs=torch.from_numpy(inputs), data_samples=sample)

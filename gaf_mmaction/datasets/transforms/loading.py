@@ -12,24 +12,30 @@ class LoadFrameWindow(BaseTransform):
     past the end of the video is padded with ``pad_value`` (uint8; the
     published training pads raw zeros, i.e. -1 after normalisation).
 
-    Required keys: ``filename``, ``offset``. Added keys: ``imgs`` [C,
-    clip_length, H, W] uint8, ``valid_length`` (frames read).
+    Required keys: ``filename_key``, ``offset``. Added keys: ``out_key``
+    [C, clip_length, H, W] uint8, ``valid_length`` (frames read).
 
     Args:
         clip_length: Frames per window. Defaults to 256.
         pad_value: Value of padded frames. Defaults to 0.
+        filename_key: Key of the npy path. Defaults to 'filename'
+            ('flow_filename' for the flow of a two-stream dataset).
+        out_key: Key of the clip. Defaults to 'imgs'.
     """
 
-    def __init__(self, clip_length: int = 256, pad_value: int = 0) -> None:
+    def __init__(self, clip_length: int = 256, pad_value: int = 0,
+                 filename_key: str = 'filename', out_key: str = 'imgs') -> None:
         self.clip_length = clip_length
         self.pad_value = pad_value
+        self.filename_key = filename_key
+        self.out_key = out_key
 
     def transform(self, results: dict) -> dict:
-        frames = np.load(results['filename'], mmap_mode='r')
+        frames = np.load(results[self.filename_key], mmap_mode='r')
         offset = results['offset']
         window = np.asarray(frames[offset:offset + self.clip_length])
         clip = np.full((self.clip_length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)
         clip[:len(window)] = window
-        results['imgs'] = np.ascontiguousarray(clip.transpose(3, 0, 1, 2))
+        results[self.out_key] = np.ascontiguousarray(clip.transpose(3, 0, 1, 2))
         results['valid_length'] = len(window)
         return results

@@ -59,10 +59,14 @@ class GenerativeAttention(BaseModule):
         self._check_count(feats)
         return [head(feat) for head, feat in zip(self.heads, feats)]
 
-    def split(self, feats: Sequence[Tensor],
-              atts: Sequence[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
-        """Foreground and background maps, each list shaped like ``feats``."""
-        pairs = [split_foreground_background(f, a, self.norm) for f, a in zip(feats, atts)]
+    def split(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
+              norm: str | None = None) -> tuple[list[Tensor], list[Tensor]]:
+        """Foreground and background maps, each list shaped like ``feats``.
+
+        ``norm`` overrides the configured normalisation for this call.
+        """
+        norm = norm or self.norm
+        pairs = [split_foreground_background(f, a, norm) for f, a in zip(feats, atts)]
         return [fg for fg, _ in pairs], [bg for _, bg in pairs]
 
     def encode_decode(self, feats: Sequence[Tensor],

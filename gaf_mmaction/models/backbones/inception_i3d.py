@@ -153,7 +153,7 @@ class InceptionI3D(BaseModule):
                  and not k.startswith('logits.')]
         # Keys of no known endpoint are reported as unexpected, not dropped.
         kept.update({k: state[k] for k in stray})
-        load_state_dict_exact(self, kept, path, allow_missing=('num_batches_tracked',))
+        load_state_dict_exact(self, kept, path, allow_missing=('*.num_batches_tracked',))
         MMLogger.get_current_instance().info(
             f'Loaded {len(kept)} tensors from {path} into {type(self).__name__}; '
             f'dropped {len(dropped) - len(stray)} unused: '

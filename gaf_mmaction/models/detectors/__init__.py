@@ -1,4 +1,5 @@
 """Detectors: models that compose backbone, attention, neck and head."""
+from .fusion_detector import GAFFusionDetector
 from .gaf_detector import GAFDetector
 
-__all__ = ['GAFDetector']
+__all__ = ['GAFDetector', 'GAFFusionDetector']

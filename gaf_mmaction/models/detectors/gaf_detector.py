@@ -10,6 +10,7 @@ from torch import Tensor, nn
 
 from ...ops import boundary_max_pool
 from ..heads import segment_regions
+from ..task_modules import attach_detections
 
 TRAIN_PHASES = ('cvae', 'detector')
 SSL_MODES = ('first', 'all')
@@ -66,6 +67,9 @@ class GAFDetector(BaseModel):
             reconstruction loss, the bg features (or the splice clip's fg
             features when the triplet loss ran) through an aliasing bug
             (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
+        test_cfg: ``score_threshold`` above which a (prior, class) pair of a
+            window becomes a detection. Defaults to ``dict(score_threshold=0.01)``
+            (the published ``conf_thresh``).
         data_preprocessor: Config of the data preprocessor. Defaults to None.
         init_cfg: MMEngine init config. Defaults to None.
     """
@@ -76,7 +80,8 @@ class GAFDetector(BaseModel):
                  loss_triplet: dict | None = None, with_ssl: bool = True,
                  loss_cvae: dict | None = None, loss_recon: dict | None = None,
                  ssl_mode: str = 'first', recon_target: str = 'aliased',
-                 data_preprocessor: dict | None = None, init_cfg: dict | None = None) -> None:
+                 test_cfg: dict | None = None, data_preprocessor: dict | None = None,
+                 init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if ssl_mode not in SSL_MODES:
             raise ValueError(f'ssl_mode must be one of {SSL_MODES}, got {ssl_mode!r}')
@@ -95,6 +100,7 @@ class GAFDetector(BaseModel):
         self.loss_recon = MODELS.build(loss_recon or dict(type='ReconstructionLoss'))
         self.ssl_mode = ssl_mode
         self.recon_target = recon_target
+        self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
 
@@ -128,11 +134,15 @@ class GAFDetector(BaseModel):
                 f'(clip_length from the config), got {tuple(inputs.shape)}')
         return self.backbone(inputs)
 
-    def _forward(self, inputs: Tensor, data_samples: list | None = None) -> dict[str, Tensor]:
-        """Foreground-path head outputs; see :meth:`AFSDHead.forward` for keys and shapes."""
+    def _forward(self, inputs: Tensor, data_samples: list | None = None,
+                 norm: str | None = None) -> dict[str, Tensor]:
+        """Foreground-path head outputs; see :meth:`AFSDHead.forward` for keys and shapes.
+
+        ``norm`` overrides the attention's fg/bg normalisation.
+        """
         feats = self.extract_feat(inputs)
         if self.attention is not None:
-            feats, _ = self.attention.split(feats, self.attention(feats))
+            feats, _ = self.attention.split(feats, self.attention(feats), norm)
         return self.head(*self.neck(feats))
 
     def forward(self, inputs: Tensor, data_samples: list | None = None,
@@ -146,15 +156,31 @@ class GAFDetector(BaseModel):
                 path: ``loc`` [B, K, 2], ``conf`` [B, K, num_classes],
                 ``prop_loc``, ``prop_conf``, ``center`` [B, K, 1], ``priors``
                 [K, 1] and the boundary features. 'loss' returns the losses
-                of the current training phase.
+                of the current training phase. 'predict' returns the data
+                samples with their window's detections (see :meth:`predict`).
         """
         if mode == 'tensor':
             return self._forward(inputs, data_samples)
         if mode == 'loss':
             return self.loss(inputs, data_samples)
-        raise NotImplementedError(
-            f"{type(self).__name__} supports mode='tensor' and 'loss' so far; "
-            f"mode={mode!r} (testing) is not built yet")
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
+
+    def predict(self, inputs: Tensor, data_samples: list) -> list:
+        """Detections of a batch of windows, in seconds of their videos.
+
+        Each window's attention is normalised over that window alone, which
+        is the published test (one window per batch) for any batch size.
+        Per-video merging and soft-NMS happen once all windows of a video
+        are in (``TemporalDetectionMetric``).
+
+        Returns:
+            ``data_samples`` with ``pred_instances`` (``segments`` [M, 2]
+            seconds, ``scores`` [M], ``labels`` [M]).
+        """
+        return attach_detections(self._forward(inputs, norm='per_sample'), data_samples,
+                                 self.clip_length, self.test_cfg['score_threshold'])
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
         """Losses of the current phase (see :meth:`set_train_state`)."""

@@ -22,3 +22,12 @@ train_dataloader = dict(
 train_cfg = dict(max_epochs=2)
 default_hooks = dict(logger=dict(interval=1))
 randomness = dict(seed=0)
+
+test_pipeline = [
+    dict(type='LoadFrameWindow', clip_length=64, pad_value=0),
+    dict(type='CenterCropClip', size=32),
+    dict(type='PackDetectionInputs', clip_length=64),
+]
+test_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,
+    dataset=dict(data_root=None, clip_length=64, clip_stride=32, pipeline=test_pipeline))

@@ -1,0 +1,59 @@
+"""ActivityNet-style detection mAP, class by class, on MMAction2's AP routine."""
+from collections.abc import Sequence
+
+import numpy as np
+from mmaction.evaluation.functional.eval_detection import compute_average_precision_detection
+
+THUMOS14_TIOUS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+ACTIVITYNET_TIOUS = tuple(np.round(np.linspace(0.5, 0.95, 10), 2).tolist())
+
+
+def detection_map(ground_truth: dict[str, list[tuple[float, float, str]]],
+                  results: dict[str, list[dict]],
+                  tious: Sequence[float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Mean AP over the ground truth's classes at each temporal IoU.
+
+    Predictions for videos absent from the ground truth are ignored; a
+    class with ground truth and no prediction has AP 0. Within a class,
+    predictions are ranked by score and each is matched greedily to the
+    best-overlapping unmatched ground truth of its video (interpolated AP).
+
+    Args:
+        ground_truth: {video: [(start, end, label)]} in seconds.
+        results: {video: [{"label", "score", "segment": [start, end]}]}.
+        tious: Temporal IoU thresholds.
+
+    Returns:
+        ``mAP`` [len(tious)] and per class ``AP`` [len(tious)], classes in
+        order of first appearance in the ground truth.
+    """
+    classes: list[str] = []
+    gt_by_class: dict[str, list[dict]] = {}
+    for video, actions in ground_truth.items():
+        for start, end, label in actions:
+            if label not in gt_by_class:
+                classes.append(label)
+            gt_by_class.setdefault(label, []).append(
+                {'video-id': video, 't-start': start, 't-end': end})
+    pred_by_class: dict[str, list[dict]] = {c: [] for c in classes}
+    for video, detections in results.items():
+        if video not in ground_truth:
+            continue
+        for det in detections:
+            if det['label'] in pred_by_class:
+                pred_by_class[det['label']].append({
+                    'video-id': video, 't-start': float(det['segment'][0]),
+                    't-end': float(det['segment'][1]), 'score': float(det['score'])})
+    thresholds = np.asarray(tious, dtype=np.float64)
+    per_class = {c: compute_average_precision_detection(gt_by_class[c], pred_by_class[c],
+                                                        thresholds) for c in classes}
+    return np.mean(np.stack(list(per_class.values())), axis=0), per_class
+
+
+def map_table(tious: Sequence[float], mean_ap: np.ndarray) -> tuple[dict[str, float], str]:
+    """Metric dict (``mAP@t`` in [0, 1] and ``mAP_avg``) and a printable table (percent)."""
+    metrics = {f'mAP@{t:g}': float(v) for t, v in zip(tious, mean_ap)}
+    metrics['mAP_avg'] = float(np.mean(mean_ap))
+    header = ' | '.join(f'{k:>8s}' for k in metrics)
+    row = ' | '.join(f'{100 * v:8.2f}' for v in metrics.values())
+    return metrics, f'{header}\n{row}'

@@ -1,0 +1,73 @@
+"""RGB + flow fusion at test time (GAF_REFERENCE.md §9 step 4)."""
+from mmaction.registry import MODELS
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from ...checkpoint.exact_load import load_checkpoint_exact
+from ..task_modules import attach_detections
+
+FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
+
+
+@MODELS.register_module()
+class GAFFusionDetector(BaseModel):
+    """Average the raw outputs of an RGB and a flow detector, then decode.
+
+    As published, the flow stream runs without attention (plain AFSD on the
+    raw backbone maps) even when its checkpoint holds attention weights,
+    which are then left out. Inputs carry both streams on the channel axis:
+    [B, C_rgb + C_flow, T, H, W].
+
+    Args:
+        rgb: Config of the RGB :class:`GAFDetector`.
+        flow: Config of the flow :class:`GAFDetector`.
+        flow_in_channels: Input channels of the flow backbone. Defaults to 2.
+        flow_attention: Keep the flow detector's attention. Defaults to
+            False, as published.
+        rgb_checkpoint: Checkpoint of the RGB detector. Defaults to None.
+        flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
+        test_cfg: ``score_threshold`` of a detection. Defaults to 0.01.
+        data_preprocessor: Config of the data preprocessor. Defaults to None.
+    """
+
+    def __init__(self, rgb: dict, flow: dict, flow_in_channels: int = 2,
+                 flow_attention: bool = False, rgb_checkpoint: str | None = None,
+                 flow_checkpoint: str | None = None, test_cfg: dict | None = None,
+                 data_preprocessor: dict | None = None, init_cfg: dict | None = None) -> None:
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        # The streams' preprocessors are replaced by this model's; weights come from checkpoints.
+        rgb = dict(rgb, data_preprocessor=None,
+                   backbone=dict(rgb['backbone'], pretrained=None))
+        flow = dict(flow, data_preprocessor=None,
+                    backbone=dict(flow['backbone'], in_channels=flow_in_channels, pretrained=None),
+                    attention=flow.get('attention') if flow_attention else None)
+        self.rgb = MODELS.build(rgb)
+        self.flow = MODELS.build(flow)
+        if self.rgb.clip_length != self.flow.clip_length:
+            raise ValueError('The RGB and flow detectors must share clip_length, got '
+                             f'{self.rgb.clip_length} and {self.flow.clip_length}')
+        self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
+        if rgb_checkpoint:
+            load_checkpoint_exact(self.rgb, rgb_checkpoint, allow_missing=('attention.cvae.*',))
+        if flow_checkpoint:
+            drop = ('attention.', ) if self.flow.attention is None else ()
+            load_checkpoint_exact(self.flow, flow_checkpoint, drop_prefixes=drop,
+                                  allow_missing=('attention.cvae.*',))
+
+    def _forward(self, inputs: Tensor, data_samples: list | None = None) -> dict[str, Tensor]:
+        """Element-wise mean of both streams' raw outputs (and the RGB priors)."""
+        rgb_channels = self.rgb.backbone.in_channels
+        # Per-window attention normalisation: the published batch-1 test at any batch size.
+        rgb = self.rgb._forward(inputs[:, :rgb_channels], norm='per_sample')
+        flow = self.flow._forward(inputs[:, rgb_channels:], norm='per_sample')
+        return dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})
+
+    def forward(self, inputs: Tensor, data_samples: list | None = None, mode: str = 'tensor'):
+        """'tensor' returns the fused outputs, 'predict' the data samples with detections."""
+        if mode == 'tensor':
+            return self._forward(inputs)
+        if mode == 'predict':
+            return attach_detections(self._forward(inputs), data_samples,
+                                     self.rgb.clip_length, self.test_cfg['score_threshold'])
+        raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
+                         f"'predict', got {mode!r}; train the two streams separately")

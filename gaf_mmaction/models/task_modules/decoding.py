@@ -1,0 +1,49 @@
+"""From head outputs to scored segments (GAF_REFERENCE.md §9 steps 5-6)."""
+import torch
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+
+def decode_outputs(outputs: dict[str, Tensor], clip_length: int) -> tuple[Tensor, Tensor]:
+    """Refined segments and fused class scores of every prior.
+
+    The coarse distances are refined by ``prop_loc`` in units of half the
+    coarse length, turned into [start, end] frames around each prior and
+    clamped to the clip; a class score is the mean of the coarse and refined
+    softmax probabilities times the sigmoid centerness.
+
+    Args:
+        outputs: ``loc``, ``prop_loc`` [B, K, 2], ``conf``, ``prop_conf``
+            [B, K, C], ``center`` [B, K, 1], ``priors`` [K, 1].
+        clip_length: Frames per clip.
+
+    Returns:
+        ``segments`` [B, K, 2] in frames of the clip, ``scores`` [B, K, C].
+    """
+    loc = outputs['loc'].float()
+    loc = loc + 0.5 * loc.sum(-1, keepdim=True) * outputs['prop_loc'].float()
+    centre = outputs['priors'][:, 0].float() * clip_length
+    segments = torch.stack([centre - loc[..., 0], centre + loc[..., 1]], dim=-1)
+    probs = (outputs['conf'].float().softmax(-1) + outputs['prop_conf'].float().softmax(-1)) / 2
+    return segments.clamp(0, clip_length), probs * outputs['center'].float().sigmoid()
+
+
+def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_length: int,
+                      score_threshold: float) -> list:
+    """Put each window's scored segments, in seconds of its video, into its data sample.
+
+    A (prior, action class) pair becomes a detection when its score exceeds
+    ``score_threshold``; its segment is shifted by the window's ``offset``
+    and divided by ``fps`` (both from the sample's metainfo).
+
+    Returns:
+        ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
+        seconds, ``scores`` [M], ``labels`` [M] (>= 1), on the CPU.
+    """
+    segments, scores = decode_outputs(outputs, clip_length)
+    for b, sample in enumerate(data_samples):
+        prior, cls = (scores[b, :, 1:] > score_threshold).nonzero(as_tuple=True)
+        seconds = (segments[b, prior] + sample.metainfo['offset']) / sample.metainfo['fps']
+        sample.pred_instances = InstanceData(
+            segments=seconds.cpu(), scores=scores[b, prior, cls + 1].cpu(), labels=(cls + 1).cpu())
+    return data_samples

@@ -1,0 +1,55 @@
+"""Gaussian soft-NMS of 1-D segments, as the published GAF test (GAF_REFERENCE.md §9 step 7)."""
+import torch
+from torch import Tensor
+
+SOFT_NMS_VARIANTS = ('reference', 'fixed')
+
+
+def soft_nms(segments: Tensor, sigma: float, top_k: int, score_threshold: float = 0.001,
+             variant: str = 'reference') -> Tensor:
+    """Select segments greedily by score, decaying the others by their overlap.
+
+    Candidates are the rows scoring at least ``score_threshold``. While
+    candidates remain (see below) and fewer than ``top_k`` are kept, the
+    best-scoring candidate (first one on ties) is kept and every other
+    candidate's score is multiplied by ``exp(-IoU^2 / sigma)``; those
+    falling below ``score_threshold`` stop being candidates. IoU is
+    ``inter / (max(w_kept, 1e-5) + w_other - inter)``.
+
+    With ``variant='reference'`` the loop runs while more than one
+    candidate remains, so the last one is never kept (a lone candidate is
+    dropped), as in the published code. ``'fixed'`` keeps it too.
+
+    Args:
+        segments: [N, 3] float (start, end, score).
+        sigma: Gaussian decay parameter.
+        top_k: Most rows to keep.
+        score_threshold: Candidate threshold. Defaults to 0.001.
+        variant: 'reference' or 'fixed'. Defaults to 'reference'.
+
+    Returns:
+        [K, 3] the kept rows in their input order, each with the (decayed)
+        score it had when it was kept. The input is not modified.
+    """
+    if variant not in SOFT_NMS_VARIANTS:
+        raise ValueError(f'variant must be one of {SOFT_NMS_VARIANTS}, got {variant!r}')
+    if segments.dim() != 2 or segments.shape[1] != 3:
+        raise ValueError(f'soft_nms expects [N, 3] (start, end, score), got {tuple(segments.shape)}')
+    start, end = segments[:, 0], segments[:, 1]
+    score = segments[:, 2].clone()
+    candidate = score >= score_threshold
+    kept = torch.zeros_like(candidate)
+    last = 1 if variant == 'reference' else 0
+    num_kept = 0
+    # Tensors are read on the host once per selection; the loop is inherently sequential.
+    while int(candidate.sum()) > last and num_kept < top_k:
+        best = int(torch.where(candidate, score, score.new_tensor(-float('inf'))).argmax())
+        candidate[best] = False
+        kept[best] = True
+        num_kept += 1
+        width = (end[best] - start[best]).clamp(min=1e-5)
+        inter = (torch.minimum(end, end[best]) - torch.maximum(start, start[best])).clamp(min=0)
+        iou = inter / (width + (end - start) - inter)
+        score = torch.where(candidate, score * torch.exp(-iou.pow(2) / sigma), score)
+        candidate &= score >= score_threshold
+    return torch.stack([start[kept], end[kept], score[kept]], dim=-1)

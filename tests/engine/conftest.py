@@ -1,0 +1,48 @@
+"""A tiny generated dataset and a model trained on it for one epoch, shared by the tool tests."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, TEST_DATA
+from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
+
+TINY_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
+
+
+def run_tool(args: list[str], timeout: int = 300) -> str:
+    """Run a command in the repository root; fail the test with its output if it fails."""
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1', PYTHON=sys.executable)
+    proc = subprocess.run(args, check=False, cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    return output
+
+
+@pytest.fixture(scope='session')
+def tiny_files(tmp_path_factory) -> dict[str, str]:
+    return write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
+
+
+@pytest.fixture(scope='session')
+def data_options(tiny_files) -> list[str]:
+    """--cfg-options pointing the tiny config's train and test data at the generated files."""
+    options = []
+    for split in ('train', 'test'):
+        options += [f'{split}_dataloader.dataset.data_prefix.video={tiny_files["video_dir"]}',
+                    f'{split}_dataloader.dataset.video_info_file={tiny_files["video_info_file"]}',
+                    f'{split}_dataloader.dataset.class_index_file={tiny_files["class_index_file"]}']
+    return options + [f'train_dataloader.dataset.ann_file={tiny_files["ann_file"]}',
+                      f'test_evaluator.gt_file={tiny_files["gt_file"]}']
+
+
+@pytest.fixture(scope='session')
+def trained_work_dir(tmp_path_factory, data_options) -> Path:
+    """Work dir of a one-epoch tools/train.py run (epoch_1.pth inside)."""
+    work = tmp_path_factory.mktemp('trained')
+    run_tool([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir', str(work),
+              '--cfg-options', 'train_cfg.max_epochs=1', *data_options])
+    return work

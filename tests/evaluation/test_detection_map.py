@@ -1,0 +1,85 @@
+"""Detection mAP: perfect detections, a hand-computed case, metric vs evaluation tool."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from gaf_mmaction.datasets.annotation_files import shipped_file
+from gaf_mmaction.evaluation import (
+    THUMOS14_TIOUS,
+    TemporalDetectionMetric,
+    detection_map,
+    load_ground_truth,
+    merge_windows,
+)
+from tools.eval_detections import main as eval_main
+
+
+def test_ground_truth_equal_detections_score_one():
+    gt = load_ground_truth(shipped_file('thumos14', 'thumos_gt.json'), 'test')
+    assert len(gt) == 210 and sum(map(len, gt.values())) == 3311
+    results = {video: [dict(label=label, score=1.0, segment=[start, end])
+                       for start, end, label in actions] for video, actions in gt.items()}
+    mean_ap, per_class = detection_map(gt, results, THUMOS14_TIOUS)
+    assert len(per_class) == 20 and np.allclose(mean_ap, 1.0)
+
+
+def test_hand_computed_ap():
+    gt = {'v1': [(0.0, 10.0, 'A'), (20.0, 30.0, 'A')], 'v2': [(0.0, 10.0, 'B')]}
+    results = {
+        'v1': [dict(label='A', score=0.9, segment=[0, 10]),     # TP (IoU 1)
+               dict(label='A', score=0.8, segment=[0, 9]),      # duplicate: FP at 0.5
+               dict(label='A', score=0.7, segment=[20, 26])],   # IoU 0.6: TP at 0.5, FP at 0.7
+        'v2': [dict(label='A', score=0.95, segment=[0, 10]),    # video without A: FP
+               dict(label='B', score=0.5, segment=[5, 15])],    # IoU 1/3: FP at 0.5
+        'unknown': [dict(label='A', score=1.0, segment=[0, 1])],  # not in the ground truth
+    }
+    mean_ap, per_class = detection_map(gt, results, (0.3, 0.5, 0.7))
+    # Class A ranks FP, TP, FP, TP at 0.5: precision 1/2 at recall 1/2, 2/4 at recall 1;
+    # interpolated AP = 0.5 * 0.5 + 0.5 * 0.5 = 0.5. At 0.7 only one TP: AP = 0.5 * 0.5.
+    assert per_class['A'].tolist() == pytest.approx([0.5, 0.5, 0.25])
+    # Class B: IoU 1/3 is a TP at 0.3 (AP 1), nothing above.
+    assert per_class['B'].tolist() == pytest.approx([1.0, 0.0, 0.0])
+    assert mean_ap.tolist() == pytest.approx([0.75, 0.25, 0.125])
+
+
+def window(video, segments, scores, labels):
+    return dict(video_name=video, pred_instances=dict(
+        segments=torch.tensor(segments, dtype=torch.float32),
+        scores=torch.tensor(scores, dtype=torch.float32), labels=torch.tensor(labels)))
+
+
+def test_metric_merges_windows_and_agrees_with_the_tool(tmp_path):
+    gt = {'database': {'v1': dict(subset='test', annotations=[
+        dict(segment=['1.0', '4.0'], label='Jump'), dict(segment=['10', '12'], label='Run')])}}
+    gt_file = tmp_path / 'gt.json'
+    gt_file.write_text(json.dumps(gt))
+    out_file = tmp_path / 'out' / 'dets.json'
+    metric = TemporalDetectionMetric(gt_file=str(gt_file), tious=(0.5, 0.7), nms_sigma=0.5,
+                                     out_file=str(out_file))
+    metric.dataset_meta = dict(classes=['Jump', 'Run'])
+    # Two overlapping windows of v1 both find the jump; one finds the run.
+    metric.process({}, [window('v1', [[1.0, 4.0], [0.5, 4.5]], [0.9, 0.6], [1, 1]),
+                        window('v1', [[1.1, 4.0], [10.0, 12.5], [30, 31]], [0.8, 0.7, 0.3],
+                               [1, 2, 2])])
+    metrics = metric.evaluate(size=2)
+    saved = json.loads(out_file.read_text())
+    assert saved['version'] == 'THUMOS14' and saved['external_data'] == {}
+    assert {d['label'] for d in saved['results']['v1']} == {'Jump', 'Run'}
+    # The published soft-NMS never keeps the last candidate of a class.
+    assert len([d for d in saved['results']['v1'] if d['label'] == 'Run']) == 1
+    assert eval_main([str(out_file), '--gt', str(gt_file), '--tiou', '0.5', '0.7',
+                      '--out', str(tmp_path / 'tool.json')]) == 0
+    tool = json.loads((tmp_path / 'tool.json').read_text())
+    assert set(tool) == {'mAP@0.5', 'mAP@0.7', 'mAP_avg'}
+    for key, value in tool.items():
+        assert metrics[f'detection/{key}'] == pytest.approx(value)
+    assert metrics['detection/mAP@0.5'] == pytest.approx(1.0)
+
+
+def test_merge_keeps_every_video():
+    merged = merge_windows([dict(video_name='empty', segments=np.zeros((0, 2)),
+                                 scores=np.zeros(0), labels=np.zeros(0, int))],
+                           ['A'], sigma=0.5, top_k=10)
+    assert merged == {'empty': []}

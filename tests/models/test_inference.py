@@ -1,0 +1,96 @@
+"""Decoding (§9 step 5), batched prediction and RGB + flow fusion (§9 step 4)."""
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+
+from gaf_mmaction.models.task_modules import attach_detections, decode_outputs
+from tests.helpers import CONFIGS
+from tests.models.test_detector import small_model
+
+
+def hand_outputs():
+    return dict(priors=torch.tensor([[0.25], [0.75]]),
+                loc=torch.tensor([[[1.0, 1.0], [2.0, 0.0]]]),
+                prop_loc=torch.tensor([[[0.0, 0.0], [0.5, -0.5]]]),
+                conf=torch.zeros(1, 2, 3), prop_conf=torch.zeros(1, 2, 3),
+                center=torch.tensor([[[0.0], [100.0]]]))
+
+
+def test_decoding_by_hand():
+    segments, scores = decode_outputs(hand_outputs(), clip_length=8)
+    # Prior 0 (frame 2): [2 - 1, 2 + 1]. Prior 1 (frame 6): width 2, refined
+    # (2 + 0.5 * 2 * 0.5, 0 - 0.5 * 2 * 0.5) = (2.5, -0.5) -> [3.5, 5.5].
+    assert torch.allclose(segments, torch.tensor([[[1.0, 3.0], [3.5, 5.5]]]))
+    # Softmax 1/3 (coarse and refined alike) times sigmoid(center).
+    assert torch.allclose(scores[0, 0], torch.full((3,), 1 / 6))
+    assert torch.allclose(scores[0, 1], torch.full((3,), 1 / 3))
+
+
+def test_detections_in_seconds_above_threshold():
+    sample = ActionDataSample(metainfo=dict(offset=20, fps=10.0))
+    [sample] = attach_detections(hand_outputs(), [sample], clip_length=8, score_threshold=0.2)
+    pred = sample.pred_instances
+    # Only prior 1 (score 1/3) passes, for both action classes 1 and 2.
+    assert pred.labels.tolist() == [1, 2]
+    assert torch.allclose(pred.segments, torch.tensor([[2.35, 2.55], [2.35, 2.55]]))
+    assert torch.allclose(pred.scores, torch.full((2,), 1 / 3))
+
+
+def windows(batch):
+    return [ActionDataSample(metainfo=dict(offset=16 * i, fps=10.0, video_name='v'))
+            for i in range(batch)]
+
+
+def test_batched_prediction_equals_one_window_at_a_time():
+    model = small_model()
+    clips = torch.rand(3, 3, 64, 32, 32) * 2 - 1
+    with torch.no_grad():
+        together = model.predict(clips, windows(3))
+        alone = [model.predict(clips[i:i + 1], [windows(3)[i]])[0] for i in range(3)]
+        # The published test: one window, attention normalised over the batch (of one).
+        reference = attach_detections(model._forward(clips[1:2]), [windows(3)[1]], 64, 0.01)[0]
+    for a, b in zip(together, alone):
+        assert torch.allclose(a.pred_instances.scores, b.pred_instances.scores, atol=1e-6)
+        assert torch.equal(a.pred_instances.labels, b.pred_instances.labels)
+    assert torch.allclose(together[1].pred_instances.segments,
+                          reference.pred_instances.segments, atol=1e-5)
+
+
+def small_stream_config() -> dict:
+    """The RGB model config at the 64-frame, 32-pixel test sizes of ``small_model``."""
+    cfg = Config.fromfile(CONFIGS / 'gaf_thumos14_rgb.py')
+    cfg.merge_from_dict({
+        'model.attention.temporal_sizes': (16, 8), 'model.attention.spatial_sizes': (2, 1),
+        'model.neck.spatial_sizes': (2, 1), 'model.neck.clip_length': 64,
+        'model.head.clip_length': 64})
+    return cfg.model
+
+
+def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
+    rgb = small_model()
+    flow_with_attention = small_model(backbone=dict(in_channels=2))
+    rgb_path, flow_path = tmp_path / 'rgb.pth', tmp_path / 'flow.pth'
+    # The RGB checkpoint has no CVAE (as a converted published one); the flow one has attention.
+    torch.save(dict(state_dict={k: v for k, v in rgb.state_dict().items()
+                                if not k.startswith('attention.cvae.')}), rgb_path)
+    torch.save(dict(meta={}, state_dict=flow_with_attention.state_dict()), flow_path)
+    stream = small_stream_config()
+    fusion = MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream,
+                               rgb_checkpoint=str(rgb_path),
+                               flow_checkpoint=str(flow_path))).eval()
+    assert fusion.flow.attention is None and fusion.rgb.attention is not None
+    plain_flow = small_model(backbone=dict(in_channels=2), attention=None).eval()
+    plain_flow.load_state_dict({k: v for k, v in flow_with_attention.state_dict().items()
+                                if not k.startswith('attention.')})
+    clips = torch.rand(2, 5, 64, 32, 32) * 2 - 1
+    with torch.no_grad():
+        fused = fusion(clips)
+        expected_rgb = rgb._forward(clips[:, :3], norm='per_sample')
+        expected_flow = plain_flow._forward(clips[:, 3:])
+    for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
+        assert torch.allclose(fused[key], (expected_rgb[key] + expected_flow[key]) / 2,
+                              atol=1e-6)
+    with pytest.raises(ValueError, match='is for testing'):
+        fusion(clips, mode='loss')

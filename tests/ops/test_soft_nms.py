@@ -1,0 +1,59 @@
+"""soft_nms against the definition of GAF_REFERENCE.md §9 step 7, on hand cases."""
+import math
+
+import pytest
+import torch
+
+from gaf_mmaction.ops import soft_nms
+
+
+def rows(*values):
+    return torch.tensor(values, dtype=torch.float32)
+
+
+def close(out: torch.Tensor, expected: list) -> bool:
+    return out.shape == (len(expected), 3) and torch.allclose(out, rows(*expected), rtol=1e-6)
+
+
+def test_lone_candidate_is_dropped_by_the_reference_only():
+    one = rows([0.0, 1.0, 0.9], [5.0, 6.0, 0.0005])  # the second is below the threshold
+    assert soft_nms(one, sigma=0.5, top_k=10).shape == (0, 3)
+    assert close(soft_nms(one, sigma=0.5, top_k=10, variant='fixed'), [[0.0, 1.0, 0.9]])
+
+
+def test_decay_by_overlap_and_last_candidate():
+    segments = rows([0, 2, 0.9], [1, 3, 0.8], [10, 11, 0.5])
+    # Keep [0, 2]; [1, 3] overlaps it by IoU 1 / 3: 0.8 * exp(-(1/9) / 0.5); [10, 11] keeps 0.5.
+    # Keep the decayed [1, 3] (0.64 > 0.5); [10, 11] is then the last candidate: dropped.
+    decayed = 0.8 * math.exp(-(1 / 9) / 0.5)
+    assert close(soft_nms(segments, sigma=0.5, top_k=10), [[0, 2, 0.9], [1, 3, decayed]])
+    assert close(soft_nms(segments, sigma=0.5, top_k=10, variant='fixed'),
+                 [[0, 2, 0.9], [1, 3, decayed], [10, 11, 0.5]])
+    assert close(soft_nms(segments, sigma=0.5, top_k=1), [[0, 2, 0.9]])
+
+
+def test_output_keeps_input_order_and_drops_decayed_below_threshold():
+    segments = rows([1, 3, 0.5], [0, 2, 0.9], [0, 2, 0.0012], [20, 21, 0.1], [30, 31, 0.05])
+    # [0, 2] first; its twin decays to 0.0012 * exp(-1 / 0.01) < 0.001 and leaves;
+    # [1, 3] (IoU 1/3) decays to 0.5 * exp(-(1/9) / 0.01) = 7e-6: also leaves.
+    out = soft_nms(segments, sigma=0.01, top_k=10)
+    assert close(out, [[0, 2, 0.9], [20, 21, 0.1]])
+    assert segments[2, 2] == pytest.approx(0.0012)  # input untouched
+
+
+def test_ties_take_the_first_row():
+    out = soft_nms(rows([0, 1, 0.7], [0, 1, 0.7], [5, 6, 0.2]), sigma=1.0, top_k=1)
+    assert close(out, [[0, 1, 0.7]])
+
+
+def test_zero_width_kept_segment_uses_the_minimum_width():
+    # Kept [1, 1]: width clamped to 1e-5; the other [0, 2] has inter 0 -> IoU 0, no decay.
+    out = soft_nms(rows([1, 1, 0.9], [0, 2, 0.8]), sigma=0.5, top_k=10, variant='fixed')
+    assert close(out, [[1, 1, 0.9], [0, 2, 0.8]])
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match=r'expects \[N, 3\]'):
+        soft_nms(torch.zeros(4, 2), sigma=0.5, top_k=1)
+    with pytest.raises(ValueError, match='variant must be one of'):
+        soft_nms(torch.zeros(1, 3), sigma=0.5, top_k=1, variant='greedy')

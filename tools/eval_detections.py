@@ -1,0 +1,45 @@
+"""Evaluate a detection JSON (ours or the published code's) against ground truth.
+
+Example:
+    python tools/eval_detections.py results/thumos14_rgb.json \
+        --gt gaf_mmaction/data/thumos14/thumos_gt.json --out results/thumos14_rgb_map.json
+"""
+import argparse
+import json
+import sys
+
+from gaf_mmaction.evaluation import THUMOS14_TIOUS, detection_map, load_ground_truth, map_table
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('pred', help='detections: {"results": {video: [{label, score, segment}]}}')
+    parser.add_argument('--gt', required=True, help='ground truth in the ActivityNet layout')
+    parser.add_argument('--subset', default='test', help='ground-truth subset (default: test)')
+    parser.add_argument('--tiou', type=float, nargs='+', default=list(THUMOS14_TIOUS),
+                        help='temporal IoU thresholds (default: 0.1 ... 0.7)')
+    parser.add_argument('--out', help='write the figures here as JSON')
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    with open(args.pred) as f:
+        predictions = json.load(f)
+    if 'results' not in predictions:
+        print(f'{args.pred}: no "results" key', file=sys.stderr)
+        return 1
+    mean_ap, per_class = detection_map(load_ground_truth(args.gt, args.subset),
+                                       predictions['results'], args.tiou)
+    metrics, table = map_table(args.tiou, mean_ap)
+    print(f'Detection mAP (%), {args.pred}:\n{table}')
+    for name, ap in per_class.items():
+        print(f'  {name:20s} ' + ' '.join(f'{100 * v:6.2f}' for v in ap))
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(metrics, f, indent=2)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
