@@ -9,13 +9,13 @@ Examples:
 import argparse
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
-from gaf_mmaction.engine.launch import default_work_dir, finish_distributed, init_cpu_distributed
+from gaf_mmaction.engine.launch import finish_distributed, init_cpu_distributed, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,11 +35,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(args.config)
+    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     if args.out:
         cfg.test_evaluator.out_file = osp.abspath(args.out)
     cfg.load_from = None

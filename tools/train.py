@@ -8,14 +8,14 @@ Examples:
 import argparse
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.engine.launch import (
-    default_work_dir,
     finish_distributed,
     init_cpu_distributed,
+    load_config,
     use_amp,
 )
 
@@ -38,11 +38,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(args.config)
+    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     if args.amp:
         use_amp(cfg)
     if args.resume == 'auto':

@@ -38,6 +38,17 @@ def use_amp(cfg: Config) -> None:
         wrapper.setdefault('dtype', 'bfloat16')
 
 
-def default_work_dir(config_path: str) -> str:
-    """``work_dirs/<config name>``, MMAction2's default."""
-    return os.path.join('work_dirs', os.path.splitext(os.path.basename(config_path))[0])
+def load_config(path: str, cfg_options: dict | None, launcher: str,
+                work_dir: str | None) -> Config:
+    """Read a config, apply ``--cfg-options`` and set the launcher and work dir.
+
+    The work dir defaults to the config's own, else ``work_dirs/<config name>``
+    (MMAction2's default).
+    """
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.launcher = launcher
+    cfg.work_dir = work_dir or cfg.get('work_dir') or os.path.join(
+        'work_dirs', os.path.splitext(os.path.basename(path))[0])
+    return cfg

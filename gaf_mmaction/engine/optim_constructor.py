@@ -11,8 +11,10 @@ class GAFOptimWrapperConstructor:
     """Build ``OptimWrapperDict(detector=..., cvae=...)`` from two wrapper configs.
 
     The 'cvae' wrapper gets the parameters under ``cvae_prefix``, the
-    'detector' wrapper all others (backbone, attention heads, neck, head).
-    Each config may hold its own ``paramwise_cfg``.
+    'detector' wrapper all others (backbone, attention heads, neck, head),
+    except those under ``exclude_prefixes`` (e.g. a distiller's teacher) and
+    those that do not require gradients (frozen on purpose). Each config may
+    hold its own ``paramwise_cfg``.
 
     Example::
 
@@ -23,17 +25,20 @@ class GAFOptimWrapperConstructor:
 
     Args:
         optim_wrapper_cfg: Dict with 'detector' and 'cvae' wrapper configs
-            and optionally ``cvae_prefix`` (default 'attention.cvae.').
+            and optionally ``cvae_prefix`` (default 'attention.cvae.') and
+            ``exclude_prefixes`` (default ()).
         paramwise_cfg: Not used at this level (give it per wrapper).
     """
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:
         cfg = copy.deepcopy(dict(optim_wrapper_cfg))
         self.cvae_prefix = cfg.pop('cvae_prefix', 'attention.cvae.')
+        self.exclude_prefixes = tuple(cfg.pop('exclude_prefixes', ()))
         missing = [k for k in ('detector', 'cvae') if k not in cfg]
         if missing or set(cfg) - {'detector', 'cvae'}:
             raise ValueError('GAFOptimWrapperConstructor needs exactly the keys "detector" and '
-                             f'"cvae" (and optional "cvae_prefix"); got {sorted(cfg)}')
+                             '"cvae" (and optional "cvae_prefix", "exclude_prefixes"); got '
+                             f'{sorted(cfg)}')
         if paramwise_cfg:
             raise ValueError('Give paramwise_cfg inside optim_wrapper.detector / .cvae')
         self.cfgs = cfg
@@ -43,7 +48,8 @@ class GAFOptimWrapperConstructor:
         paramwise = cfg.pop('paramwise_cfg', None)
         optimizer_cfg = cfg.pop('optimizer')
         chosen = {id(p) for n, p in model.named_parameters()
-                  if n.startswith(self.cvae_prefix) is keep}
+                  if n.startswith(self.cvae_prefix) is keep and p.requires_grad
+                  and not (self.exclude_prefixes and n.startswith(self.exclude_prefixes))}
         if not chosen:
             raise ValueError(f'No parameters for this optimizer: prefix {self.cvae_prefix!r} '
                              'matches all or none of the model')

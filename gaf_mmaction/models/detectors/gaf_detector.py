@@ -188,33 +188,49 @@ class GAFDetector(BaseModel):
             return self.cvae_loss(inputs)
         return self.detector_loss(inputs, data_samples)
 
+    def cvae_forward(self, inputs: Tensor) -> tuple[list[Tensor], list[Tensor], list[tuple]]:
+        """The frozen detector's maps and attention, and the CVAEs' (mean, log_var, z, recon)."""
+        with torch.no_grad():
+            feats = self.extract_feat(inputs)
+            atts = self.attention(feats)
+        return feats, atts, self.attention.encode_decode(feats, atts)
+
     def cvae_loss(self, inputs: Tensor) -> dict[str, Tensor]:
         """CVAE pass: the frozen detector's maps and attention, reconstructed (§5.4).
 
         Returns ``loss_cvae_<i>`` per backbone map.
         """
-        with torch.no_grad():
-            feats = self.extract_feat(inputs)
-            atts = self.attention(feats)
-        outputs = self.attention.encode_decode(feats, atts)
+        return self.cvae_losses(*self.cvae_forward(inputs))
+
+    def cvae_losses(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
+                    outputs: Sequence[tuple]) -> dict[str, Tensor]:
+        """``loss_cvae_<i>`` per backbone map from :meth:`cvae_forward`'s results."""
         return {f'loss_cvae_{i}': self.loss_cvae(feat, recon, mean, log_var, att)
                 for i, (feat, att, (mean, log_var, _, recon))
                 in enumerate(zip(feats, atts, outputs))}
 
-    def detector_loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
-        """Detector pass (§5.10); the CVAEs take part without being trained."""
+    def detector_loss(self, inputs: Tensor, data_samples: Sequence,
+                      record: dict | None = None) -> dict[str, Tensor]:
+        """Detector pass (§5.10); the CVAEs take part without being trained.
+
+        ``record``, if given, receives the attention maps (``atts``) and, when
+        the triplet loss ran, the splice clips (``ssl_inputs``) and their
+        attention (``ssl_atts``), for distillation.
+        """
+        record = {} if record is None else record
         feats = self.extract_feat(inputs)
         if self.attention is None:
             losses = self._detection_losses(self.head(*self.neck(feats)), data_samples)
             return losses
         atts = self.attention(feats)
+        record['atts'] = atts
         fg, bg = self.attention.split(feats, atts)
         losses = self._detection_losses(self.head(*self.neck(fg)), data_samples)
         bg_levels, _ = self.neck(bg)
         losses['loss_bg'] = self.loss_background(self.head.forward_conf(bg_levels))
 
         recon_target = [f.detach() for f in feats] if self.recon_target == 'raw' else bg
-        ssl_fg = self._triplet_loss(data_samples, losses)
+        ssl_fg = self._triplet_loss(data_samples, losses, record)
         if ssl_fg is not None and self.recon_target == 'aliased':
             recon_target = ssl_fg
         with _frozen(self.attention.cvae):
@@ -231,8 +247,8 @@ class GAFDetector(BaseModel):
         losses.update(self.loss_boundary(outputs, boundaries))
         return losses
 
-    def _triplet_loss(self, data_samples: Sequence,
-                      losses: dict[str, Tensor]) -> list[Tensor] | None:
+    def _triplet_loss(self, data_samples: Sequence, losses: dict[str, Tensor],
+                      record: dict) -> list[Tensor] | None:
         """Add ``loss_triplet`` when splice clips qualify; return their fg maps.
 
         All splice clips of the batch go through the network, as published
@@ -250,7 +266,9 @@ class GAFDetector(BaseModel):
             return None
         clips = torch.stack([s.ssl_inputs for s in data_samples])
         feats = self.extract_feat(clips)
-        fg, _ = self.attention.split(feats, self.attention(feats))
+        atts = self.attention(feats)
+        record.update(ssl_inputs=clips, ssl_atts=atts)
+        fg, _ = self.attention.split(feats, atts)
         levels, frame_feat = self.neck(fg)
         maps = [frame_feat, *self.head.boundary_features(levels[0])]
         regions = segment_regions(torch.stack([s.ssl_segments for s in data_samples]))

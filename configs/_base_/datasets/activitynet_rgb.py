@@ -1,0 +1,62 @@
+# ActivityNet-1.3 RGB (GAF_REFERENCE.md §8.5): one window of at most 768 frames per resized
+# video, data/activitynet/train_val_npy/<video>.npy ([T, 112, 112, 3] uint8). Padding is 0 after
+# normalisation (the model's preprocessor; uint8 128 in the loader). Testing as published: soft-NMS
+# sigma 0.95, labels and score factors from the CUHK video-level classifier.
+train_pipeline = [
+    dict(type='LoadFrameWindow', clip_length=768, pad_value=128),
+    dict(type='RandomCropClip', size=96),
+    dict(type='FlipClip', prob=0.5),
+    dict(type='BoundarySplice'),
+    dict(type='PackDetectionInputs', clip_length=768),
+]
+train_dataloader = dict(
+    batch_size=1,
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(
+        type='ActivityNetDetectionDataset',
+        data_root='data/activitynet',
+        ann_file='video_info_train_val.json',
+        subset='training',
+        data_prefix=dict(video='train_val_npy'),
+        clip_length=768,
+        binary_class=True,
+        pipeline=train_pipeline))
+
+test_pipeline = [
+    dict(type='LoadFrameWindow', clip_length=768, pad_value=128),
+    dict(type='CenterCropClip', size=96),
+    dict(type='PackDetectionInputs', clip_length=768),
+]
+test_dataloader = dict(
+    batch_size=4,
+    num_workers=4,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(
+        type='ActivityNetDetectionDataset',
+        data_root='data/activitynet',
+        ann_file='video_info_train_val.json',
+        subset='validation',
+        data_prefix=dict(video='train_val_npy'),
+        clip_length=768,
+        binary_class=True,
+        test_mode=True,
+        pipeline=test_pipeline))
+test_evaluator = dict(
+    type='TemporalDetectionMetric',
+    gt_file='data/activitynet/activity_net_1_3_new.json',
+    subset='validation',
+    tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
+    nms_sigma=0.95,
+    top_k=5000,
+    nms_score_threshold=1e-9,
+    video_classification_file='data/activitynet/cuhk_val_simp_share.json',
+    version='ActivityNet-v1.3')
+test_cfg = dict(type='TestLoop')

@@ -1,0 +1,41 @@
+"""Save the student of a distillation checkpoint as a plain GAF checkpoint.
+
+The result loads into the student's own config (configs/gaf_thumos14_rgb_student.py) for
+tools/test.py or further training.
+
+Example:
+    python tools/export_student.py work_dirs/gaf_thumos14_rgb_kd/epoch_200.pth student.pth
+"""
+import argparse
+import sys
+
+import torch
+
+from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
+from gaf_mmaction.models.distillers import student_state_dict
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('checkpoint', help='checkpoint of a GAFDistiller training run')
+    parser.add_argument('out', help='where to write the student checkpoint')
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    allow_mmengine_checkpoints()
+    checkpoint = torch.load(args.checkpoint, map_location='cpu', weights_only=True)
+    try:
+        state = student_state_dict(checkpoint.get('state_dict', checkpoint))
+    except KeyError as err:
+        print(f'{args.checkpoint}: {err.args[0]}', file=sys.stderr)
+        return 1
+    meta = dict(checkpoint.get('meta', {}), exported_from=args.checkpoint)
+    torch.save(dict(meta=meta, state_dict=state), args.out)
+    print(f'Wrote the student ({len(state)} tensors) to {args.out}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
