@@ -164,6 +164,15 @@ def test_boundary_bce():
     assert losses['loss_start'].item() == pytest.approx(math.log(2), abs=1e-3)
 
 
+def test_boundary_bce_equals_torch_bce_including_its_clamp():
+    from gaf_mmaction.models.losses.boundary_bce_loss import _boundary_bce
+    # Post-ReLU features; the last two frames are all zero: p = 0 and log(p) clamps at -100.
+    feat = torch.cat([torch.randn(1, 6, 4), torch.zeros(1, 2, 4)], dim=1).clamp(min=0)
+    target = torch.tensor([[0, 1, 1, 0, 1, 0, 1, 0]], dtype=torch.float32)
+    expected = F.binary_cross_entropy(torch.tanh(feat).mean(-1), target)
+    assert _boundary_bce(feat, target).item() == pytest.approx(expected.item(), rel=1e-6)
+
+
 def test_background_loss_by_hand():
     conf = torch.zeros(2, 5, 4)  # p(background) = 0.25 at every prior
     per_prior = -0.25 * (1 - 0.25 - 1e-6) ** 2 * math.log(0.25 + 1e-6)

@@ -1,14 +1,20 @@
 """Frame-level start/end supervision of the boundary features (§5.6)."""
 import torch
-import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
 
 def _boundary_bce(feat: Tensor, target: Tensor) -> Tensor:
-    """BCE of mean(tanh(feat)) over channels [B, T, C] against [B, T] indicators."""
+    """Mean BCE of mean(tanh(feat)) over channels [B, T, C] against [B, T] indicators.
+
+    Written out (logs clamped at -100, as ``F.binary_cross_entropy``) because
+    that function refuses to run under autocast.
+    """
     prob = torch.tanh(feat.float()).mean(-1)
-    return F.binary_cross_entropy(prob.reshape(-1), target.reshape(-1).to(prob))
+    target = target.to(prob)
+    log_p = torch.log(prob).clamp(min=-100)
+    log_not_p = torch.log1p(-prob).clamp(min=-100)
+    return -(target * log_p + (1 - target) * log_not_p).mean()
 
 
 @MODELS.register_module()
