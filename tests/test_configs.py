@@ -60,3 +60,13 @@ def test_fusion_config_builds():
     assert model.flow.backbone.in_channels == 2 and model.flow.attention is None
     assert cfg.test_dataloader.dataset.data_prefix == dict(video='test_npy', flow='test_flow_npy')
     assert cfg.test_evaluator.nms_sigma == 0.01
+
+
+@pytest.mark.parametrize('name,backbone', [('gaf_r50i3d_thumos14_rgb.py', 'ResNet3d'),
+                                           ('gaf_features_thumos14_i3d.py', 'PrecomputedFeatures')])
+def test_other_backbone_configs_build(name, backbone):
+    cfg = Config.fromfile(CONFIGS / name)
+    with torch.device('meta'):
+        model = MODELS.build(cfg.model)
+    assert type(model.backbone).__name__ == backbone
+    assert cfg.test_evaluator.type == 'TemporalDetectionMetric'

@@ -1,10 +1,12 @@
 """THUMOS14 as sliding windows over per-video frame arrays (GAF_REFERENCE.md §8.1-§8.3, §9)."""
 import os.path as osp
 
+import numpy as np
 from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 
 from .annotation_files import (
+    VideoInfo,
     read_annotations,
     read_class_index,
     read_class_names,
@@ -62,6 +64,14 @@ class Thumos14Dataset(BaseDataset):
             if not osp.isabs(path):
                 setattr(self, name, osp.join(root, path))
 
+    def _length(self, video: str, info: VideoInfo) -> int:
+        """Time steps of a video: its sampled frames."""
+        return info.sample_count
+
+    def _rate(self, info: VideoInfo) -> float:
+        """Time steps per second: the sampling rate (10 fps)."""
+        return info.sample_fps
+
     def _files(self, video: str) -> dict[str, str]:
         files = dict(filename=osp.join(self.data_prefix.get('video', ''), f'{video}.npy'))
         if 'flow' in self.data_prefix:
@@ -79,22 +89,54 @@ class Thumos14Dataset(BaseDataset):
         windows = []
         if self.test_mode:
             for video, info in infos.items():
-                for offset in window_offsets(info.sample_count, self.clip_length,
-                                             self.clip_stride, single_if_equal=False):
-                    windows.append(dict(video_name=video, offset=offset,
-                                        num_frames=info.sample_count, fps=info.sample_fps,
-                                        **self._files(video)))
+                length = self._length(video, info)
+                for offset in window_offsets(length, self.clip_length, self.clip_stride,
+                                             single_if_equal=False):
+                    windows.append(dict(video_name=video, offset=offset, num_frames=length,
+                                        fps=self._rate(info), **self._files(video)))
             return windows
         annotations = read_annotations(self.ann_file, infos,
                                        read_class_index(self.class_index_file))
         for video, annos in annotations.items():
             info = infos[video]
+            length = self._length(video, info)
+            scale = self._rate(info) / info.sample_fps
+            annos = [(start * scale, end * scale, label) for start, end, label in annos]
             video_windows, ssl_length = training_windows(
-                info.sample_count, annos, self.clip_length, self.clip_stride)
+                length, annos, self.clip_length, self.clip_stride)
             for window in video_windows:
                 windows.append(dict(
                     video_name=video, offset=window['offset'], **self._files(video),
-                    num_frames=info.sample_count, fps=info.sample_fps,
+                    num_frames=length, fps=self._rate(info),
                     gt_annotations=window['annotations'],
                     gt_boundaries=window['boundaries'], ssl_length=ssl_length))
         return windows
+
+
+@DATASETS.register_module()
+class Thumos14FeatureDataset(Thumos14Dataset):
+    """Windows over pre-extracted snippet features, one ``<video>.npy`` of [T, C] per video.
+
+    The layout of the widely used THUMOS14 I3D features: a feature every
+    ``feature_stride`` frames of the original video. Windows, annotations
+    and ``fps`` are in feature steps (``fps / feature_stride`` per second);
+    ``clip_length`` and ``clip_stride`` count feature steps.
+
+    Args:
+        feature_stride: Original frames per feature step. Defaults to 4.
+        **kwargs: As :class:`Thumos14Dataset`.
+    """
+
+    def __init__(self, feature_stride: int = 4, **kwargs) -> None:
+        self.feature_stride = feature_stride
+        super().__init__(**kwargs)
+
+    def _length(self, video: str, info: VideoInfo) -> int:
+        path = self._files(video)['filename']
+        try:
+            return int(np.load(path, mmap_mode='r').shape[0])
+        except FileNotFoundError:
+            raise FileNotFoundError(f'Features of video {video!r} not found: {path}') from None
+
+    def _rate(self, info: VideoInfo) -> float:
+        return info.fps / self.feature_stride

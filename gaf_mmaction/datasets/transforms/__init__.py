@@ -2,7 +2,7 @@
 from .boundary_splice import BoundarySplice
 from .cropping import CenterCropClip, FlipClip, RandomCropClip
 from .formatting import PackDetectionInputs
-from .loading import LoadFrameWindow
+from .loading import LoadFeatureWindow, LoadFrameWindow
 
-__all__ = ['BoundarySplice', 'CenterCropClip', 'FlipClip', 'LoadFrameWindow',
+__all__ = ['BoundarySplice', 'CenterCropClip', 'FlipClip', 'LoadFeatureWindow', 'LoadFrameWindow',
            'PackDetectionInputs', 'RandomCropClip']

@@ -39,3 +39,34 @@ class LoadFrameWindow(BaseTransform):
         results[self.out_key] = np.ascontiguousarray(clip.transpose(3, 0, 1, 2))
         results['valid_length'] = len(window)
         return results
+
+
+@TRANSFORMS.register_module()
+class LoadFeatureWindow(BaseTransform):
+    """Read ``window_length`` feature steps at ``offset`` from ``filename`` ([T, C] float).
+
+    Memory-mapped like :class:`LoadFrameWindow`; padded with ``pad_value``.
+    The window becomes ``imgs`` [C, window_length, 1, 1] float32: a map
+    with a 1 x 1 spatial extent, so GAF's modules run on it unchanged.
+
+    Args:
+        window_length: Feature steps per window. Defaults to 256.
+        pad_value: Value of padded steps. Defaults to 0.
+    """
+
+    def __init__(self, window_length: int = 256, pad_value: float = 0.0) -> None:
+        self.window_length = window_length
+        self.pad_value = pad_value
+
+    def transform(self, results: dict) -> dict:
+        features = np.load(results['filename'], mmap_mode='r')
+        if features.ndim != 2:
+            raise ValueError(f"{results['filename']}: expected [T, C] features, "
+                             f'got shape {features.shape}')
+        offset = results['offset']
+        window = np.asarray(features[offset:offset + self.window_length], dtype=np.float32)
+        out = np.full((self.window_length, features.shape[1]), self.pad_value, np.float32)
+        out[:len(window)] = window
+        results['imgs'] = np.ascontiguousarray(out.T[:, :, None, None])
+        results['valid_length'] = len(window)
+        return results

@@ -3,7 +3,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
-from ..layers import Unit1D
+from ..layers import Unit1D, spatial_reduce
 
 
 @MODELS.register_module()
@@ -19,21 +19,21 @@ class TemporalAttentionHead(nn.Module):
         temporal_size: Time steps T of the backbone map (the Linear's
             output size, so it is fixed by the clip length).
         spatial_size: Spatial size S of the backbone map, covered by the
-            reducing convolution.
+            reducing convolution; None averages over space instead (any size).
         reduce_channels: Width after the spatial reduction. Defaults to 512.
         upsample_length: Time steps after upsampling (the Linear's input
             size). Defaults to None, meaning ``in_channels`` as published.
         num_groups: GroupNorm groups. Defaults to 32.
     """
 
-    def __init__(self, in_channels: int, temporal_size: int, spatial_size: int,
+    def __init__(self, in_channels: int, temporal_size: int, spatial_size: int | None,
                  reduce_channels: int = 512, upsample_length: int | None = None,
                  num_groups: int = 32) -> None:
         super().__init__()
         self.temporal_size = temporal_size
         self.upsample_length = upsample_length or in_channels
         self.reduce = nn.Sequential(
-            nn.Conv3d(in_channels, reduce_channels, (1, spatial_size, spatial_size)),
+            spatial_reduce(in_channels, reduce_channels, spatial_size),
             nn.GroupNorm(num_groups, reduce_channels),
             nn.ReLU(inplace=True))
         self.attend = nn.Sequential(

@@ -3,14 +3,16 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
+from ..layers import spatial_reduce
+
 
 class CVAEEncoder(nn.Module):
     """(feature, attention) -> Gaussian posterior over a [B, T, C] latent."""
 
-    def __init__(self, channels: int, spatial_size: int, num_groups: int) -> None:
+    def __init__(self, channels: int, spatial_size: int | None, num_groups: int) -> None:
         super().__init__()
         self.reduce = nn.Sequential(
-            nn.Conv3d(channels, channels, (1, spatial_size, spatial_size)),
+            spatial_reduce(channels, channels, spatial_size),
             nn.GroupNorm(num_groups, channels),
             nn.ReLU(inplace=True))
         self.fc1 = nn.Linear(2 * channels, channels)
@@ -27,18 +29,18 @@ class CVAEEncoder(nn.Module):
 class CVAEDecoder(nn.Module):
     """(latent, attention) -> reconstructed backbone map."""
 
-    def __init__(self, channels: int, spatial_size: int, num_groups: int) -> None:
+    def __init__(self, channels: int, spatial_size: int | None, num_groups: int) -> None:
         super().__init__()
         self.fc1 = nn.Linear(2 * channels, channels)
         self.fc2 = nn.Linear(channels, channels)
         self.fc3 = nn.Linear(channels, channels)
         self.expand = nn.Sequential(
-            nn.ConvTranspose3d(channels, channels, (1, spatial_size, spatial_size)),
+            spatial_reduce(channels, channels, spatial_size, transposed=True),
             nn.GroupNorm(num_groups, channels),
             nn.ReLU(inplace=True))
 
     def forward(self, z: Tensor, att: Tensor) -> Tensor:
-        """[B, T, C] latent and [B, C, T] attention -> [B, C, T, S, S]."""
+        """[B, T, C] latent and [B, C, T] attention -> [B, C, T, S, S] (S = 1 if unset)."""
         x = torch.cat([z, att.transpose(1, 2)], dim=-1)
         x = self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
         return self.expand(x.transpose(1, 2)[..., None, None])
@@ -62,14 +64,20 @@ class FeatureCVAE(nn.Module):
 
     Args:
         channels: Channels C of the backbone map.
-        spatial_size: Spatial size S of the backbone map.
+        spatial_size: Spatial size S of the backbone map; None works on the
+            map's spatial mean (any size), generating [B, C, T, 1, 1].
         num_groups: GroupNorm groups. Defaults to 32.
     """
 
-    def __init__(self, channels: int, spatial_size: int, num_groups: int = 32) -> None:
+    def __init__(self, channels: int, spatial_size: int | None, num_groups: int = 32) -> None:
         super().__init__()
+        self.spatial_size = spatial_size
         self.encoder = CVAEEncoder(channels, spatial_size, num_groups)
         self.decoder = CVAEDecoder(channels, spatial_size, num_groups)
+
+    def target(self, feat: Tensor) -> Tensor:
+        """What a generated map is compared with: the map, or its spatial mean."""
+        return feat if self.spatial_size is not None else feat.mean((-2, -1), keepdim=True)
 
     def forward(self, feat: Tensor, att: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         """Encode and reconstruct (the CVAE training path).

@@ -1,11 +1,25 @@
 """GAF's generative attention module: attention heads plus their CVAEs (§5)."""
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 
 from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
 from .feature_split import ATTENTION_NORMS, split_foreground_background
+
+
+@contextmanager
+def _frozen(module: nn.Module) -> Iterator[None]:
+    """Run ``module`` without gradients for its parameters (inputs still get them)."""
+    flags = [(p, p.requires_grad) for p in module.parameters()]
+    for p, _ in flags:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p, flag in flags:
+            p.requires_grad_(flag)
 
 
 @MODELS.register_module()
@@ -21,8 +35,9 @@ class GenerativeAttention(BaseModule):
         in_channels: Channels of each backbone map. Defaults to (832, 1024).
         temporal_sizes: Time steps of each map. Defaults to (64, 32), the
             Mixed_4f / Mixed_5c lengths of a 256-frame clip.
-        spatial_sizes: Spatial size of each map. Defaults to (6, 3), for a
-            96x96 crop.
+        spatial_sizes: Spatial size of each map (None entries, or None for
+            all, take it from the input by spatial averaging). Defaults to
+            (6, 3), for a 96x96 crop with Inception-I3D.
         head: Config of the per-map attention head; ``in_channels``,
             ``temporal_size`` and ``spatial_size`` are filled in.
             Defaults to ``dict(type='TemporalAttentionHead')``.
@@ -35,10 +50,11 @@ class GenerativeAttention(BaseModule):
 
     def __init__(self, in_channels: Sequence[int] = (832, 1024),
                  temporal_sizes: Sequence[int] = (64, 32),
-                 spatial_sizes: Sequence[int] = (6, 3),
+                 spatial_sizes: Sequence[int | None] | None = (6, 3),
                  head: dict | None = None, cvae: dict | None = None,
                  norm: str = 'batch_sum', init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        spatial_sizes = spatial_sizes or [None] * len(in_channels)
         if not len(in_channels) == len(temporal_sizes) == len(spatial_sizes):
             raise ValueError('in_channels, temporal_sizes and spatial_sizes need one entry per '
                              f'backbone map; got {in_channels}, {temporal_sizes}, {spatial_sizes}')
@@ -75,10 +91,19 @@ class GenerativeAttention(BaseModule):
         self._check_count(feats)
         return [cvae(f, a) for cvae, f, a in zip(self.cvae, feats, atts)]
 
-    def generate(self, atts: Sequence[Tensor]) -> list[Tensor]:
-        """Maps generated from attention alone, [B, C_i, T_i, S_i, S_i]."""
+    def reconstruction_targets(self, feats: Sequence[Tensor]) -> list[Tensor]:
+        """What each CVAE's output is compared with (the map or its spatial mean)."""
+        return [cvae.target(f) for cvae, f in zip(self.cvae, feats)]
+
+    def generate(self, atts: Sequence[Tensor], train_cvae: bool = True) -> list[Tensor]:
+        """Maps generated from attention alone, [B, C_i, T_i, S_i, S_i].
+
+        With ``train_cvae=False`` the CVAE parameters get no gradient (the
+        attention still does): the generative loss of the detector pass.
+        """
         self._check_count(atts)
-        return [cvae.inference(a) for cvae, a in zip(self.cvae, atts)]
+        with nullcontext() if train_cvae else _frozen(self.cvae):
+            return [cvae.inference(a) for cvae, a in zip(self.cvae, atts)]
 
     def _check_count(self, maps: Sequence[Tensor]) -> None:
         if len(maps) != len(self.heads):

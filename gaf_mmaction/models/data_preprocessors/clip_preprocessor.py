@@ -22,11 +22,14 @@ class ClipDataPreprocessor(BaseDataPreprocessor):
             published THUMOS14 training padding). Defaults to None.
         test_pad_value: The same in testing: 0.0 for THUMOS14 as published
             (§11 Q10). Defaults to None.
+        normalize: Map uint8 [0, 255] to [-1, 1]; False passes float inputs
+            (pre-extracted features) through. Defaults to True.
     """
 
     def __init__(self, train_pad_value: float | None = None,
-                 test_pad_value: float | None = None) -> None:
+                 test_pad_value: float | None = None, normalize: bool = True) -> None:
         super().__init__()
+        self.normalize_inputs = normalize
         self.train_pad_value = train_pad_value
         self.test_pad_value = test_pad_value
 
@@ -45,13 +48,13 @@ class ClipDataPreprocessor(BaseDataPreprocessor):
         inputs = data['inputs']
         if isinstance(inputs, Sequence):
             inputs = torch.stack(list(inputs))
-        inputs = self.normalize(inputs)
+        inputs = self.normalize(inputs) if self.normalize_inputs else inputs.float()
         samples = data.get('data_samples') or []
         pad_value = self.train_pad_value if training else self.test_pad_value
         if pad_value is not None:
             for clip, sample in zip(inputs, samples):
                 clip[:, sample.metainfo.get('valid_length', clip.shape[1]):] = pad_value
         for sample in samples:
-            if 'ssl_inputs' in sample:
+            if 'ssl_inputs' in sample and self.normalize_inputs:
                 sample.ssl_inputs = self.normalize(sample.ssl_inputs)
         return dict(inputs=inputs, data_samples=samples)

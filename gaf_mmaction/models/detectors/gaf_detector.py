@@ -1,12 +1,11 @@
 """The GAF detector: backbone, generative attention, pyramid neck and AFSD heads."""
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
-from torch import Tensor, nn
+from torch import Tensor
 
 from ...ops import boundary_max_pool
 from ..heads import segment_regions
@@ -15,19 +14,6 @@ from ..task_modules import attach_detections
 TRAIN_PHASES = ('cvae', 'detector')
 SSL_MODES = ('first', 'all')
 RECON_TARGETS = ('aliased', 'raw')
-
-
-@contextmanager
-def _frozen(module: nn.Module) -> Iterator[None]:
-    """Run ``module`` without gradients for its parameters (inputs still get them)."""
-    flags = [(p, p.requires_grad) for p in module.parameters()]
-    for p, _ in flags:
-        p.requires_grad_(False)
-    try:
-        yield
-    finally:
-        for p, flag in flags:
-            p.requires_grad_(flag)
 
 
 @MODELS.register_module()
@@ -205,9 +191,10 @@ class GAFDetector(BaseModel):
     def cvae_losses(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
                     outputs: Sequence[tuple]) -> dict[str, Tensor]:
         """``loss_cvae_<i>`` per backbone map from :meth:`cvae_forward`'s results."""
-        return {f'loss_cvae_{i}': self.loss_cvae(feat, recon, mean, log_var, att)
-                for i, (feat, att, (mean, log_var, _, recon))
-                in enumerate(zip(feats, atts, outputs))}
+        targets = self.attention.reconstruction_targets(feats)
+        return {f'loss_cvae_{i}': self.loss_cvae(target, recon, mean, log_var, att)
+                for i, (target, att, (mean, log_var, _, recon))
+                in enumerate(zip(targets, atts, outputs))}
 
     def detector_loss(self, inputs: Tensor, data_samples: Sequence,
                       record: dict | None = None) -> dict[str, Tensor]:
@@ -233,9 +220,9 @@ class GAFDetector(BaseModel):
         ssl_fg = self._triplet_loss(data_samples, losses, record)
         if ssl_fg is not None and self.recon_target == 'aliased':
             recon_target = ssl_fg
-        with _frozen(self.attention.cvae):
-            generated = self.attention.generate(atts)
-        losses['loss_recon'] = self.loss_recon(generated, recon_target, self.epoch)
+        generated = self.attention.generate(atts, train_cvae=False)
+        losses['loss_recon'] = self.loss_recon(
+            generated, self.attention.reconstruction_targets(recon_target), self.epoch)
         return losses
 
     def _detection_losses(self, outputs: dict[str, Tensor],

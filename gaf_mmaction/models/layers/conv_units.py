@@ -59,3 +59,21 @@ def conv1d_gn_relu(in_channels: int, out_channels: int, kernel_size: int = 1,
         Unit1D(in_channels, out_channels, kernel_size, stride),
         nn.GroupNorm(num_groups, out_channels),
         nn.ReLU(inplace=True))
+
+
+def spatial_reduce(in_channels: int, out_channels: int, spatial_size: int | None,
+                   transposed: bool = False) -> nn.Module:
+    """Collapse (or, ``transposed``, expand) the spatial axes of a [B, C, T, H, W] map.
+
+    With a known ``spatial_size`` S, a Conv3d (ConvTranspose3d) of kernel
+    (1, S, S), as published for a fixed crop. With None the size is taken
+    from the input: the map is averaged over space and a 1x1x1 convolution
+    follows, so any backbone and crop fit; ``transposed`` then keeps the
+    1 x 1 spatial map (a generated map is compared with the spatial mean).
+    """
+    if spatial_size is not None:
+        conv = nn.ConvTranspose3d if transposed else nn.Conv3d
+        return conv(in_channels, out_channels, (1, spatial_size, spatial_size))
+    if transposed:
+        return nn.ConvTranspose3d(in_channels, out_channels, 1)
+    return nn.Sequential(nn.AdaptiveAvgPool3d((None, 1, 1)), nn.Conv3d(in_channels, out_channels, 1))

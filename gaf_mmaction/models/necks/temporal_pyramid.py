@@ -6,7 +6,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from ..layers import SpatialReduce3D, conv1d_gn_relu
+from ..layers import SpatialReduce3D, conv1d_gn_relu, spatial_reduce
 
 
 @MODELS.register_module()
@@ -22,9 +22,10 @@ class TemporalPyramidNeck(BaseModule):
     Args:
         in_channels: Channels of the (finer, coarser) backbone maps, or of
             the single map. Defaults to (832, 1024) (Mixed_4f, Mixed_5c).
-        spatial_sizes: Spatial sizes of the two maps, which the reducing
-            convolutions cover entirely. Defaults to (6, 3), the sizes for
-            a 96x96 crop.
+        spatial_sizes: Spatial sizes of the maps, which the reducing
+            convolutions cover entirely; None (or a None entry) averages over
+            space instead, for any backbone and crop. Defaults to (6, 3), the
+            sizes for a 96x96 crop with Inception-I3D.
         channels: Width of every pyramid level. Defaults to 512.
         num_levels: Pyramid levels, two of them from the backbone.
             Defaults to 6.
@@ -35,10 +36,11 @@ class TemporalPyramidNeck(BaseModule):
     """
 
     def __init__(self, in_channels: Sequence[int] = (832, 1024),
-                 spatial_sizes: Sequence[int] = (6, 3), channels: int = 512,
+                 spatial_sizes: Sequence[int | None] | None = (6, 3), channels: int = 512,
                  num_levels: int = 6, clip_length: int = 256, num_groups: int = 32,
                  init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        spatial_sizes = spatial_sizes or [None] * len(in_channels)
         if len(in_channels) not in (1, 2) or len(spatial_sizes) != len(in_channels):
             raise ValueError('TemporalPyramidNeck takes one or two backbone maps; got '
                              f'in_channels={in_channels}, spatial_sizes={spatial_sizes}')
@@ -49,7 +51,7 @@ class TemporalPyramidNeck(BaseModule):
         self.spatial_sizes = tuple(spatial_sizes)
         self.pyramids = nn.ModuleList([
             nn.Sequential(
-                SpatialReduce3D(c, channels, (1, s, s)),
+                SpatialReduce3D(c, channels, (1, s, s)) if s else spatial_reduce(c, channels, s),
                 nn.GroupNorm(num_groups, channels),
                 nn.ReLU(inplace=True))
             for c, s in zip(in_channels, spatial_sizes)])
@@ -88,7 +90,7 @@ class TemporalPyramidNeck(BaseModule):
             raise ValueError(f'{type(self).__name__} was built for {self.num_inputs} backbone '
                              f'map(s) but got {len(feats)}')
         for feat, size in zip(feats, self.spatial_sizes):
-            if tuple(feat.shape[-2:]) != (size, size):
+            if size is not None and tuple(feat.shape[-2:]) != (size, size):
                 raise ValueError(
                     f'{type(self).__name__} was configured for {self.spatial_sizes} spatial maps '
                     f'but got {[tuple(f.shape) for f in feats]}: set spatial_sizes from the crop '

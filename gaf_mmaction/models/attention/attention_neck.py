@@ -1,0 +1,64 @@
+"""GAF's generative attention as a neck of any MMAction2 3D recognizer or localizer."""
+from mmaction.registry import MODELS
+from mmengine.model import BaseModule
+from torch import Tensor
+
+
+@MODELS.register_module()
+class GenerativeAttentionNeck(BaseModule):
+    """Weight a backbone map by GAF's attention and train the attention generatively.
+
+    Put it in a recognizer config as ``model.neck``. It returns the
+    foreground-weighted map (same shape as its input) and, in training,
+    auxiliary losses that MMAction2 adds to the head's: ``loss_cvae`` (the
+    CVAE reconstructs the map from the attention; attention and map are
+    detached so only the CVAE learns from it) and ``loss_recon`` (the frozen
+    CVAE's generation from the attention against the map; only the
+    attention and backbone learn from it). One optimizer serves all, unlike
+    GAF's two-pass training.
+
+    Args:
+        in_channels: Channels of the backbone map.
+        temporal_size: Its time steps (fixed by the clip length).
+        spatial_size: Its spatial size, or None to average over space.
+            Defaults to None.
+        rescale: Divide by the attention's mean instead of its sum, so the
+            map keeps its magnitude (GAF's sum makes it ~1e-5 of the input,
+            which a classification head trained from scratch copes with
+            badly). Defaults to True.
+        cvae_weight: Weight of ``loss_cvae``. Defaults to 1.
+        recon_weight: Weight of ``loss_recon``. Defaults to 0.5.
+        attention: Extra arguments of :class:`GenerativeAttention`
+            (``head``, ``cvae``). Defaults to None.
+    """
+
+    def __init__(self, in_channels: int, temporal_size: int, spatial_size: int | None = None,
+                 rescale: bool = True, cvae_weight: float = 1.0, recon_weight: float = 0.5,
+                 attention: dict | None = None, init_cfg: dict | None = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.attention = MODELS.build(dict(
+            type='GenerativeAttention', in_channels=(in_channels, ),
+            temporal_sizes=(temporal_size, ), spatial_sizes=(spatial_size, ), norm='per_sample',
+            **(attention or {})))
+        self.loss_cvae = MODELS.build(dict(type='CVAELoss'))
+        self.rescale = rescale
+        self.cvae_weight = cvae_weight
+        self.recon_weight = recon_weight
+
+    def forward(self, x: Tensor, data_samples: list | None = None) -> tuple[Tensor, dict]:
+        """[B, C, T, H, W] -> (foreground map [B, C, T, H, W], auxiliary losses)."""
+        att = self.attention([x])[0]
+        fg = self.attention.split([x], [att])[0][0]
+        if self.rescale:
+            fg = fg * att[0].numel()
+        losses: dict[str, Tensor] = {}
+        if self.training and data_samples is not None:
+            target = self.attention.reconstruction_targets([x.detach()])[0]
+            mean, log_var, _, recon = self.attention.encode_decode([x.detach()],
+                                                                   [att.detach()])[0]
+            losses['loss_cvae'] = self.cvae_weight * self.loss_cvae(
+                target, recon, mean, log_var, att.detach())
+            generated = self.attention.generate([att], train_cvae=False)[0]
+            losses['loss_recon'] = self.recon_weight * (
+                generated - self.attention.reconstruction_targets([x])[0]).pow(2).mean()
+        return fg, losses
