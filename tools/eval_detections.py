@@ -8,7 +8,12 @@ import argparse
 import json
 import sys
 
-from gaf_mmaction.evaluation import THUMOS14_TIOUS, detection_map, load_ground_truth, map_table
+from gaf_mmaction.evaluation import (
+    THUMOS14_AVERAGE_TIOUS,
+    detection_map,
+    load_ground_truth,
+    map_table,
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -16,8 +21,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('pred', help='detections: {"results": {video: [{label, score, segment}]}}')
     parser.add_argument('--gt', required=True, help='ground truth in the ActivityNet layout')
     parser.add_argument('--subset', default='test', help='ground-truth subset (default: test)')
-    parser.add_argument('--tiou', type=float, nargs='+', default=list(THUMOS14_TIOUS),
-                        help='temporal IoU thresholds (default: 0.1 ... 0.7)')
+    parser.add_argument('--tiou', type=float, nargs='+', default=list(THUMOS14_AVERAGE_TIOUS),
+                        help='temporal IoU thresholds; mAP_avg is their mean '
+                             '(default: 0.3 ... 0.7, the THUMOS14 protocol)')
     parser.add_argument('--out', help='write the figures here as JSON')
     return parser.parse_args(argv)
 

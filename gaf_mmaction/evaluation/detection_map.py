@@ -5,6 +5,8 @@ import numpy as np
 from mmaction.evaluation.functional.eval_detection import compute_average_precision_detection
 
 THUMOS14_TIOUS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+# The THUMOS14 protocol averages 0.3:0.1:0.7; the GAF paper also reports 0.1 and 0.2.
+THUMOS14_AVERAGE_TIOUS = (0.3, 0.4, 0.5, 0.6, 0.7)
 ACTIVITYNET_TIOUS = tuple(np.round(np.linspace(0.5, 0.95, 10), 2).tolist())
 
 
@@ -50,10 +52,17 @@ def detection_map(ground_truth: dict[str, list[tuple[float, float, str]]],
     return np.mean(np.stack(list(per_class.values())), axis=0), per_class
 
 
-def map_table(tious: Sequence[float], mean_ap: np.ndarray) -> tuple[dict[str, float], str]:
-    """Metric dict (``mAP@t`` in [0, 1] and ``mAP_avg``) and a printable table (percent)."""
+def map_table(tious: Sequence[float], mean_ap: np.ndarray,
+              average_tious: Sequence[float] | None = None) -> tuple[dict[str, float], str]:
+    """Metric dict (``mAP@t`` in [0, 1] and ``mAP_avg``) and a printable table (percent).
+
+    ``mAP_avg`` is the mean over the thresholds of ``tious`` that are in
+    ``average_tious`` (all of ``tious`` when None or when none are).
+    """
     metrics = {f'mAP@{t:g}': float(v) for t, v in zip(tious, mean_ap)}
-    metrics['mAP_avg'] = float(np.mean(mean_ap))
+    chosen = [v for t, v in zip(tious, mean_ap)
+              if average_tious is None or any(abs(t - a) < 1e-9 for a in average_tious)]
+    metrics['mAP_avg'] = float(np.mean(chosen if chosen else mean_ap))
     header = ' | '.join(f'{k:>8s}' for k in metrics)
     row = ' | '.join(f'{100 * v:8.2f}' for v in metrics.values())
     return metrics, f'{header}\n{row}'

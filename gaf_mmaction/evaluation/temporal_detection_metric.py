@@ -11,7 +11,7 @@ from mmengine.logging import MMLogger
 
 from ..datasets.annotation_files import shipped_file
 from ..ops.soft_nms import SOFT_NMS_VARIANTS
-from .detection_map import THUMOS14_TIOUS, detection_map, map_table
+from .detection_map import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, map_table
 from .ground_truth import load_ground_truth
 from .video_merging import merge_windows, relabel_by_video_classes
 
@@ -32,6 +32,9 @@ class TemporalDetectionMetric(BaseMetric):
         tious: Temporal IoU thresholds. Defaults to 0.1 ... 0.7 (THUMOS14:
             0.3:0.1:0.7 and the GAF paper's 0.1, 0.2); ActivityNet uses
             0.5:0.05:0.95.
+        average_tious: Thresholds ``mAP_avg`` averages (those of ``tious``
+            among them). Defaults to 0.3:0.1:0.7, the THUMOS14 protocol;
+            None averages all of ``tious``.
         nms_sigma: Soft-NMS sigma (0.01 RGB and fusion, 0.5 flow, 0.95
             ActivityNet). Defaults to 0.01.
         top_k: Most detections kept per video and class. Defaults to 5000.
@@ -50,7 +53,9 @@ class TemporalDetectionMetric(BaseMetric):
     default_prefix = 'detection'
 
     def __init__(self, gt_file: str | None = None, subset: str = 'test',
-                 tious: Sequence[float] = THUMOS14_TIOUS, nms_sigma: float = 0.01,
+                 tious: Sequence[float] = THUMOS14_TIOUS,
+                 average_tious: Sequence[float] | None = THUMOS14_AVERAGE_TIOUS,
+                 nms_sigma: float = 0.01,
                  top_k: int = 5000, nms_score_threshold: float = 0.001,
                  nms_variant: str = 'reference', video_classification_file: str | None = None,
                  out_file: str | None = None, version: str = 'THUMOS14',
@@ -61,6 +66,7 @@ class TemporalDetectionMetric(BaseMetric):
         self.gt_file = gt_file or shipped_file('thumos14', 'thumos_gt.json')
         self.subset = subset
         self.tious = tuple(tious)
+        self.average_tious = tuple(average_tious) if average_tious is not None else None
         self.nms = dict(sigma=nms_sigma, top_k=top_k, score_threshold=nms_score_threshold,
                         variant=nms_variant)
         self.video_classification_file = video_classification_file
@@ -87,7 +93,7 @@ class TemporalDetectionMetric(BaseMetric):
         return merged
 
     def compute_metrics(self, results: list) -> dict[str, float]:
-        """mAP at each tIoU, their mean (``mAP_avg``) and per-class AP averaged over tIoUs."""
+        """mAP at each tIoU, ``mAP_avg`` (see ``average_tious``), per-class AP (mean over tIoUs)."""
         merged = self.merged_results(results)
         if self.out_file:
             if osp.dirname(self.out_file):
@@ -96,7 +102,7 @@ class TemporalDetectionMetric(BaseMetric):
                 json.dump(dict(version=self.version, results=merged, external_data={}), f)
         ground_truth = load_ground_truth(self.gt_file, self.subset)
         mean_ap, per_class = detection_map(ground_truth, merged, self.tious)
-        metrics, table = map_table(self.tious, mean_ap)
+        metrics, table = map_table(self.tious, mean_ap, self.average_tious)
         logger = MMLogger.get_current_instance()
         logger.info(f'Detection mAP (%) on {len(merged)} videos:\n{table}')
         logger.info('Per-class AP (%, mean over tIoUs): ' + ', '.join(

@@ -7,10 +7,12 @@ import torch
 
 from gaf_mmaction.datasets.annotation_files import shipped_file
 from gaf_mmaction.evaluation import (
+    THUMOS14_AVERAGE_TIOUS,
     THUMOS14_TIOUS,
     TemporalDetectionMetric,
     detection_map,
     load_ground_truth,
+    map_table,
     merge_windows,
 )
 from tools.eval_detections import main as eval_main
@@ -42,6 +44,14 @@ def test_hand_computed_ap():
     # Class B: IoU 1/3 is a TP at 0.3 (AP 1), nothing above.
     assert per_class['B'].tolist() == pytest.approx([1.0, 0.0, 0.0])
     assert mean_ap.tolist() == pytest.approx([0.75, 0.25, 0.125])
+
+
+def test_average_follows_the_thumos14_protocol():
+    metrics, table = map_table(THUMOS14_TIOUS, np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]),
+                               THUMOS14_AVERAGE_TIOUS)
+    assert metrics['mAP@0.1'] == 0.9 and metrics['mAP_avg'] == pytest.approx(0.5)
+    assert map_table((0.5, 0.7), np.array([0.4, 0.2]), None)[0]['mAP_avg'] == pytest.approx(0.3)
+    assert 'mAP_avg' in table.splitlines()[0]
 
 
 def window(video, segments, scores, labels):

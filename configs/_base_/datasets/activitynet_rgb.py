@@ -54,6 +54,7 @@ test_evaluator = dict(
     gt_file='data/activitynet/activity_net_1_3_new.json',
     subset='validation',
     tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
+    average_tious=None,
     nms_sigma=0.95,
     top_k=5000,
     nms_score_threshold=1e-9,
