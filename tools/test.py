@@ -9,13 +9,15 @@ Examples:
 import argparse
 import os.path as osp
 
-from mmengine.config import DictAction
 from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
-from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
-from gaf_mmaction.engine.launch import finish_distributed, init_cpu_distributed, load_config
+from gaf_mmaction.engine.launch import (
+    add_runner_args,
+    build_runner,
+    finish_distributed,
+    load_config,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,11 +27,7 @@ def parse_args() -> argparse.Namespace:
                         help='checkpoint to test (a fusion config names its own two)')
     parser.add_argument('--work-dir', help='where logs go')
     parser.add_argument('--out', help='write the detections here as JSON')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, e.g. test_evaluator.nms_sigma=0.5')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_runner_args(parser, 'test_evaluator.nms_sigma=0.5')
     return parser.parse_args()
 
 
@@ -39,9 +37,7 @@ def main() -> None:
     if args.out:
         cfg.test_evaluator.out_file = osp.abspath(args.out)
     cfg.load_from = None
-    allow_mmengine_checkpoints()
-    init_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     if args.checkpoint:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         # Testing needs no CVAE: a converted published detector checkpoint lacks it.

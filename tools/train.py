@@ -8,13 +8,10 @@ Examples:
 import argparse
 import os.path as osp
 
-from mmengine.config import DictAction
-from mmengine.runner import Runner
-
-from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.engine.launch import (
+    add_runner_args,
+    build_runner,
     finish_distributed,
-    init_cpu_distributed,
     load_config,
     use_amp,
 )
@@ -28,11 +25,7 @@ def parse_args() -> argparse.Namespace:
                         help='resume from a checkpoint, or from the latest one in the work '
                              'dir when no path is given')
     parser.add_argument('--amp', action='store_true', help='mixed precision (bf16) training')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings, e.g. train_cfg.max_epochs=20')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_runner_args(parser, 'train_cfg.max_epochs=20')
     return parser.parse_args()
 
 
@@ -45,10 +38,7 @@ def main() -> None:
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, osp.abspath(args.resume)
-    allow_mmengine_checkpoints()
-    init_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    build_runner(cfg).train()
     finish_distributed()
 
 

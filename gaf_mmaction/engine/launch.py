@@ -1,9 +1,13 @@
 """Runner set-up shared by the train and test tools (MMEngine 0.10 with current torch)."""
+import argparse
 import os
 
 import torch
 import torch.distributed as dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from ..checkpoint.safe_loading import allow_mmengine_checkpoints
 
 
 def init_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -52,3 +56,19 @@ def load_config(path: str, cfg_options: dict | None, launcher: str,
     cfg.work_dir = work_dir or cfg.get('work_dir') or os.path.join(
         'work_dirs', os.path.splitext(os.path.basename(path))[0])
     return cfg
+
+
+def add_runner_args(parser: argparse.ArgumentParser, example: str) -> None:
+    """``--cfg-options`` (``example`` shows one), ``--launcher`` and ``--local-rank``."""
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help=f'override config settings, e.g. {example}')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def build_runner(cfg: Config) -> Runner:
+    """MMEngine's Runner for ``cfg``, with safe checkpoint loading and CPU-distributed support."""
+    allow_mmengine_checkpoints()
+    init_cpu_distributed(cfg, cfg.launcher)
+    return Runner.from_cfg(cfg)

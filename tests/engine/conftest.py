@@ -27,16 +27,21 @@ def tiny_files(tmp_path_factory) -> dict[str, str]:
     return write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
 
 
-@pytest.fixture(scope='session')
-def data_options(tiny_files) -> list[str]:
-    """--cfg-options pointing the tiny config's train and test data at the generated files."""
+def options_for(files: dict[str, str], video_dir: str) -> list[str]:
+    """--cfg-options pointing a config's train and test data at generated files."""
     options = []
     for split in ('train', 'test'):
-        options += [f'{split}_dataloader.dataset.data_prefix.video={tiny_files["video_dir"]}',
-                    f'{split}_dataloader.dataset.video_info_file={tiny_files["video_info_file"]}',
-                    f'{split}_dataloader.dataset.class_index_file={tiny_files["class_index_file"]}']
-    return options + [f'train_dataloader.dataset.ann_file={tiny_files["ann_file"]}',
-                      f'test_evaluator.gt_file={tiny_files["gt_file"]}']
+        options += [f'{split}_dataloader.dataset.data_prefix.video={video_dir}',
+                    f'{split}_dataloader.dataset.video_info_file={files["video_info_file"]}',
+                    f'{split}_dataloader.dataset.class_index_file={files["class_index_file"]}']
+    return options + [f'train_dataloader.dataset.ann_file={files["ann_file"]}',
+                      f'test_evaluator.gt_file={files["gt_file"]}']
+
+
+@pytest.fixture(scope='session')
+def data_options(tiny_files) -> list[str]:
+    """--cfg-options pointing the tiny config's data at the generated frames."""
+    return options_for(tiny_files, tiny_files['video_dir'])
 
 
 @pytest.fixture(scope='session')

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gaf_mmaction.datasets.annotation_files import read_video_info
-from tests.engine.conftest import run_tool
+from tests.engine.conftest import options_for, run_tool
 from tests.helpers import TEST_DATA
 
 CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_features.py')
@@ -20,13 +20,7 @@ def feature_options(tiny_files, tmp_path_factory):
     for video, info in read_video_info(tiny_files['video_info_file']).items():
         steps = int(info.count) // 4
         np.save(feature_dir / f'{video}.npy', rng.standard_normal((steps, 64), np.float32))
-    options = []
-    for split in ('train', 'test'):
-        options += [f'{split}_dataloader.dataset.data_prefix.video={feature_dir}',
-                    f'{split}_dataloader.dataset.video_info_file={tiny_files["video_info_file"]}',
-                    f'{split}_dataloader.dataset.class_index_file={tiny_files["class_index_file"]}']
-    return options + [f'train_dataloader.dataset.ann_file={tiny_files["ann_file"]}',
-                      f'test_evaluator.gt_file={tiny_files["gt_file"]}']
+    return options_for(tiny_files, str(feature_dir))
 
 
 def test_train_and_test_on_features(tmp_path, feature_options):
