@@ -67,6 +67,21 @@ def test_window_is_read_memory_mapped(files, monkeypatch):
     assert np.array_equal(out['imgs'], frames[36:100].transpose(3, 0, 1, 2))
 
 
+def test_unreadable_frames_are_named(tmp_path):
+    truncated = tmp_path / 'cut.npy'
+    np.save(truncated, np.zeros((10, 8, 8, 3), np.uint8))
+    truncated.write_bytes(truncated.read_bytes()[:200])
+    flat = tmp_path / 'flat.npy'
+    np.save(flat, np.zeros((10, 8), np.uint8))
+    load = LoadFrameWindow(clip_length=4)
+    with pytest.raises(FileNotFoundError, match='No such npy file: .*missing.npy'):
+        load(dict(filename=str(tmp_path / 'missing.npy'), offset=0))
+    with pytest.raises(ValueError, match='cut.npy is not a readable npy array'):
+        load(dict(filename=str(truncated), offset=0))
+    with pytest.raises(ValueError, match=r'flat.npy: expected \[T, H, W, C\] uint8 frames'):
+        load(dict(filename=str(flat), offset=0))
+
+
 def test_unknown_class_is_named(files, tmp_path):
     bad = tmp_path / 'bad.csv'
     bad.write_text('video,type,type_idx,start,end,startFrame,endFrame\n'

@@ -4,6 +4,19 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 
+def open_array(path: str, ndim: int, layout: str) -> np.ndarray:
+    """Memory-map an npy file, with errors that name it (missing, unreadable, wrong rank)."""
+    try:
+        array = np.load(path, mmap_mode='r')
+    except FileNotFoundError:
+        raise FileNotFoundError(f'No such npy file: {path}') from None
+    except (OSError, ValueError) as err:
+        raise ValueError(f'{path} is not a readable npy array ({err})') from None
+    if array.ndim != ndim:
+        raise ValueError(f'{path}: expected {layout}, got an array of shape {array.shape}')
+    return array
+
+
 @TRANSFORMS.register_module()
 class LoadFrameWindow(BaseTransform):
     """Read ``clip_length`` frames at ``offset`` from ``filename`` ([T, H, W, C] uint8).
@@ -31,7 +44,7 @@ class LoadFrameWindow(BaseTransform):
         self.out_key = out_key
 
     def transform(self, results: dict) -> dict:
-        frames = np.load(results[self.filename_key], mmap_mode='r')
+        frames = open_array(results[self.filename_key], ndim=4, layout='[T, H, W, C] uint8 frames')
         offset = results['offset']
         window = np.asarray(frames[offset:offset + self.clip_length])
         clip = np.full((self.clip_length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)
@@ -59,10 +72,7 @@ class LoadFeatureWindow(BaseTransform):
         self.pad_value = pad_value
 
     def transform(self, results: dict) -> dict:
-        features = np.load(results['filename'], mmap_mode='r')
-        if features.ndim != 2:
-            raise ValueError(f"{results['filename']}: expected [T, C] features, "
-                             f'got shape {features.shape}')
+        features = open_array(results['filename'], ndim=2, layout='[T, C] features')
         offset = results['offset']
         window = np.asarray(features[offset:offset + self.window_length], dtype=np.float32)
         out = np.full((self.window_length, features.shape[1]), self.pad_value, np.float32)
