@@ -22,6 +22,7 @@ setup(
         'mmcv-lite>=2.0.0,<2.1.0',
         'numpy>=1.23,<2.4',
         'scipy>=1.10',
+        'matplotlib>=3.5',
         'setuptools<81',
     ],
     extras_require={'tests': ['pytest>=8', 'ruff>=0.5']},

@@ -16,6 +16,11 @@ from .annotation_files import (
 from .windows import training_windows, window_offsets
 
 
+def _under(root: str, path: str | None) -> str | None:
+    """``path`` joined to ``root`` unless absolute (None stays None)."""
+    return None if path is None else osp.join(root, path)
+
+
 @DATASETS.register_module()
 class Thumos14Dataset(BaseDataset):
     """Windows of THUMOS14 videos stored as one ``<video>.npy`` each ([T, H, W, C] uint8, 10 fps).
@@ -45,24 +50,17 @@ class Thumos14Dataset(BaseDataset):
                  class_index_file: str | None = None, data_prefix: dict | None = None,
                  clip_length: int = 256, clip_stride: int = 30, **kwargs) -> None:
         split = 'test' if kwargs.get('test_mode') else 'val'
-        self.video_info_file = video_info_file or shipped_file('thumos14',
-                                                               f'{split}_video_info.csv')
-        self.class_index_file = class_index_file or shipped_file('thumos14',
-                                                                 'Class_Index_Detection.txt')
+        root = kwargs.get('data_root') or ''
+        self.video_info_file = _under(root, video_info_file) or shipped_file(
+            'thumos14', f'{split}_video_info.csv')
+        self.class_index_file = _under(root, class_index_file) or shipped_file(
+            'thumos14', 'Class_Index_Detection.txt')
         self.clip_length = clip_length
         self.clip_stride = clip_stride
         ann_file = ann_file or shipped_file('thumos14', f'{split}_Annotation_ours.csv')
         metainfo = dict(classes=read_class_names(self.class_index_file))
         super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
                          metainfo=metainfo, **kwargs)
-
-    def _join_prefix(self) -> None:
-        super()._join_prefix()
-        root = self.data_root or ''
-        for name in ('video_info_file', 'class_index_file'):
-            path = getattr(self, name)
-            if not osp.isabs(path):
-                setattr(self, name, osp.join(root, path))
 
     def _length(self, video: str, info: VideoInfo) -> int:
         """Time steps of a video: its sampled frames."""

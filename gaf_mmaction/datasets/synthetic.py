@@ -1,0 +1,108 @@
+"""A small synthetic dataset in the THUMOS14 on-disk format, for demos and tests.
+
+Untrimmed videos show a textured, drifting background; three action classes
+appear as visually distinct spatio-temporal patterns (a red square sliding
+sideways, a green disc pulsing, a blue bar sweeping down) of varied length and
+position, some overlapping in time, some videos shorter than a window.
+"""
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+CLASSES = ((1, 'SlidingSquare'), (2, 'PulsingDisc'), (3, 'SweepingBar'))
+FPS = 30.0  # the "original" frame rate the CSVs describe
+SAMPLE_FPS = 10.0  # the rate of the stored frames
+
+
+def _background(rng: np.random.Generator, frames: int, size: int) -> np.ndarray:
+    """[T, size, size, 3] uint8: a blurred noise texture drifting at a constant velocity."""
+    big = size * 2
+    texture = cv2.GaussianBlur(rng.integers(40, 200, (big, big, 3), dtype=np.uint8), (0, 0), 2)
+    velocity = rng.uniform(-1.0, 1.0, 2)
+    out = np.empty((frames, size, size, 3), np.uint8)
+    for t in range(frames):
+        dy, dx = (velocity * t).astype(int) % size
+        out[t] = texture[dy:dy + size, dx:dx + size]
+    return out
+
+
+def _draw(frame: np.ndarray, label: int, phase: float, rng_pos: tuple[int, int]) -> None:
+    """Draw class ``label``'s pattern at progress ``phase`` in [0, 1] into ``frame``."""
+    size = frame.shape[0]
+    y, x = rng_pos
+    if label == 1:  # red square sliding left to right
+        left = int(phase * (size - 10))
+        cv2.rectangle(frame, (left, y), (left + 9, y + 9), (230, 30, 30), -1)
+    elif label == 2:  # green disc pulsing in place
+        radius = int(4 + 5 * abs(np.sin(phase * 3 * np.pi)))
+        cv2.circle(frame, (x, y), radius, (30, 220, 30), -1)
+    else:  # blue horizontal bar sweeping down
+        top = int(phase * (size - 4))
+        cv2.rectangle(frame, (0, top), (size - 1, top + 3), (30, 30, 230), -1)
+
+
+def make_video(rng: np.random.Generator, frames: int, size: int,
+               max_actions: int = 4) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """One video ([T, size, size, 3] uint8 at 10 fps) and its (start, end, label) frames."""
+    video = _background(rng, frames, size)
+    actions = []
+    for _ in range(rng.integers(1, max_actions + 1)):
+        length = int(rng.integers(8, min(40, frames - 2) + 1))
+        start = int(rng.integers(0, frames - length))
+        label = int(rng.integers(1, len(CLASSES) + 1))
+        actions.append((start, start + length, label))
+        pos = (int(rng.integers(4, size - 14)), int(rng.integers(10, size - 10)))
+        for t in range(start, start + length):
+            _draw(video[t], label, (t - start) / max(length - 1, 1), pos)
+    return video, sorted(actions)
+
+
+def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 24,
+                           num_test: int = 8, size: int = 40,
+                           frame_range: tuple[int, int] = (48, 200)) -> dict[str, str]:
+    """Write a train ('validation' split, as THUMOS14) and a test split under ``out_dir``.
+
+    Training and test videos come from independent random streams of the
+    seed. Files: ``validation_npy/``, ``test_npy/`` ([T, size, size, 3]
+    uint8 at 10 fps), ``val_video_info.csv``, ``test_video_info.csv``,
+    ``val_Annotation_ours.csv``, ``test_Annotation_ours.csv``,
+    ``Class_Index_Detection.txt`` and ``gt.json`` (ActivityNet layout).
+
+    Returns:
+        The paths, keyed as above without extensions.
+    """
+    out = Path(out_dir)
+    paths = {'class_index': out / 'Class_Index_Detection.txt', 'gt': out / 'gt.json'}
+    out.mkdir(parents=True, exist_ok=True)
+    paths['class_index'].write_text(''.join(f'{i} {name}\n' for i, name in CLASSES))
+    names = dict(CLASSES)
+    database = {}
+    for split, prefix, count, stream in (('val', 'video_validation', num_train, 0),
+                                         ('test', 'video_test', num_test, 1)):
+        rng = np.random.default_rng([seed, stream])
+        folder = out / ('validation_npy' if split == 'val' else 'test_npy')
+        folder.mkdir(exist_ok=True)
+        info = ['video,fps,sample_fps,count,sample_count']
+        annos = ['video,type,type_idx,start,end,startFrame,endFrame']
+        for i in range(count):
+            video = f'{prefix}_{i:07d}'
+            frames, actions = make_video(rng, int(rng.integers(*frame_range)), size)
+            np.save(folder / f'{video}.npy', frames)
+            info.append(f'{video},{FPS},{SAMPLE_FPS},{len(frames) * 3:.1f},{len(frames)}')
+            entries = []
+            for start, end, label in actions:
+                seconds = (start / SAMPLE_FPS, end / SAMPLE_FPS)
+                annos.append(f'{video},{names[label]},{label},{seconds[0]:.1f},{seconds[1]:.1f},'
+                             f'{start * 3},{end * 3}')
+                entries.append({'segment': [f'{seconds[0]:.1f}', f'{seconds[1]:.1f}'],
+                                'label': names[label]})
+            database[video] = {'subset': 'test' if split == 'test' else 'train',
+                               'annotations': entries}
+        paths[f'{split}_video_info'] = out / f'{split}_video_info.csv'
+        paths[f'{split}_annotations'] = out / f'{split}_Annotation_ours.csv'
+        paths[f'{split}_video_info'].write_text('\n'.join(info) + '\n')
+        paths[f'{split}_annotations'].write_text('\n'.join(annos) + '\n')
+    paths['gt'].write_text(json.dumps({'database': database}))
+    return {k: str(v) for k, v in paths.items()}
