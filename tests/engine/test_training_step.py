@@ -106,3 +106,23 @@ def test_reconstruction_target(setup, monkeypatch, target):
         model(**data, mode='loss')
     expected = bg if target == 'aliased' else feats
     assert all(torch.allclose(a, b) for a, b in zip(seen[0], expected))
+
+
+def test_non_finite_loss_names_the_term_and_the_windows(setup, monkeypatch):
+    _, model, batch = setup
+    model = copy.deepcopy(model)
+    real = model.loss_det.forward
+
+    def broken(*args, **kwargs):
+        losses = real(*args, **kwargs)
+        losses['loss_loc'] = losses['loss_loc'] * float('nan')
+        return losses
+    monkeypatch.setattr(model.loss_det, 'forward', broken)
+    with torch.no_grad():
+        data = model.data_preprocessor(batch, training=True)
+        model.set_train_state('detector', 3)
+        with pytest.raises(FloatingPointError, match=r"Non-finite loss \['loss_loc'\] in the "
+                                                     r"detector pass of epoch 3; .*video_a@0"):
+            model(**data, mode='loss')
+        model.check_finite = False
+        assert torch.isnan(model(**data, mode='loss')['loss_loc'])

@@ -1,4 +1,5 @@
 """The GAF detector: backbone, generative attention, pyramid neck and AFSD heads."""
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -53,6 +54,9 @@ class GAFDetector(BaseModel):
             reconstruction loss, the bg features (or the splice clip's fg
             features when the triplet loss ran) through an aliasing bug
             (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
+        check_finite: Stop training with an error naming the loss terms,
+            phase, epoch and videos as soon as a loss is NaN or infinite (one
+            host synchronisation per step). Defaults to True.
         test_cfg: ``score_threshold`` above which a (prior, class) pair of a
             window becomes a detection. Defaults to ``dict(score_threshold=0.01)``
             (the published ``conf_thresh``).
@@ -66,7 +70,7 @@ class GAFDetector(BaseModel):
                  loss_triplet: dict | None = None, with_ssl: bool = True,
                  loss_cvae: dict | None = None, loss_recon: dict | None = None,
                  ssl_mode: str = 'first', recon_target: str = 'aliased',
-                 test_cfg: dict | None = None, data_preprocessor: dict | None = None,
+                 check_finite: bool = True, test_cfg: dict | None = None, data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if ssl_mode not in SSL_MODES:
@@ -86,6 +90,7 @@ class GAFDetector(BaseModel):
         self.loss_recon = MODELS.build(loss_recon or dict(type='ReconstructionLoss'))
         self.ssl_mode = ssl_mode
         self.recon_target = recon_target
+        self.check_finite = check_finite
         self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
@@ -171,8 +176,24 @@ class GAFDetector(BaseModel):
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
         """Losses of the current phase (see :meth:`set_train_state`)."""
         if self.train_phase == 'cvae':
-            return self.cvae_loss(inputs)
-        return self.detector_loss(inputs, data_samples)
+            losses = self.cvae_loss(inputs)
+        else:
+            losses = self.detector_loss(inputs, data_samples)
+        if self.check_finite:
+            self.raise_if_not_finite(losses, data_samples)
+        return losses
+
+    def raise_if_not_finite(self, losses: dict[str, Tensor], data_samples: Sequence) -> None:
+        """Raise ``FloatingPointError`` naming every NaN/inf term and the batch's windows."""
+        values = torch.stack([v.detach().float().sum() for v in losses.values()])
+        if bool(torch.isfinite(values).all()):
+            return
+        bad = [k for k, v in zip(losses, values.tolist()) if not math.isfinite(v)]
+        windows = [f"{s.metainfo.get('video_name', '?')}@{s.metainfo.get('offset', '?')}"
+                   for s in data_samples or []]
+        raise FloatingPointError(
+            f'Non-finite loss {bad} in the {self.train_phase} pass of epoch {self.epoch}; '
+            f'batch windows (video@offset): {windows}')
 
     def cvae_forward(self, inputs: Tensor) -> tuple[list[Tensor], list[Tensor], list[tuple]]:
         """The frozen detector's maps and attention, and the CVAEs' (mean, log_var, z, recon)."""
