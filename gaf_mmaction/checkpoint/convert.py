@@ -8,19 +8,8 @@ from mmengine.registry import init_default_scope
 from torch import Tensor
 
 from ..version import __version__
+from .exact_load import read_state_dict
 from .published import from_published
-
-
-def load_plain_state_dict(path: str | Path) -> dict[str, Tensor]:
-    """Read a published ``.ckpt``: a plain state dict of tensors, no ``module.`` prefix.
-
-    Loaded with ``weights_only=True``, so a file holding code is refused.
-    """
-    state = torch.load(path, map_location='cpu', weights_only=True)
-    if not isinstance(state, dict) or not all(isinstance(v, Tensor) for v in state.values()):
-        raise ValueError(f'{path} is not a plain state dict of tensors (the published '
-                         f'checkpoints are); got {type(state).__name__}')
-    return state
 
 
 def model_shapes(config: str | Path) -> dict[str, torch.Size]:
@@ -46,8 +35,8 @@ def convert_published_checkpoint(detector_path: str | Path, config: str | Path,
     Raises:
         CheckpointMismatchError: Naming every key left over on either side.
     """
-    detector = load_plain_state_dict(detector_path)
-    cvae = load_plain_state_dict(cvae_path) if cvae_path is not None else None
+    detector = read_state_dict(detector_path)
+    cvae = read_state_dict(cvae_path) if cvae_path is not None else None
     sources = ' + '.join(str(p) for p in (detector_path, cvae_path) if p is not None)
     state = from_published(detector, model_shapes(config), cvae, source=sources)
     meta = dict(converted_from=sources, config=str(config), gaf_mmaction_version=__version__,

@@ -1,6 +1,7 @@
 """Loading state dicts so that every key is accounted for."""
 from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
+from pathlib import Path
 
 import torch
 from mmengine.logging import MMLogger
@@ -64,21 +65,34 @@ def load_state_dict_exact(module: nn.Module, state_dict: Mapping[str, Tensor], s
     module.load_state_dict(state_dict, strict=False)
 
 
-def load_checkpoint_exact(module: nn.Module, path: str, allow_missing: Iterable[str] = (),
-                          drop_prefixes: Iterable[str] = ()) -> None:
-    """Load an MMEngine checkpoint (or a plain state dict file) exactly into ``module``.
+def read_state_dict(path: str | Path) -> dict[str, Tensor]:
+    """The state dict of a checkpoint file: MMEngine's ``state_dict`` entry or the whole file.
 
-    Read with ``torch.load(weights_only=True)``; see :func:`load_state_dict_exact`.
-    Keys under ``drop_prefixes`` are removed first (and logged), for a model
-    that deliberately lacks a part the checkpoint has.
+    Read with ``torch.load(weights_only=True)``, so a file holding code is refused.
+
+    Raises:
+        FileNotFoundError: Naming the missing file.
+        TypeError: If the file holds no dict of tensors.
     """
     try:
         checkpoint = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError:
         raise FileNotFoundError(f'Checkpoint not found: {path}') from None
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
-    if not isinstance(state, dict):
-        raise TypeError(f'{path} holds no state dict (got {type(checkpoint).__name__})')
+    if not isinstance(state, dict) or not all(isinstance(v, Tensor) for v in state.values()):
+        raise TypeError(f'{path} holds no state dict of tensors (got {type(checkpoint).__name__})')
+    return state
+
+
+def load_checkpoint_exact(module: nn.Module, path: str, allow_missing: Iterable[str] = (),
+                          drop_prefixes: Iterable[str] = ()) -> None:
+    """Load an MMEngine checkpoint (or a plain state dict file) exactly into ``module``.
+
+    Read by :func:`read_state_dict`; see :func:`load_state_dict_exact`.
+    Keys under ``drop_prefixes`` are removed first (and logged), for a model
+    that deliberately lacks a part the checkpoint has.
+    """
+    state = read_state_dict(path)
     prefixes = tuple(drop_prefixes)
     dropped = [k for k in state if k.startswith(prefixes)] if prefixes else []
     if dropped:

@@ -1,13 +1,12 @@
 """Inception-I3D cut at Mixed_5c (GAF_REFERENCE.md §1)."""
 from collections.abc import Sequence
 
-import torch
 from mmaction.registry import MODELS
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from ...checkpoint.exact_load import load_state_dict_exact
+from ...checkpoint.exact_load import load_state_dict_exact, read_state_dict
 from .i3d_units import I3DUnit, InceptionBlock, SameMaxPool3d
 
 # (name, kind, spec): 'conv' spec = (out, kernel, stride); 'pool' spec =
@@ -142,10 +141,7 @@ class InceptionI3D(BaseModule):
         one built are dropped too. Anything else missing, unexpected or of
         the wrong shape raises :class:`CheckpointMismatchError`.
         """
-        state = torch.load(path, map_location='cpu', weights_only=True)
-        if not isinstance(state, dict):
-            raise TypeError(f'{path} does not hold a state dict (got {type(state).__name__})')
-        state = state.get('state_dict', state)
+        state = read_state_dict(path)
         built = tuple(f'{name}.' for name in self.endpoints)
         kept = {k: v for k, v in state.items() if k.startswith(built)}
         dropped = sorted(k for k in state if k not in kept)

@@ -228,8 +228,7 @@ class GAFDetector(BaseModel):
         record = {} if record is None else record
         feats = self.extract_feat(inputs)
         if self.attention is None:
-            losses = self._detection_losses(self.head(*self.neck(feats)), data_samples)
-            return losses
+            return self._detection_losses(self.head(*self.neck(feats)), data_samples)
         atts = self.attention(feats)
         record['atts'] = atts
         fg, bg = self.attention.split(feats, atts)

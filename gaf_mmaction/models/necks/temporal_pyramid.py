@@ -51,7 +51,8 @@ class TemporalPyramidNeck(BaseModule):
         self.spatial_sizes = tuple(spatial_sizes)
         self.pyramids = nn.ModuleList([
             nn.Sequential(
-                SpatialReduce3D(c, channels, (1, s, s)) if s else spatial_reduce(c, channels, s),
+                SpatialReduce3D(c, channels, (1, s, s)) if s is not None
+                else spatial_reduce(c, channels, s),
                 nn.GroupNorm(num_groups, channels),
                 nn.ReLU(inplace=True))
             for c, s in zip(in_channels, spatial_sizes)])
