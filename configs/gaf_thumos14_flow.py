@@ -6,7 +6,9 @@ model = dict(
     backbone=dict(in_channels=2, pretrained='data/i3d_models/flow_imagenet.pt'),
     loss_recon=dict(warmup_epochs=16))
 
-train_dataloader = dict(batch_size=1, dataset=dict(data_prefix=dict(video='validation_flow_npy')))
+# The 'video' files hold flow here: 2 channels per frame.
+train_dataloader = dict(batch_size=1, dataset=dict(data_prefix=dict(video='validation_flow_npy'),
+                                                  channels=dict(video=2)))
 train_cfg = dict(max_epochs=16)
-test_dataloader = dict(dataset=dict(data_prefix=dict(video='test_flow_npy')))
+test_dataloader = dict(dataset=dict(data_prefix=dict(video='test_flow_npy'), channels=dict(video=2)))
 test_evaluator = dict(nms_sigma=0.5)

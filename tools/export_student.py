@@ -11,7 +11,7 @@ import sys
 
 import torch
 
-from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
+from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints, checkpoints_trusted
 from gaf_mmaction.models.distillers import student_state_dict
 
 
@@ -25,7 +25,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     allow_mmengine_checkpoints()
-    checkpoint = torch.load(args.checkpoint, map_location='cpu', weights_only=True)
+    checkpoint = torch.load(args.checkpoint, map_location='cpu',
+                            weights_only=not checkpoints_trusted())
     try:
         state = student_state_dict(checkpoint.get('state_dict', checkpoint))
     except KeyError as err:

@@ -37,7 +37,7 @@ def main() -> None:
     if args.out:
         cfg.test_evaluator.out_file = osp.abspath(args.out)
     cfg.load_from = None
-    runner = build_runner(cfg)
+    runner = build_runner(cfg, args.trust_checkpoint)
     if args.checkpoint:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         # Testing needs no CVAE: a converted published detector checkpoint lacks it.

@@ -15,6 +15,7 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 
 from .annotation_files import shipped_file
+from .file_checks import frame_file_problem, handle_bad_videos
 from .windows import boundary_targets
 
 SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
@@ -41,17 +42,24 @@ class ActivityNetDetectionDataset(BaseDataset):
         binary_class: Map every action to label 1 (class-agnostic detection;
             the published ActivityNet model is trained this way and takes
             classes from a video-level classifier). Defaults to True.
+        channels: Channels per frame (3 RGB, 2 flow). Defaults to 3.
+        on_bad_video: 'error' (default) or 'skip' for videos whose file is
+            missing, unreadable, empty or has the wrong channel count, as
+            :class:`Thumos14Dataset`.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`.
     """
 
     def __init__(self, ann_file: str, subset: str = 'training',
                  class_list_file: str | None = None, data_prefix: dict | None = None,
-                 clip_length: int = 768, binary_class: bool = True, **kwargs) -> None:
+                 clip_length: int = 768, binary_class: bool = True, channels: int = 3,
+                 on_bad_video: str = 'error', **kwargs) -> None:
         if subset not in SUBSETS:
             raise ValueError(f'subset must be one of {sorted(SUBSETS)}, got {subset!r}')
         self.subset = SUBSETS[subset]
         self.clip_length = clip_length
         self.binary_class = binary_class
+        self.channels = channels
+        self.on_bad_video = on_bad_video
         self.class_list_file = class_list_file or shipped_file('activitynet', 'action_name.txt')
         classes = read_class_list(self.class_list_file)
         metainfo = dict(classes=['action'] if binary_class else classes)
@@ -85,4 +93,8 @@ class ActivityNetDetectionDataset(BaseDataset):
                              gt_boundaries=boundary_targets(annos, self.clip_length),
                              ssl_length=max(int(math.floor(shortest) / 4), 1))
             entries.append(entry)
-        return entries
+        problems = {e['video_name']: [frame_file_problem(e['filename'], self.channels)]
+                    for e in entries}
+        skipped = handle_bad_videos(problems, self.on_bad_video,
+                                    f'{type(self).__name__} ({self.ann_file})')
+        return [e for e in entries if e['video_name'] not in skipped]

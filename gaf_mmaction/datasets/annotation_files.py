@@ -3,8 +3,11 @@
 Every reader names the file, the row and the column of whatever it cannot use.
 """
 import csv
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+
+from mmengine.logging import print_log
 
 SHIPPED = Path(__file__).resolve().parents[1] / 'data'
 
@@ -86,9 +89,13 @@ def read_annotations(path: str, video_infos: dict[str, VideoInfo],
     """``*_Annotation_ours.csv`` -> {video: [(start, end, label)]} in sampled frames.
 
     Frames at the original rate are scaled by ``sample_count / count``.
+    Annotations that end (or even start) after the video's last frame are
+    kept, as published - the real THUMOS14 files have such rows and they
+    take part in windows that run past the end - and listed in one warning.
     """
     columns = ('video', 'type_idx', 'startFrame', 'endFrame')
     annotations: dict[str, list[tuple[float, float, int]]] = {}
+    overrun = []
     for row, record in enumerate(_read_rows(path, columns), start=2):
         video = record['video']
         info = video_infos.get(video)
@@ -104,5 +111,10 @@ def read_annotations(path: str, video_infos: dict[str, VideoInfo],
         if end <= start:
             raise ValueError(f'{path}, row {row}: video {video!r} has an annotation with '
                              f'end <= start ({start:.1f} >= {end:.1f} frames)')
+        if end > info.sample_count + 1:
+            overrun.append(f'row {row} ({video}: {start:.0f}-{end:.0f} of {info.sample_count})')
         annotations.setdefault(video, []).append((start, end, class_index[origin]))
+    if overrun:
+        print_log(f'{path}: {len(overrun)} annotation(s) end after their video (kept, as '
+                  f'published; frames): {"; ".join(overrun)}', logger='current', level=logging.WARNING)
     return annotations

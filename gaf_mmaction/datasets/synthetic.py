@@ -43,13 +43,17 @@ def _draw(frame: np.ndarray, label: int, phase: float, rng_pos: tuple[int, int])
         cv2.rectangle(frame, (0, top), (size - 1, top + 3), (30, 30, 230), -1)
 
 
-def make_video(rng: np.random.Generator, frames: int, size: int,
-               max_actions: int = 4) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
-    """One video ([T, size, size, 3] uint8 at 10 fps) and its (start, end, label) frames."""
+def make_video(rng: np.random.Generator, frames: int, size: int, max_actions: int = 4,
+               action_frames: tuple[int, int] = (8, 40)
+               ) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """One video ([T, size, size, 3] uint8 at 10 fps) and its (start, end, label) frames.
+
+    Action lengths are drawn from ``action_frames`` (inclusive, frames).
+    """
     video = _background(rng, frames, size)
     actions = []
     for _ in range(rng.integers(1, max_actions + 1)):
-        length = int(rng.integers(8, min(40, frames - 2) + 1))
+        length = int(rng.integers(action_frames[0], min(action_frames[1], frames - 2) + 1))
         start = int(rng.integers(0, frames - length))
         label = int(rng.integers(1, len(CLASSES) + 1))
         actions.append((start, start + length, label))
@@ -61,11 +65,13 @@ def make_video(rng: np.random.Generator, frames: int, size: int,
 
 def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 24,
                            num_test: int = 8, size: int = 40,
-                           frame_range: tuple[int, int] = (48, 200)) -> dict[str, str]:
+                           frame_range: tuple[int, int] = (48, 200),
+                           action_frames: tuple[int, int] = (8, 40)) -> dict[str, str]:
     """Write a train ('validation' split, as THUMOS14) and a test split under ``out_dir``.
 
     Training and test videos come from independent random streams of the
-    seed. Files: ``validation_npy/``, ``test_npy/`` ([T, size, size, 3]
+    seed. Videos have ``frame_range`` frames (10 fps; upper bound
+    exclusive), actions ``action_frames`` (inclusive). Files: ``validation_npy/``, ``test_npy/`` ([T, size, size, 3]
     uint8 at 10 fps), ``val_video_info.csv``, ``test_video_info.csv``,
     ``val_Annotation_ours.csv``, ``test_Annotation_ours.csv``,
     ``Class_Index_Detection.txt`` and ``gt.json`` (ActivityNet layout).
@@ -88,7 +94,8 @@ def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 
         annos = ['video,type,type_idx,start,end,startFrame,endFrame']
         for i in range(count):
             video = f'{prefix}_{i:07d}'
-            frames, actions = make_video(rng, int(rng.integers(*frame_range)), size)
+            frames, actions = make_video(rng, int(rng.integers(*frame_range)), size,
+                                         action_frames=action_frames)
             np.save(folder / f'{video}.npy', frames)
             info.append(f'{video},{FPS},{SAMPLE_FPS},{len(frames) * 3:.1f},{len(frames)}')
             entries = []

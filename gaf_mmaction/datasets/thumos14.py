@@ -1,9 +1,10 @@
 """THUMOS14 as sliding windows over per-video frame arrays (GAF_REFERENCE.md §8.1-§8.3, §9)."""
+import logging
 import os.path as osp
 
-import numpy as np
 from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
 
 from .annotation_files import (
     VideoInfo,
@@ -13,6 +14,7 @@ from .annotation_files import (
     read_video_info,
     shipped_file,
 )
+from .file_checks import frame_file_problem, handle_bad_videos, open_array
 from .windows import training_windows, window_offsets
 
 
@@ -42,13 +44,26 @@ class Thumos14Dataset(BaseDataset):
         clip_length: Frames per window. Defaults to 256.
         clip_stride: Frames between windows. Defaults to 30 (training);
             the published test stride is 128.
+        channels: Channels per frame for each ``data_prefix`` key; None
+            for ``dict(video=3, flow=2)`` (a flow-only config sets
+            ``dict(video=2)``).
+        frame_tolerance: Largest accepted difference, in frames, between a
+            file's frame count and the video-info file's ``sample_count``.
+            Defaults to 5.
+        on_bad_video: What a video whose files fail the checks (missing,
+            unreadable, wrong rank, no frames, wrong channels, frame count
+            off) does to the build: 'error' (default) raises listing every
+            bad video; 'skip' leaves them out with one warning (at test
+            time their ground truth then counts as missed).
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``pipeline``, ``test_mode``, ``data_root``, ...).
     """
 
     def __init__(self, video_info_file: str | None = None, ann_file: str | None = None,
                  class_index_file: str | None = None, data_prefix: dict | None = None,
-                 clip_length: int = 256, clip_stride: int = 30, **kwargs) -> None:
+                 clip_length: int = 256, clip_stride: int = 30,
+                 channels: dict[str, int] | None = None, frame_tolerance: int = 5,
+                 on_bad_video: str = 'error', **kwargs) -> None:
         split = 'test' if kwargs.get('test_mode') else 'val'
         root = kwargs.get('data_root') or ''
         self.video_info_file = _under(root, video_info_file) or shipped_file(
@@ -57,6 +72,9 @@ class Thumos14Dataset(BaseDataset):
             'thumos14', 'Class_Index_Detection.txt')
         self.clip_length = clip_length
         self.clip_stride = clip_stride
+        self.channels = dict(video=3, flow=2) if channels is None else channels
+        self.frame_tolerance = frame_tolerance
+        self.on_bad_video = on_bad_video
         ann_file = ann_file or shipped_file('thumos14', f'{split}_Annotation_ours.csv')
         metainfo = dict(classes=read_class_names(self.class_index_file))
         super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
@@ -76,6 +94,19 @@ class Thumos14Dataset(BaseDataset):
             files['flow_filename'] = osp.join(self.data_prefix['flow'], f'{video}.npy')
         return files
 
+    def _file_problems(self, video: str, info: VideoInfo) -> list[str | None]:
+        """What is wrong with each file of ``video`` (None where nothing)."""
+        return [frame_file_problem(path, self.channels.get('video' if key == 'filename' else 'flow'),
+                                   info.sample_count, self.frame_tolerance)
+                for key, path in self._files(video).items()]
+
+    def _good_videos(self, videos: list[str], infos: dict[str, VideoInfo]) -> list[str]:
+        """``videos`` whose files pass the checks; the others raise or are left out."""
+        problems = {video: self._file_problems(video, infos[video]) for video in videos}
+        skipped = handle_bad_videos(problems, self.on_bad_video,
+                                    f'{type(self).__name__} ({self.video_info_file})')
+        return [video for video in videos if video not in skipped]
+
     def load_data_list(self) -> list[dict]:
         """Windows as dicts: ``video_name``, ``filename``, ``offset``, ``num_frames``, ...
 
@@ -86,7 +117,8 @@ class Thumos14Dataset(BaseDataset):
         infos = read_video_info(self.video_info_file)
         windows = []
         if self.test_mode:
-            for video, info in infos.items():
+            for video in self._good_videos(list(infos), infos):
+                info = infos[video]
                 length = self._length(video, info)
                 for offset in window_offsets(length, self.clip_length, self.clip_stride,
                                              single_if_equal=False):
@@ -95,8 +127,13 @@ class Thumos14Dataset(BaseDataset):
             return windows
         annotations = read_annotations(self.ann_file, infos,
                                        read_class_index(self.class_index_file))
-        for video, annos in annotations.items():
-            info = infos[video]
+        unannotated = [video for video in infos if video not in annotations]
+        if unannotated:
+            print_log(f'{len(unannotated)} video(s) of {self.video_info_file} have no annotation '
+                      f'in {self.ann_file} and give no training windows: {unannotated}',
+                      logger='current', level=logging.WARNING)
+        for video in self._good_videos(list(annotations), infos):
+            annos, info = annotations[video], infos[video]
             length = self._length(video, info)
             scale = self._rate(info) / info.sample_fps
             annos = [(start * scale, end * scale, label) for start, end, label in annos]
@@ -108,6 +145,11 @@ class Thumos14Dataset(BaseDataset):
                     num_frames=length, fps=self._rate(info),
                     gt_annotations=window['annotations'],
                     gt_boundaries=window['boundaries'], ssl_length=ssl_length))
+        if not windows:
+            raise ValueError(
+                f'{type(self).__name__}: no window of {self.clip_length} steps fully contains an '
+                f'action of {self.ann_file} in the videos of {self.video_info_file}; check the '
+                'files and clip_length')
         return windows
 
 
@@ -130,11 +172,14 @@ class Thumos14FeatureDataset(Thumos14Dataset):
         super().__init__(**kwargs)
 
     def _length(self, video: str, info: VideoInfo) -> int:
-        path = self._files(video)['filename']
+        return int(open_array(self._files(video)['filename'], 2, '[T, C] features').shape[0])
+
+    def _file_problems(self, video: str, info: VideoInfo) -> list[str | None]:
         try:
-            return int(np.load(path, mmap_mode='r').shape[0])
-        except FileNotFoundError:
-            raise FileNotFoundError(f'Features of video {video!r} not found: {path}') from None
+            length = self._length(video, info)
+        except (FileNotFoundError, ValueError) as err:
+            return [str(err)]
+        return [None if length else f"{self._files(video)['filename']} has no feature steps"]
 
     def _rate(self, info: VideoInfo) -> float:
         return info.fps / self.feature_stride

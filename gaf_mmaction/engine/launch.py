@@ -7,7 +7,8 @@ import torch.distributed as dist
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from ..checkpoint.safe_loading import allow_mmengine_checkpoints
+from ..checkpoint.safe_loading import allow_mmengine_checkpoints, trust_checkpoints
+from .checkpoint_files import find_resume_checkpoint
 
 
 def init_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -65,10 +66,27 @@ def add_runner_args(parser: argparse.ArgumentParser, example: str) -> None:
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help='load checkpoints with full pickle, which can run code: only for '
+                             'files from a source you trust (default: weights-only loading)')
 
 
-def build_runner(cfg: Config) -> Runner:
-    """MMEngine's Runner for ``cfg``, with safe checkpoint loading and CPU-distributed support."""
+def set_resume(cfg: Config, resume: str | None) -> None:
+    """Apply ``--resume`` (a path, or 'auto' for the work dir's newest complete checkpoint)."""
+    if resume is None:
+        return
+    path = find_resume_checkpoint(cfg.work_dir) if resume == 'auto' else os.path.abspath(resume)
+    cfg.resume, cfg.load_from = path is not None, path
+
+
+def build_runner(cfg: Config, trust_checkpoint: bool = False) -> Runner:
+    """MMEngine's Runner for ``cfg``, with safe checkpoint loading and CPU-distributed support.
+
+    ``trust_checkpoint`` switches the weights-only protection off (see
+    :func:`~gaf_mmaction.checkpoint.safe_loading.trust_checkpoints`).
+    """
     allow_mmengine_checkpoints()
+    if trust_checkpoint:
+        trust_checkpoints()
     init_cpu_distributed(cfg, cfg.launcher)
     return Runner.from_cfg(cfg)

@@ -1,7 +1,8 @@
 """GAF's epoch: a CVAE pass over the data, then a detector pass (GAF_REFERENCE.md §6)."""
+import numpy as np
 from mmaction.registry import LOOPS
 from mmengine.model import is_model_wrapper
-from mmengine.runner import EpochBasedTrainLoop
+from mmengine.runner import EpochBasedTrainLoop, set_random_seed
 
 PHASES = ('cvae', 'detector')
 
@@ -15,6 +16,12 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
     :class:`GAFOptimWrapperConstructor`) and counts as one iteration, so an
     epoch is ``2 * len(dataloader)`` iterations. The two passes draw
     different shuffles (sampler epochs 2e and 2e + 1).
+
+    Each pass starts by seeding Python, NumPy and torch from (the run's
+    seed, epoch, pass), so a run resumed from an epoch checkpoint after
+    being killed mid-epoch repeats that epoch exactly and ends with the
+    same parameters as an uninterrupted run (on CPU; with data-loader
+    workers, as long as they are not persistent).
 
     Args:
         runner: The runner.
@@ -41,18 +48,24 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         if hasattr(sampler, 'set_epoch'):
             sampler.set_epoch(epoch)
 
+    def _start_pass(self, offset: int) -> None:
+        """Shuffle and seed pass ``offset`` (0 CVAE, 1 detector) of the current epoch."""
+        self._set_sampler_epoch(2 * self._epoch + offset)
+        state = np.random.SeedSequence([self.runner.seed, self._epoch, offset]).generate_state(1)
+        set_random_seed(int(state[0]))
+
     def run_epoch(self) -> None:
         """Both passes of one epoch, with the usual epoch hooks around them."""
         self.runner.call_hook('before_train_epoch')
         self.runner.model.train()
         if self.interleave:
-            self._set_sampler_epoch(2 * self._epoch)
+            self._start_pass(0)
             for idx, data_batch in enumerate(self.dataloader):
                 for phase in PHASES:
                     self.run_phase_iter(phase, idx, data_batch)
         else:
             for offset, phase in enumerate(PHASES):
-                self._set_sampler_epoch(2 * self._epoch + offset)
+                self._start_pass(offset)
                 for idx, data_batch in enumerate(self.dataloader):
                     self.run_phase_iter(phase, idx, data_batch)
         self.runner.call_hook('after_train_epoch')

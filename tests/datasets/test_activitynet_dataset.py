@@ -1,5 +1,6 @@
 """ActivityNet-1.3 dataset (§8.5) on a generated video-info JSON."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,13 +22,17 @@ def ann_file(tmp_path):
     }
     path = tmp_path / 'video_info.json'
     path.write_text(json.dumps(database))
+    (tmp_path / 'frames').mkdir()
+    for video, info in database.items():
+        np.save(tmp_path / 'frames' / f'{video}.npy', np.zeros((info['frame_num'], 8, 8, 3), np.uint8))
     return str(path)
 
 
 def build(ann_file, **kwargs):
     return DATASETS.build(dict(type='ActivityNetDetectionDataset', ann_file=ann_file,
                                clip_length=64,
-                               data_prefix=dict(video='frames'), **kwargs))
+                               data_prefix=dict(video=str(Path(ann_file).parent / 'frames')),
+                               **kwargs))
 
 
 def test_training_videos(ann_file):
@@ -35,7 +40,7 @@ def test_training_videos(ann_file):
     assert len(dataset) == 1  # vid_empty has no action, vid_val is another subset
     info = dataset.get_data_info(0)
     assert info['video_name'] == 'vid_train' and info['offset'] == 0
-    assert info['filename'] == 'frames/vid_train.npy'
+    assert info['filename'].endswith('/frames/vid_train.npy')
     assert info['gt_annotations'].tolist() == [[10, 30, 1], [44, 57, 1]]
     assert info['ssl_length'] == 3  # floor(13) / 4 -> 3
     # d = max(length / 10, 2) = 2 for both actions: starts 10 +- 1 and 44 +- 1.

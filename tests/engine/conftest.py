@@ -12,11 +12,17 @@ from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 TINY_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
 
 
+def run_process(args: list[str], timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run a command in the repository root (importable as a package root), output captured."""
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1', PYTHON=sys.executable,
+               PYTHONPATH=str(REPO))
+    return subprocess.run(args, check=False, cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
 def run_tool(args: list[str], timeout: int = 300) -> str:
     """Run a command in the repository root; fail the test with its output if it fails."""
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1', PYTHON=sys.executable)
-    proc = subprocess.run(args, check=False, cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    proc = run_process(args, timeout)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-4000:]
     return output

@@ -1,4 +1,4 @@
-"""tools/train.py and tools/dist_train.sh on generated data: train, checkpoint, resume."""
+"""tools/train.py on generated data: train, checkpoint, resume."""
 import shutil
 import sys
 
@@ -32,14 +32,3 @@ def test_train_then_resume(trained_work_dir, tmp_path, data_options):
     assert any(k.startswith('attention.cvae.') for k in moved)
     assert any(k.startswith('backbone.') for k in moved)
 
-
-def test_dist_train_two_cpu_processes_interleaved(tmp_path, data_options):
-    work = tmp_path / 'dist'
-    log = run_tool(['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', str(work),
-                    '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
-                    'train_cfg.interleave=True', 'default_hooks.logger.interval=1',
-                    *data_options])
-    # 5 windows over 2 processes of batch 1: 3 batches, each a CVAE step then a detector step.
-    steps = [line for line in log.splitlines() if 'Epoch(train) [1][' in line]
-    assert len(steps) == 6 and 'det/loss_loc' in steps[1] and 'det/loss_loc' not in steps[0]
-    assert load(work / 'epoch_1.pth')['meta']['iter'] == 6

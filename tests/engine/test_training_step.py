@@ -108,9 +108,9 @@ def test_reconstruction_target(setup, monkeypatch, target):
     assert all(torch.allclose(a, b) for a, b in zip(seen[0], expected))
 
 
-def test_non_finite_loss_names_the_term_and_the_windows(setup, monkeypatch):
-    _, model, batch = setup
-    model = copy.deepcopy(model)
+def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
+    cfg, model, batch = setup
+    model = copy.deepcopy(model).train()
     real = model.loss_det.forward
 
     def broken(*args, **kwargs):
@@ -118,11 +118,25 @@ def test_non_finite_loss_names_the_term_and_the_windows(setup, monkeypatch):
         losses['loss_loc'] = losses['loss_loc'] * float('nan')
         return losses
     monkeypatch.setattr(model.loss_det, 'forward', broken)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)['detector']
+    model.set_train_state('detector', 3)
+    before = snapshot(model)
+    with pytest.raises(FloatingPointError, match=r"Non-finite loss \['loss_loc'\] in the "
+                                                 r"detector pass of epoch 3; .*video_a@0"):
+        model.train_step(batch, optim_wrapper=wrapper)
+
+    model.non_finite_loss = 'skip'
+    messages = []
+    monkeypatch.setattr('gaf_mmaction.models.detectors.gaf_detector.print_log',
+                        lambda msg, **kwargs: messages.append(msg))
+    log_vars = model.train_step(batch, optim_wrapper=wrapper)
+    assert torch.isnan(log_vars['det/loss_loc'])
+    assert wrapper.skipped_steps == 1 and "['loss_loc']" in messages[0] and 'video_a@0' in messages[0]
+    # Only BN statistics (updated in the forward pass) may differ; no parameter moved.
+    params = {k for k, _ in model.named_parameters()}
+    assert not changed(before, snapshot(model)) & params
+
+    model.non_finite_loss = 'ignore'
     with torch.no_grad():
         data = model.data_preprocessor(batch, training=True)
-        model.set_train_state('detector', 3)
-        with pytest.raises(FloatingPointError, match=r"Non-finite loss \['loss_loc'\] in the "
-                                                     r"detector pass of epoch 3; .*video_a@0"):
-            model(**data, mode='loss')
-        model.check_finite = False
         assert torch.isnan(model(**data, mode='loss')['loss_loc'])

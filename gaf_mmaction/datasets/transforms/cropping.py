@@ -29,8 +29,9 @@ class RandomCropClip(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         height, width = results[self.keys[0]].shape[2:]
-        top = np.random.randint(0, height - self.size + 1)
-        left = np.random.randint(0, width - self.size + 1)
+        # Frames smaller than the crop reach _crop's error, which names the file.
+        top = np.random.randint(0, max(height - self.size, 0) + 1)
+        left = np.random.randint(0, max(width - self.size, 0) + 1)
         return _crop(results, self.keys, top, left, self.size)
 
 

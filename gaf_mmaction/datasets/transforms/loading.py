@@ -3,18 +3,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-
-def open_array(path: str, ndim: int, layout: str) -> np.ndarray:
-    """Memory-map an npy file, with errors that name it (missing, unreadable, wrong rank)."""
-    try:
-        array = np.load(path, mmap_mode='r')
-    except FileNotFoundError:
-        raise FileNotFoundError(f'No such npy file: {path}') from None
-    except (OSError, ValueError) as err:
-        raise ValueError(f'{path} is not a readable npy array ({err})') from None
-    if array.ndim != ndim:
-        raise ValueError(f'{path}: expected {layout}, got an array of shape {array.shape}')
-    return array
+from ..file_checks import open_array
 
 
 @TRANSFORMS.register_module()

@@ -1,10 +1,12 @@
 """The GAF detector: backbone, generative attention, pyramid neck and AFSD heads."""
+import logging
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
 
 import torch
 from mmaction.registry import MODELS
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from torch import Tensor
 
@@ -15,6 +17,7 @@ from ..task_modules import attach_detections
 TRAIN_PHASES = ('cvae', 'detector')
 SSL_MODES = ('first', 'all')
 RECON_TARGETS = ('aliased', 'raw')
+NON_FINITE_POLICIES = ('stop', 'skip', 'ignore')
 
 
 @MODELS.register_module()
@@ -54,9 +57,12 @@ class GAFDetector(BaseModel):
             reconstruction loss, the bg features (or the splice clip's fg
             features when the triplet loss ran) through an aliasing bug
             (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
-        check_finite: Stop training with an error naming the loss terms,
-            phase, epoch and videos as soon as a loss is NaN or infinite (one
-            host synchronisation per step). Defaults to True.
+        non_finite_loss: What a NaN or infinite loss does (checked at every
+            step, one host synchronisation): 'stop' (default) raises
+            ``FloatingPointError`` naming the loss terms, pass, epoch and the
+            batch's windows; 'skip' logs the same as a warning and lets
+            :class:`SkipNonFiniteOptimWrapper` drop the step; 'ignore' does
+            not check.
         test_cfg: ``score_threshold`` above which a (prior, class) pair of a
             window becomes a detection. Defaults to ``dict(score_threshold=0.01)``
             (the published ``conf_thresh``).
@@ -70,11 +76,15 @@ class GAFDetector(BaseModel):
                  loss_triplet: dict | None = None, with_ssl: bool = True,
                  loss_cvae: dict | None = None, loss_recon: dict | None = None,
                  ssl_mode: str = 'first', recon_target: str = 'aliased',
-                 check_finite: bool = True, test_cfg: dict | None = None, data_preprocessor: dict | None = None,
+                 non_finite_loss: str = 'stop', test_cfg: dict | None = None,
+                 data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if ssl_mode not in SSL_MODES:
             raise ValueError(f'ssl_mode must be one of {SSL_MODES}, got {ssl_mode!r}')
+        if non_finite_loss not in NON_FINITE_POLICIES:
+            raise ValueError(f'non_finite_loss must be one of {NON_FINITE_POLICIES}, '
+                             f'got {non_finite_loss!r}')
         if recon_target not in RECON_TARGETS:
             raise ValueError(f'recon_target must be one of {RECON_TARGETS}, got {recon_target!r}')
         self.backbone = MODELS.build(backbone)
@@ -90,7 +100,7 @@ class GAFDetector(BaseModel):
         self.loss_recon = MODELS.build(loss_recon or dict(type='ReconstructionLoss'))
         self.ssl_mode = ssl_mode
         self.recon_target = recon_target
-        self.check_finite = check_finite
+        self.non_finite_loss = non_finite_loss
         self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
@@ -179,21 +189,25 @@ class GAFDetector(BaseModel):
             losses = self.cvae_loss(inputs)
         else:
             losses = self.detector_loss(inputs, data_samples)
-        if self.check_finite:
-            self.raise_if_not_finite(losses, data_samples)
+        self.check_losses(losses, data_samples)
         return losses
 
-    def raise_if_not_finite(self, losses: dict[str, Tensor], data_samples: Sequence) -> None:
-        """Raise ``FloatingPointError`` naming every NaN/inf term and the batch's windows."""
+    def check_losses(self, losses: dict[str, Tensor], data_samples: Sequence) -> None:
+        """Apply ``non_finite_loss``: raise or warn naming each NaN/inf term and the windows."""
+        if self.non_finite_loss == 'ignore':
+            return
         values = torch.stack([v.detach().float().sum() for v in losses.values()])
         if bool(torch.isfinite(values).all()):
             return
         bad = [k for k, v in zip(losses, values.tolist()) if not math.isfinite(v)]
         windows = [f"{s.metainfo.get('video_name', '?')}@{s.metainfo.get('offset', '?')}"
                    for s in data_samples or []]
-        raise FloatingPointError(
-            f'Non-finite loss {bad} in the {self.train_phase} pass of epoch {self.epoch}; '
-            f'batch windows (video@offset): {windows}')
+        message = (f'Non-finite loss {bad} in the {self.train_phase} pass of epoch '
+                   f'{self.epoch}; batch windows (video@offset): {windows}')
+        if self.non_finite_loss == 'stop':
+            raise FloatingPointError(
+                f"{message}. Set model.non_finite_loss='skip' to drop such steps instead.")
+        print_log(f'{message}; dropping the step', logger='current', level=logging.WARNING)
 
     def cvae_forward(self, inputs: Tensor) -> tuple[list[Tensor], list[Tensor], list[tuple]]:
         """The frozen detector's maps and attention, and the CVAEs' (mean, log_var, z, recon)."""

@@ -108,8 +108,7 @@ class GAFDistiller(BaseModel):
     def loss(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         """The student's losses of the current phase plus the distillation terms."""
         losses = self._losses(inputs, data_samples)
-        if self.student.check_finite:
-            self.student.raise_if_not_finite(losses, data_samples)
+        self.student.check_losses(losses, data_samples)
         return losses
 
     def _losses(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:

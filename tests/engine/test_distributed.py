@@ -1,16 +1,43 @@
-"""tools/test.py and tools/dist_test.sh on a checkpoint trained by tools/train.py."""
+"""Two gloo processes on CPU: tools/dist_train.sh, then tools/dist_test.sh against tools/test.py.
+
+Marked ``distributed``; ``.ci/run`` runs these as their own step.
+"""
 import json
 import sys
 
 import numpy as np
+import pytest
+import torch
 
+from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.evaluation import THUMOS14_TIOUS, detection_map, load_ground_truth
 from tests.engine.conftest import TINY_CONFIG, run_tool
 
+pytestmark = pytest.mark.distributed
 
-def test_single_and_two_process_testing_agree(trained_work_dir, tmp_path, data_options,
-                                              tiny_files):
-    checkpoint = str(trained_work_dir / 'epoch_1.pth')
+
+@pytest.fixture(scope='module')
+def dist_trained(tmp_path_factory, data_options):
+    """Work dir and log of a 2-process, one-epoch, interleaved tools/dist_train.sh run."""
+    work = tmp_path_factory.mktemp('dist')
+    log = run_tool(['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', str(work),
+                    '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
+                    'train_cfg.interleave=True', 'default_hooks.logger.interval=1',
+                    *data_options])
+    return work, log
+
+
+def test_dist_train_two_cpu_processes_interleaved(dist_trained):
+    work, log = dist_trained
+    # 5 windows over 2 processes of batch 1: 3 batches, each a CVAE step then a detector step.
+    steps = [line for line in log.splitlines() if 'Epoch(train) [1][' in line]
+    assert len(steps) == 6 and 'det/loss_loc' in steps[1] and 'det/loss_loc' not in steps[0]
+    allow_mmengine_checkpoints()
+    assert torch.load(work / 'epoch_1.pth', weights_only=True)['meta']['iter'] == 6
+
+
+def test_single_and_two_process_testing_agree(dist_trained, tmp_path, data_options, tiny_files):
+    checkpoint = str(dist_trained[0] / 'epoch_1.pth')
     single = tmp_path / 'single.json'
     log = run_tool([sys.executable, 'tools/test.py', TINY_CONFIG, checkpoint, '--work-dir',
                     str(tmp_path / 'w1'), '--out', str(single), '--cfg-options', *data_options])

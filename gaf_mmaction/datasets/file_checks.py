@@ -1,0 +1,80 @@
+"""Checks of the per-video npy files a dataset will read, before training or testing starts.
+
+A dataset inspects every file's header once when it is built (no frames are
+read), so a bad file stops a run in its first second with every culprit
+named, not hours later inside a data-loader worker.
+"""
+import logging
+
+import numpy as np
+from mmengine.logging import print_log
+
+BAD_VIDEO_POLICIES = ('error', 'skip')
+
+
+def open_array(path: str, ndim: int, layout: str) -> np.ndarray:
+    """Memory-map an npy file, with errors that name it (missing, unreadable, wrong rank)."""
+    try:
+        array = np.load(path, mmap_mode='r')
+    except FileNotFoundError:
+        raise FileNotFoundError(f'No such npy file: {path}') from None
+    except (OSError, ValueError) as err:
+        raise ValueError(f'{path} is not a readable npy array ({err})') from None
+    if array.ndim != ndim:
+        raise ValueError(f'{path}: expected {layout}, got an array of shape {array.shape}')
+    return array
+
+
+def frame_file_problem(path: str, channels: int | None = None,
+                       expected_frames: int | None = None, tolerance: int = 0) -> str | None:
+    """What is wrong with a ``[T, H, W, C]`` uint8 frame file, or None if nothing.
+
+    Args:
+        path: The npy file.
+        channels: Expected C (3 RGB, 2 flow); None accepts any.
+        expected_frames: T the video-info file states; None accepts any.
+        tolerance: Largest accepted ``|T - expected_frames|``, frames.
+    """
+    try:
+        frames = open_array(path, ndim=4, layout='[T, H, W, C] uint8 frames')
+    except (FileNotFoundError, ValueError) as err:
+        return str(err)
+    num, _, _, found = frames.shape
+    if num == 0:
+        return f'{path} has no frames (shape {frames.shape})'
+    if channels is not None and found != channels:
+        return (f'{path} has {found} channel(s) per frame, expected {channels} '
+                f'(3 for RGB, 2 for optical flow)')
+    if expected_frames is not None and abs(num - expected_frames) > tolerance:
+        return (f'{path} has {num} frames but the video-info file says {expected_frames} '
+                f'(tolerance {tolerance})')
+    return None
+
+
+def handle_bad_videos(problems: dict[str, list[str | None]], policy: str,
+                      source: str) -> set[str]:
+    """Raise on, or warn about and return, the videos with problems.
+
+    Args:
+        problems: {video: [description or None, ...]}; Nones are ignored.
+        policy: 'error' raises ``ValueError`` listing every problem; 'skip'
+            logs one warning listing them and returns the videos to leave out.
+        source: What is being built, for the message (e.g. the dataset class
+            and its video-info file).
+
+    Returns:
+        The names of the videos to skip.
+    """
+    if policy not in BAD_VIDEO_POLICIES:
+        raise ValueError(f'on_bad_video must be one of {BAD_VIDEO_POLICIES}, got {policy!r}')
+    bad = {video: [text for text in found if text] for video, found in problems.items()}
+    bad = {video: found for video, found in bad.items() if found}
+    if not bad:
+        return set()
+    listing = '\n'.join(f'  {video}: {text}' for video, found in bad.items() for text in found)
+    if policy == 'error':
+        raise ValueError(f'{len(bad)} bad video(s) in {source}:\n{listing}\nFix or remove them, '
+                         "or set the dataset's on_bad_video='skip' to leave them out.")
+    print_log(f'Leaving out {len(bad)} bad video(s) of {source} (on_bad_video=skip):\n{listing}',
+              logger='current', level=logging.WARNING)
+    return set(bad)
