@@ -4,6 +4,7 @@ from pathlib import Path
 
 import matplotlib.image as mpimg
 import numpy as np
+from mmengine.config import Config
 
 from gaf_mmaction.datasets.annotation_files import (
     read_annotations,
@@ -11,7 +12,7 @@ from gaf_mmaction.datasets.annotation_files import (
     read_video_info,
 )
 from gaf_mmaction.datasets.synthetic import make_synthetic_dataset
-from gaf_mmaction.demo import run_demo
+from gaf_mmaction.demo import DEMO_CONFIG, run_demo
 
 
 def test_synthetic_dataset_is_deterministic_and_thumos_shaped(tmp_path):
@@ -42,7 +43,8 @@ def test_default_dataset_has_short_videos_and_overlaps(tmp_path):
     infos = read_video_info(paths['val_video_info'])
     annos = read_annotations(paths['val_annotations'], infos,
                              read_class_index(paths['class_index']))
-    assert min(i.sample_count for i in infos.values()) < 64  # shorter than a demo window
+    clip = Config.fromfile(DEMO_CONFIG).clip
+    assert min(i.sample_count for i in infos.values()) < clip  # shorter than a demo window
     overlapping = [v for v, a in annos.items()
                    if any(s2 < e1 for (s1, e1, _), (s2, _, _) in zip(sorted(a), sorted(a)[1:]))]
     assert overlapping

@@ -8,7 +8,11 @@ import torch
 from mmengine.logging import MMLogger
 from torch import Tensor, nn
 
-from .safe_loading import checkpoints_trusted, refused_checkpoint_error
+from .safe_loading import (
+    allow_mmengine_checkpoints,
+    checkpoints_trusted,
+    refused_checkpoint_error,
+)
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -79,6 +83,7 @@ def read_state_dict(path: str | Path) -> dict[str, Tensor]:
         pickle.UnpicklingError: Naming the file and the flag that would load it.
         TypeError: If the file holds no dict of tensors.
     """
+    allow_mmengine_checkpoints()
     try:
         checkpoint = torch.load(path, map_location='cpu', weights_only=not checkpoints_trusted())
     except FileNotFoundError:

@@ -73,9 +73,12 @@ def checkpoints_trusted() -> bool:
 
 def refused_checkpoint_error(path: str, err: Exception) -> pickle.UnpicklingError:
     """The error for a checkpoint that holds objects outside the allow-list."""
-    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    # torch puts the refused global on a line of its own after its generic advice.
+    detail = next((line for line in lines if 'Unsupported global' in line or
+                   'Unsupported operand' in line), lines[0] if lines else type(err).__name__)
     return pickle.UnpicklingError(
-        f'{path} holds objects outside the safe allow-list, so it was not loaded ({first}). '
+        f'{path} holds objects outside the safe allow-list, so it was not loaded ({detail}). '
         'If the file comes from a source you trust, pass --trust-checkpoint to the tool '
         f'(or set {TRUST_VARIABLE}=1); this lets the file run code.')
 

@@ -1,9 +1,11 @@
 """A small synthetic dataset in the THUMOS14 on-disk format, for demos and tests.
 
-Untrimmed videos show a textured, drifting background; three action classes
-appear as visually distinct spatio-temporal patterns (a red square sliding
-sideways, a green disc pulsing, a blue bar sweeping down) of varied length and
-position, some overlapping in time, some videos shorter than a window.
+Untrimmed videos show a textured, drifting grey background; three action
+classes appear as visually distinct spatio-temporal patterns (a red square
+sliding sideways, a green disc pulsing, a blue bar sweeping down) of varied
+length and position, some overlapping in time, some videos shorter than a
+window. The background has no colour, so that colour and motion identify a
+class: the demo's I3D starts from scratch and has a few CPU minutes to learn.
 """
 import json
 from pathlib import Path
@@ -17,9 +19,10 @@ SAMPLE_FPS = 10.0  # the rate of the stored frames
 
 
 def _background(rng: np.random.Generator, frames: int, size: int) -> np.ndarray:
-    """[T, size, size, 3] uint8: a blurred noise texture drifting at a constant velocity."""
+    """[T, size, size, 3] uint8: a blurred grey noise texture drifting at a constant velocity."""
     big = size * 2
-    texture = cv2.GaussianBlur(rng.integers(40, 200, (big, big, 3), dtype=np.uint8), (0, 0), 2)
+    grey = cv2.GaussianBlur(rng.integers(50, 190, (big, big), dtype=np.uint8), (0, 0), 2)
+    texture = np.repeat(grey[..., None], 3, axis=-1)
     velocity = rng.uniform(-1.0, 1.0, 2)
     out = np.empty((frames, size, size, 3), np.uint8)
     for t in range(frames):
@@ -33,18 +36,18 @@ def _draw(frame: np.ndarray, label: int, phase: float, rng_pos: tuple[int, int])
     size = frame.shape[0]
     y, x = rng_pos
     if label == 1:  # red square sliding left to right
-        left = int(phase * (size - 10))
-        cv2.rectangle(frame, (left, y), (left + 9, y + 9), (230, 30, 30), -1)
+        left = int(phase * (size - 14))
+        cv2.rectangle(frame, (left, y), (left + 13, y + 13), (230, 30, 30), -1)
     elif label == 2:  # green disc pulsing in place
-        radius = int(4 + 5 * abs(np.sin(phase * 3 * np.pi)))
-        cv2.circle(frame, (x, y), radius, (30, 220, 30), -1)
+        radius = int(6 + 6 * abs(np.sin(phase * 3 * np.pi)))
+        cv2.circle(frame, (x, y + 4), radius, (30, 220, 30), -1)
     else:  # blue horizontal bar sweeping down
-        top = int(phase * (size - 4))
-        cv2.rectangle(frame, (0, top), (size - 1, top + 3), (30, 30, 230), -1)
+        top = int(phase * (size - 6))
+        cv2.rectangle(frame, (0, top), (size - 1, top + 5), (30, 30, 230), -1)
 
 
 def make_video(rng: np.random.Generator, frames: int, size: int, max_actions: int = 4,
-               action_frames: tuple[int, int] = (8, 40)
+               action_frames: tuple[int, int] = (6, 24)
                ) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
     """One video ([T, size, size, 3] uint8 at 10 fps) and its (start, end, label) frames.
 
@@ -57,16 +60,16 @@ def make_video(rng: np.random.Generator, frames: int, size: int, max_actions: in
         start = int(rng.integers(0, frames - length))
         label = int(rng.integers(1, len(CLASSES) + 1))
         actions.append((start, start + length, label))
-        pos = (int(rng.integers(4, size - 14)), int(rng.integers(10, size - 10)))
+        pos = (int(rng.integers(4, size - 18)), int(rng.integers(12, size - 12)))
         for t in range(start, start + length):
             _draw(video[t], label, (t - start) / max(length - 1, 1), pos)
     return video, sorted(actions)
 
 
 def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 24,
-                           num_test: int = 8, size: int = 40,
-                           frame_range: tuple[int, int] = (48, 200),
-                           action_frames: tuple[int, int] = (8, 40)) -> dict[str, str]:
+                           num_test: int = 16, size: int = 40,
+                           frame_range: tuple[int, int] = (24, 200),
+                           action_frames: tuple[int, int] = (6, 24)) -> dict[str, str]:
     """Write a train ('validation' split, as THUMOS14) and a test split under ``out_dir``.
 
     Training and test videos come from independent random streams of the

@@ -114,3 +114,12 @@ def test_resuming_from_an_unsafe_checkpoint_needs_the_flag(trained_work_dir, tmp
 
     monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')  # what --trust-checkpoint sets
     assert read_state_dict(evil).keys() == checkpoint['state_dict'].keys() and marker.exists()
+
+
+def test_own_checkpoints_load_in_a_fresh_process(trained_work_dir):
+    # No tool has registered the allow-list in a new interpreter: the loader must do it.
+    code = ('import sys; from gaf_mmaction.checkpoint import read_state_dict; '
+            'print(len(read_state_dict(sys.argv[1])))')
+    proc = run_process([sys.executable, '-c', code, str(trained_work_dir / 'epoch_1.pth')])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert int(proc.stdout.split()[-1]) == len(parameters(trained_work_dir / 'epoch_1.pth'))

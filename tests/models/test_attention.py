@@ -32,6 +32,12 @@ def test_split_batch_sum_by_hand():
     # per clip: sum(att) = 0.75 and 1.25, sum(1 - att) = 1.25 and 0.75.
     assert torch.allclose(fg.flatten(), torch.tensor([0.5 / 0.75, 0.5 / 0.75, 2.25 / 1.25, 2 / 1.25]))
     assert torch.allclose(bg.flatten(), torch.tensor([0.5 / 1.25, 1.5 / 1.25, 0.75 / 0.75, 2 / 0.75]))
+    fg, bg = split_foreground_background(feat, att, 'per_sample_mean')
+    # per clip: mean(att) = 0.375 and 0.625, mean(1 - att) = 0.625 and 0.375.
+    assert torch.allclose(fg.flatten(), torch.tensor([0.5 / 0.375, 0.5 / 0.375, 2.25 / 0.625,
+                                                      2 / 0.625]))
+    assert torch.allclose(bg.flatten(), torch.tensor([0.5 / 0.625, 1.5 / 0.625, 0.75 / 0.375,
+                                                      2 / 0.375]))
 
 
 def test_split_norms_agree_for_one_clip():

@@ -1,7 +1,9 @@
 """GAFDetector outputs (§3.5) at the published sizes and at small configured sizes."""
 import pytest
 import torch
+from mmaction.structures import ActionDataSample
 
+from gaf_mmaction.models.task_modules import attach_detections
 from tests.helpers import build_from_config
 
 # §3.5: mode='tensor' outputs for B clips of 256x96x96 (21 classes, 126 priors).
@@ -53,15 +55,25 @@ def test_configured_sizes_and_batch():
     assert out['start'].shape == (3, 64, 256) and out['start_loc_prop'].shape == (3, 16, 512)
 
 
+def windows() -> list[ActionDataSample]:
+    return [ActionDataSample(metainfo=dict(offset=0, fps=10.0, num_frames=64)) for _ in range(2)]
+
+
 def test_batch_sum_attention_couples_clips_and_per_sample_does_not():
     clips = torch.rand(2, 3, 64, 32, 32) * 2 - 1
-    for norm, coupled in (('batch_sum', True), ('per_sample', False)):
+    for norm, coupled in (('batch_sum', True), ('per_sample', False),
+                          ('per_sample_mean', False)):
         model = small_model(attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1),
                                            norm=norm))
         with torch.no_grad():
             pair = model(clips)['conf'][0]
             alone = model(clips[:1])['conf'][0]
+            # Prediction normalises each window alone, in the model's own kind of norm.
+            expected = model._forward(clips[:1], norm='per_sample' if coupled else None)
+            predicted = model.predict(clips, windows())[0].pred_instances.scores
         assert torch.allclose(pair, alone, atol=1e-5) is not coupled
+        assert torch.allclose(predicted, attach_detections(expected, windows()[:1], 64, 0.01)[0]
+                              .pred_instances.scores, atol=1e-6)
 
 
 def test_wrong_clip_size_is_explained(rgb_model):

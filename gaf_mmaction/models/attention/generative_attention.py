@@ -43,8 +43,10 @@ class GenerativeAttention(BaseModule):
             Defaults to ``dict(type='TemporalAttentionHead')``.
         cvae: Config of the per-map CVAE; ``channels`` and ``spatial_size``
             are filled in. Defaults to ``dict(type='FeatureCVAE')``.
-        norm: Normalisation of the fg/bg split, 'batch_sum' (published) or
-            'per_sample' (§11 Q1). Defaults to 'batch_sum'.
+        norm: Normalisation of the fg/bg split, 'batch_sum' (published),
+            'per_sample' (§11 Q1) or 'per_sample_mean' (scale-preserving, for
+            training from scratch), see :func:`split_foreground_background`.
+            Defaults to 'batch_sum'.
         init_cfg: MMEngine init config. Defaults to None.
     """
 

@@ -172,7 +172,8 @@ class GAFDetector(BaseModel):
         """Detections of a batch of windows, in seconds of their videos.
 
         Each window's attention is normalised over that window alone, which
-        is the published test (one window per batch) for any batch size.
+        is the published test (one window per batch) for any batch size
+        ('batch_sum' becomes 'per_sample'; the per-sample norms stay).
         Per-video merging and soft-NMS happen once all windows of a video
         are in (``TemporalDetectionMetric``).
 
@@ -180,7 +181,10 @@ class GAFDetector(BaseModel):
             ``data_samples`` with ``pred_instances`` (``segments`` [M, 2]
             seconds, ``scores`` [M], ``labels`` [M]).
         """
-        return attach_detections(self._forward(inputs, norm='per_sample'), data_samples,
+        norm = None
+        if self.attention is not None and self.attention.norm == 'batch_sum':
+            norm = 'per_sample'
+        return attach_detections(self._forward(inputs, norm=norm), data_samples,
                                  self.clip_length, self.test_cfg['score_threshold'])
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
