@@ -27,3 +27,13 @@ def published_keys(name: str) -> dict[str, list[int]]:
     rows = (TEST_DATA / f'published_{name}_keys.tsv').read_text().splitlines()
     return {key: [int(d) for d in shape.strip('[]').split(',') if d.strip()]
             for key, shape in (r.split('\t') for r in rows if r[:1] != '#')}
+
+
+class TouchOnUnpickle:
+    """Unpickling it creates ``target``: what a malicious checkpoint could do, harmlessly."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self):
+        return (Path.touch, (self.target,))

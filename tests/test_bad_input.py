@@ -14,6 +14,7 @@ from torch import nn
 from gaf_mmaction.checkpoint import CheckpointMismatchError, load_checkpoint_exact
 from gaf_mmaction.datasets.transforms import RandomCropClip
 from gaf_mmaction.evaluation import load_ground_truth
+from tests.helpers import TouchOnUnpickle
 from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 
@@ -170,20 +171,10 @@ def test_checkpoint_of_another_architecture(tmp_path):
     assert 'conv.weight: checkpoint (4, 3) vs model (5, 3)' in text
 
 
-class _Payload:
-    """Unpickling it would create a file: what a malicious checkpoint could do."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __reduce__(self):
-        return (Path.touch, (self.target,))
-
-
 def test_checkpoint_with_code_is_refused(tmp_path):
     marker = tmp_path / 'ran'
     path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {}, 'meta': _Payload(marker)}, path, pickle_protocol=2)
+    torch.save({'state_dict': {}, 'meta': TouchOnUnpickle(marker)}, path, pickle_protocol=2)
     with pytest.raises(pickle.UnpicklingError, match=r'evil\.pth holds objects outside the '
                                                      r'safe allow-list.*--trust-checkpoint'):
         load_checkpoint_exact(nn.Sequential(), str(path))

@@ -11,7 +11,7 @@ from gaf_mmaction.checkpoint import read_state_dict
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend, find_resume_checkpoint
 from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, TouchOnUnpickle
 
 # Tiny config: 2 iterations per pass, so epoch 2 runs global iterations 5-6 (CVAE) and 7-8.
 EPOCHS = ['train_cfg.max_epochs=2']
@@ -89,20 +89,12 @@ def test_checkpoint_is_complete_or_absent(tmp_path, monkeypatch):
     assert find_resume_checkpoint(tmp_path / 'nothing') is None
 
 
-class _Payload:
-    def __init__(self, target: Path) -> None:
-        self.target = target
-
-    def __reduce__(self):
-        return (Path.touch, (self.target,))
-
-
 def test_resuming_from_an_unsafe_checkpoint_needs_the_flag(trained_work_dir, tmp_path,
                                                            data_options, monkeypatch):
     allow_mmengine_checkpoints()
     checkpoint = torch.load(trained_work_dir / 'epoch_1.pth', weights_only=True)
     marker = tmp_path / 'code_ran'
-    checkpoint['meta']['note'] = _Payload(marker)
+    checkpoint['meta']['note'] = TouchOnUnpickle(marker)
     evil = tmp_path / 'evil.pth'
     torch.save(checkpoint, evil)
     args = [sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir', str(tmp_path / 'w'),
