@@ -1,5 +1,5 @@
 # GAF on ActivityNet-1.3, RGB, by analogy with THUMOS14 (the published ActivityNet GAF code does
-# not run, GAF_REFERENCE.md §11 Q18). Differences from THUMOS14, as published for ActivityNet:
+# not run, docs/published_code.md §11 Q18). Differences from THUMOS14, as published for ActivityNet:
 # one 768-frame window per video (re-encoded to <= 768 frames), Mixed_5c only (96 steps),
 # class-agnostic detection (2 classes; labels come from a video-level classifier at test time),
 # background loss x700, padding 0 after normalisation, batch 1, Adam lr 1e-4 (backbone x0.1),
@@ -25,5 +25,6 @@ optim_wrapper = dict(
     detector=dict(
         optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.999), weight_decay=1e-4),
         paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=0.1)))))
-train_cfg = dict(max_epochs=16)
+train_cfg = dict(max_epochs=16, val_interval=2)
+auto_scale_lr = dict(base_batch_size=1)
 randomness = dict(seed=2020)

@@ -11,8 +11,8 @@
 #     foreground from background, x35 pushes the shared classifier to call everything
 #     background;
 #   - the fg/bg split divides by the mean attention ('per_sample_mean') rather than its sum:
-#     the published sum shrinks the maps to ~1e-5, below the neck's GroupNorm epsilon (§11 Q1),
-#     and an untrained network then never learns the action classes.
+#     the published sum shrinks the maps to ~1e-5, below the neck's GroupNorm epsilon
+#     (docs/published_code.md §11 Q1), and an untrained network then never learns the action classes.
 _base_ = ['./gaf_thumos14_rgb.py']
 
 clip = 32
@@ -54,11 +54,15 @@ test_dataloader = dict(
                  video_info_file='test_video_info.csv',
                  class_index_file='Class_Index_Detection.txt', clip_length=clip,
                  clip_stride=clip // 2, pipeline=test_pipeline))
-test_evaluator = dict(gt_file=f'{data_root}/gt.json', nms_sigma=0.5)
+test_evaluator = dict(gt_file=f'{data_root}/gt.json', nms_sigma=0.5, videos_without_gt=())
+val_dataloader = test_dataloader
+val_evaluator = test_evaluator
 optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-3, weight_decay=0),
                                    clip_grad=dict(max_norm=10.0)))
 param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[epochs * 3 // 4],
                         gamma=0.1)]
-train_cfg = dict(max_epochs=epochs)
+# Validation every 6 epochs; the best checkpoint by mAP_avg is kept beside the last.
+train_cfg = dict(max_epochs=epochs, val_interval=6)
+auto_scale_lr = dict(base_batch_size=4)
 default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=epochs))
 randomness = dict(seed=0)

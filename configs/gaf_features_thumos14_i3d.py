@@ -53,9 +53,12 @@ test_dataloader = dict(
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(dataset, clip_stride=128, test_mode=True, pipeline=test_pipeline))
 test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, subset='test',
-                      nms_sigma=0.5, top_k=5000)
+                      nms_sigma=0.5, top_k=5000,
+                      videos_without_gt=('video_test_0000270', 'video_test_0001496'))
 test_cfg = dict(type='TestLoop')
+val_dataloader = test_dataloader
+val_evaluator = test_evaluator
 
 optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-4)))
-train_cfg = dict(max_epochs=30)
+train_cfg = dict(max_epochs=30, val_interval=5)
 randomness = dict(seed=2020)

@@ -9,6 +9,9 @@ model = dict(
 # The 'video' files hold flow here: 2 channels per frame.
 train_dataloader = dict(batch_size=1, dataset=dict(data_prefix=dict(video='validation_flow_npy'),
                                                   channels=dict(video=2)))
-train_cfg = dict(max_epochs=16)
+train_cfg = dict(max_epochs=16, val_interval=2)
+auto_scale_lr = dict(base_batch_size=1)
 test_dataloader = dict(dataset=dict(data_prefix=dict(video='test_flow_npy'), channels=dict(video=2)))
 test_evaluator = dict(nms_sigma=0.5)
+val_dataloader = test_dataloader
+val_evaluator = test_evaluator

@@ -1,4 +1,4 @@
-# Knowledge distillation on THUMOS14 RGB (GAF_REFERENCE.md §7, the published train_KD_v1 recipe):
+# Knowledge distillation on THUMOS14 RGB (docs/published_code.md §7, the published v1 recipe):
 # a frozen GAF teacher (configs/gaf_thumos14_rgb.py + its checkpoint with CVAE) trains the
 # top-heavy I3D student. The student's neck, heads and attention heads start from the teacher and
 # stay frozen; its backbone (random init) and CVAEs train. Attention KD x1000 on the clip and the
@@ -17,4 +17,5 @@ model = dict(
 
 optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-6)))
 train_dataloader = dict(batch_size=1)
-train_cfg = dict(max_epochs=200)
+train_cfg = dict(max_epochs=200, val_interval=5)
+auto_scale_lr = dict(base_batch_size=1)

@@ -20,7 +20,9 @@ def demo_config(work_dir: Path, config: str | Path = DEMO_CONFIG,
     cfg = Config.fromfile(config)
     data = str(work_dir / 'data')
     cfg.merge_from_dict({'train_dataloader.dataset.data_root': data,
+                         'val_dataloader.dataset.data_root': data,
                          'test_dataloader.dataset.data_root': data,
+                         'val_evaluator.gt_file': f'{data}/gt.json',
                          'test_evaluator.gt_file': f'{data}/gt.json',
                          'test_evaluator.out_file': str(work_dir / 'detections.json'),
                          **(cfg_options or {})})

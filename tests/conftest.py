@@ -1,9 +1,13 @@
-"""Shared fixtures: registry scope and the full-size model."""
+"""Shared fixtures: registry scope, the full-size model, tiny THUMOS14-format files, logs."""
+import logging
+
 import pytest
 import torch
+from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 from tests.helpers import build_from_config
+from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +19,21 @@ def mmaction_scope():
 def rgb_model() -> torch.nn.Module:
     """The full-size RGB GAF detector of configs/gaf_thumos14_rgb.py (random weights)."""
     return build_from_config('gaf_thumos14_rgb.py')
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, str]:
+    """Two tiny videos in the THUMOS14 on-disk format (see :func:`write_thumos_like`)."""
+    return write_thumos_like(tmp_path, TINY_VIDEOS)
+
+
+@pytest.fixture
+def warnings_log():
+    """The current MMEngine logger's records, as text."""
+    records = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(record.getMessage())
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)

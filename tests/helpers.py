@@ -23,7 +23,7 @@ def build_from_config(name: str, **overrides) -> torch.nn.Module:
 
 
 def published_keys(name: str) -> dict[str, list[int]]:
-    """Key -> shape listing of a published state dict (GAF_REFERENCE.md Appendix A.5)."""
+    """Key -> shape listing of a published state dict (docs/published_code.md Appendix A.5)."""
     rows = (TEST_DATA / f'published_{name}_keys.tsv').read_text().splitlines()
     return {key: [int(d) for d in shape.strip('[]').split(',') if d.strip()]
             for key, shape in (r.split('\t') for r in rows if r[:1] != '#')}

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from mmaction.registry import DATASETS
 
 CLASSES = ((7, 'BaseballPitch'), (9, 'BasketballDunk'), (12, 'Billiards'))
 
@@ -53,3 +54,11 @@ TINY_VIDEOS = {
     'video_a': (100, [(1.0, 2.5, 7), (4.0, 6.5, 9), (8.0, 9.0, 12)]),
     'video_b': (50, [(0.5, 3.5, 9)]),  # shorter than a window
 }
+
+
+def build_tiny_dataset(files: dict[str, str], **kwargs):
+    """A Thumos14Dataset of 64-frame windows over the files of :func:`write_thumos_like`."""
+    return DATASETS.build(dict(
+        type='Thumos14Dataset', data_prefix=dict(video=files['video_dir']),
+        video_info_file=files['video_info_file'], ann_file=files['ann_file'],
+        class_index_file=files['class_index_file'], clip_length=64, clip_stride=16, **kwargs))

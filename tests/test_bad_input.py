@@ -1,45 +1,18 @@
 """One test per row of the README's bad-input table: each message names the culprit."""
 import json
-import logging
 import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import DATASETS
-from mmengine.logging import MMLogger
 from torch import nn
 
 from gaf_mmaction.checkpoint import CheckpointMismatchError, load_checkpoint_exact
 from gaf_mmaction.datasets.transforms import RandomCropClip
 from gaf_mmaction.evaluation import load_ground_truth
 from tests.helpers import TouchOnUnpickle
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
-
-
-@pytest.fixture
-def files(tmp_path):
-    return write_thumos_like(tmp_path, TINY_VIDEOS)
-
-
-def build(files, **kwargs):
-    return DATASETS.build(dict(
-        type='Thumos14Dataset', data_prefix=dict(video=files['video_dir']),
-        video_info_file=files['video_info_file'], ann_file=files['ann_file'],
-        class_index_file=files['class_index_file'], clip_length=64, clip_stride=16, **kwargs))
-
-
-@pytest.fixture
-def warnings_log():
-    """The current MMEngine logger's records, as text."""
-    records = []
-    handler = logging.Handler()
-    handler.emit = lambda record: records.append(record.getMessage())
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
+from tests.synthetic_data import build_tiny_dataset as build
 
 
 def _missing(path: Path) -> None:

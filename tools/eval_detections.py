@@ -13,7 +13,16 @@ from gaf_mmaction.evaluation import (
     detection_map,
     load_ground_truth,
     map_table,
+    read_results,
 )
+
+
+def tiou(value: str) -> float:
+    """A temporal IoU threshold: a number in (0, 1]."""
+    number = float(value)
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f'a tIoU threshold lies in (0, 1], got {value}')
+    return number
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -21,7 +30,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('pred', help='detections: {"results": {video: [{label, score, segment}]}}')
     parser.add_argument('--gt', required=True, help='ground truth in the ActivityNet layout')
     parser.add_argument('--subset', default='test', help='ground-truth subset (default: test)')
-    parser.add_argument('--tiou', type=float, nargs='+', default=list(THUMOS14_AVERAGE_TIOUS),
+    parser.add_argument('--tiou', type=tiou, nargs='+', default=list(THUMOS14_AVERAGE_TIOUS),
                         help='temporal IoU thresholds; mAP_avg is their mean '
                              '(default: 0.3 ... 0.7, the THUMOS14 protocol)')
     parser.add_argument('--out', help='write the figures here as JSON')
@@ -30,13 +39,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with open(args.pred) as f:
-        predictions = json.load(f)
-    if 'results' not in predictions:
-        print(f'{args.pred}: no "results" key', file=sys.stderr)
+    try:
+        results, dropped = read_results(args.pred)
+        ground_truth = load_ground_truth(args.gt, args.subset)
+    except (OSError, ValueError, KeyError) as err:
+        print(f'error: {err}', file=sys.stderr)
         return 1
-    mean_ap, per_class = detection_map(load_ground_truth(args.gt, args.subset),
-                                       predictions['results'], args.tiou)
+    if dropped:
+        print(f'Left out {dropped} detections with a non-finite or reversed segment or a '
+              'non-finite score', file=sys.stderr)
+    mean_ap, per_class = detection_map(ground_truth, results, args.tiou)
     metrics, table = map_table(args.tiou, mean_ap)
     print(f'Detection mAP (%), {args.pred}:\n{table}')
     for name, ap in per_class.items():

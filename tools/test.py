@@ -2,9 +2,9 @@
 
 Examples:
     python tools/test.py configs/gaf_thumos14_rgb.py work_dirs/gaf_thumos14_rgb/epoch_15.pth \
-        --out results/thumos14_rgb.json
-    python tools/test.py configs/gaf_thumos14_fusion.py \
-        --cfg-options model.rgb_checkpoint=RGB.pth model.flow_checkpoint=FLOW.pth
+        --out results/thumos14_rgb.json --show-dir timelines
+    python tools/fuse_checkpoints.py RGB.pth FLOW.pth fused.pth
+    python tools/test.py configs/gaf_thumos14_fusion.py fused.pth
 """
 import argparse
 import os.path as osp
@@ -14,7 +14,9 @@ from mmengine.model import is_model_wrapper
 from gaf_mmaction.checkpoint import load_checkpoint_exact
 from gaf_mmaction.engine.launch import (
     add_runner_args,
+    apply_test_options,
     build_runner,
+    check_writable,
     finish_distributed,
     load_config,
 )
@@ -23,10 +25,13 @@ from gaf_mmaction.engine.launch import (
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a GAF detector')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', nargs='?',
-                        help='checkpoint to test (a fusion config names its own two)')
+    parser.add_argument('checkpoint', help='checkpoint to test (for the fusion config, one made '
+                                           'by tools/fuse_checkpoints.py)')
     parser.add_argument('--work-dir', help='where logs go')
     parser.add_argument('--out', help='write the detections here as JSON')
+    parser.add_argument('--dump', help='dump the window predictions to this .pkl file')
+    parser.add_argument('--show-dir', help='draw one timeline PNG per test video here '
+                                           '(relative to the run\'s log folder unless absolute)')
     add_runner_args(parser, 'test_evaluator.nms_sigma=0.5')
     return parser.parse_args()
 
@@ -35,13 +40,14 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     if args.out:
+        check_writable(args.out)
         cfg.test_evaluator.out_file = osp.abspath(args.out)
+    apply_test_options(cfg, args.dump, args.show_dir)
     cfg.load_from = None
     runner = build_runner(cfg, args.trust_checkpoint)
-    if args.checkpoint:
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        # Testing needs no CVAE: a converted published detector checkpoint lacks it.
-        load_checkpoint_exact(model, args.checkpoint, allow_missing=('attention.cvae.*',))
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    # Testing needs no CVAE: a converted published detector checkpoint lacks it.
+    load_checkpoint_exact(model, args.checkpoint, allow_missing=('*attention.cvae.*',))
     runner.test()
     finish_distributed()
 

@@ -7,10 +7,11 @@ Examples:
 """
 import argparse
 
-from gaf_mmaction.checkpoint.safe_loading import explain_refused_checkpoints
 from gaf_mmaction.engine.launch import (
     add_runner_args,
+    apply_train_options,
     build_runner,
+    check_start_checkpoint,
     finish_distributed,
     load_config,
     set_resume,
@@ -26,6 +27,19 @@ def parse_args() -> argparse.Namespace:
                         help='resume from a checkpoint, or from the newest complete one in '
                              'the work dir when no path is given')
     parser.add_argument('--amp', action='store_true', help='mixed precision (bf16) training')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='do not validate during training')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the learning rates by the total batch size over the '
+                             "config's auto_scale_lr.base_batch_size")
+    parser.add_argument('--seed', type=int, help="random seed (overrides the config's)")
+    parser.add_argument('--diff-rank-seed', action='store_true',
+                        help='a different seed on each rank')
+    parser.add_argument('--deterministic', action='store_true',
+                        help='deterministic cuDNN algorithms')
+    parser.add_argument('--allow-partial-load', action='store_true',
+                        help='start from a load_from checkpoint that fits the model only in '
+                             'part (default: refuse it, listing the misfit keys)')
     add_runner_args(parser, 'train_cfg.max_epochs=20')
     return parser.parse_args()
 
@@ -35,10 +49,12 @@ def main() -> None:
     cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     if args.amp:
         use_amp(cfg)
+    apply_train_options(cfg, args.no_validate, args.auto_scale_lr, args.seed,
+                        args.diff_rank_seed, args.deterministic)
     set_resume(cfg, args.resume)
     runner = build_runner(cfg, args.trust_checkpoint)
-    with explain_refused_checkpoints(cfg.load_from):
-        runner.train()
+    check_start_checkpoint(runner, args.allow_partial_load)
+    runner.train()
     finish_distributed()
 
 

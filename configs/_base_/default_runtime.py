@@ -8,17 +8,23 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # Written to a temporary name and renamed: a kill while saving leaves no half file.
-    checkpoint=dict(type='CheckpointHook', interval=1, backend_args=dict(backend='atomic_local')),
+    # Written to a temporary name and renamed: a kill while saving leaves no half file. A full
+    # model's checkpoint with both Adam states is ~0.7 GB: keep the newest three and the best.
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3,
+                    save_best='detection/mAP_avg', rule='greater',
+                    backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # Off unless test.py --show-dir switches it on: one timeline PNG per test video.
+    visualization=dict(type='TimelineVisualizationHook', enable=False))
 
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'))
 
-log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
+# Lines name their pass (cvae / detector) and carry only that pass's losses.
+log_processor = dict(type='TwoPassLogProcessor', window_size=20, by_epoch=True)
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
 log_level = 'INFO'

@@ -1,5 +1,4 @@
 """Loading state dicts so that every key is accounted for."""
-import pickle
 from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -8,11 +7,7 @@ import torch
 from mmengine.logging import MMLogger
 from torch import Tensor, nn
 
-from .safe_loading import (
-    allow_mmengine_checkpoints,
-    checkpoints_trusted,
-    refused_checkpoint_error,
-)
+from .safe_loading import load_checkpoint_file
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -75,21 +70,17 @@ def load_state_dict_exact(module: nn.Module, state_dict: Mapping[str, Tensor], s
 def read_state_dict(path: str | Path) -> dict[str, Tensor]:
     """The state dict of a checkpoint file: MMEngine's ``state_dict`` entry or the whole file.
 
-    Read with ``torch.load(weights_only=True)``, so a file holding code is
-    refused, unless :func:`~.safe_loading.trust_checkpoints` was called.
+    Read by :func:`~.safe_loading.load_checkpoint_file` (weights-only, so a
+    file holding code is refused unless
+    :func:`~.safe_loading.trust_checkpoints` was called).
 
     Raises:
         FileNotFoundError: Naming the missing file.
+        CheckpointFileError: Naming an empty, truncated or foreign file.
         pickle.UnpicklingError: Naming the file and the flag that would load it.
         TypeError: If the file holds no dict of tensors.
     """
-    allow_mmengine_checkpoints()
-    try:
-        checkpoint = torch.load(path, map_location='cpu', weights_only=not checkpoints_trusted())
-    except FileNotFoundError:
-        raise FileNotFoundError(f'Checkpoint not found: {path}') from None
-    except pickle.UnpicklingError as err:
-        raise refused_checkpoint_error(str(path), err) from None
+    checkpoint = load_checkpoint_file(path, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, Tensor) for v in state.values()):
         raise TypeError(f'{path} holds no state dict of tensors (got {type(checkpoint).__name__})')

@@ -1,6 +1,6 @@
 """Key mapping between the published GAF checkpoints and ``GAFDetector``.
 
-The published code saves two plain state dicts (GAF_REFERENCE.md Appendix
+The published code saves two plain state dicts (docs/published_code.md Appendix
 A): the detector ``BDNet`` (462 keys, teacher, top-heavy student and flow
 alike) and, in the distillation code only, the ``CVAE`` (40 keys). Ours
 holds both in one model; the CVAE lives in ``attention.cvae``. Backbone map

@@ -1,4 +1,4 @@
-"""ActivityNet-1.3 as one window per resized video (GAF_REFERENCE.md §8.5).
+"""ActivityNet-1.3 as one window per resized video (docs/published_code.md §8.5).
 
 The published ActivityNet GAF code does not run (§11 Q18); this dataset
 follows its data preparation and the published ActivityNet AFSD dataset:
@@ -62,7 +62,8 @@ class ActivityNetDetectionDataset(BaseDataset):
         self.on_bad_video = on_bad_video
         self.class_list_file = class_list_file or shipped_file('activitynet', 'action_name.txt')
         classes = read_class_list(self.class_list_file)
-        metainfo = dict(classes=['action'] if binary_class else classes)
+        metainfo = dict(classes=['action'] if binary_class else classes,
+                        source_files=(ann_file, self.class_list_file))
         super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
                          metainfo=metainfo, **kwargs)
 

@@ -1,9 +1,10 @@
-"""Readers of the THUMOS14 annotation files (GAF_REFERENCE.md §8.2).
+"""Readers of the THUMOS14 annotation files (docs/published_code.md §8.2).
 
 Every reader names the file, the row and the column of whatever it cannot use.
 """
 import csv
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,17 +44,27 @@ def _read_rows(path: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
         raise FileNotFoundError(f'Annotation file not found: {path}') from None
 
 
-def _number(path: str, row: int, column: str, value: str, kind: type = float):
+def _number(path: str, row: int, column: str, value: str, kind: type = float,
+            minimum: float | None = 0.0, above: bool = False):
+    """``value`` as a finite number of ``kind``, at least (or, with ``above``, more than)
+    ``minimum`` (None: any), or an error naming the file, row and column."""
     try:
-        return kind(float(value)) if kind is int else kind(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f'{path}, row {row}: column {column!r} is not a number '
                          f'({value!r})') from None
+    if not math.isfinite(number):
+        raise ValueError(f'{path}, row {row}: column {column!r} is {value!r}, not a finite number')
+    if minimum is not None and (number <= minimum if above else number < minimum):
+        raise ValueError(f'{path}, row {row}: column {column!r} must be '
+                         f'{">" if above else ">="} {minimum:g}, got {value!r}')
+    return kind(number)
 
 
 def read_class_index(path: str) -> dict[int, int]:
     """``Class Index_Detection.txt`` lines "origIdx Name" -> {origIdx: 1-based label}."""
-    labels = {}
+    labels: dict[int, int] = {}
+    names: set[str] = set()
     with open(path) as f:
         for row, line in enumerate(f, start=1):
             parts = line.split()
@@ -61,7 +72,13 @@ def read_class_index(path: str) -> dict[int, int]:
                 continue
             if len(parts) != 2:
                 raise ValueError(f'{path}, line {row}: expected "index name", got {line!r}')
-            labels[_number(path, row, 'index', parts[0], int)] = len(labels) + 1
+            index = _number(path, row, 'index', parts[0], int, minimum=None)
+            # A repeated index or name would silently merge two classes into one label.
+            if index in labels or parts[1] in names:
+                raise ValueError(f'{path}, line {row}: class index {index} or name '
+                                 f'{parts[1]!r} appears twice')
+            labels[index] = len(labels) + 1
+            names.add(parts[1])
     return labels
 
 
@@ -77,10 +94,11 @@ def read_video_info(path: str) -> dict[str, VideoInfo]:
     infos = {}
     for row, record in enumerate(_read_rows(path, columns), start=2):
         infos[record['video']] = VideoInfo(
-            fps=_number(path, row, 'fps', record['fps']),
-            sample_fps=_number(path, row, 'sample_fps', record['sample_fps']),
-            count=_number(path, row, 'count', record['count']),
-            sample_count=_number(path, row, 'sample_count', record['sample_count'], int))
+            fps=_number(path, row, 'fps', record['fps'], above=True),
+            sample_fps=_number(path, row, 'sample_fps', record['sample_fps'], above=True),
+            count=_number(path, row, 'count', record['count'], above=True),
+            sample_count=_number(path, row, 'sample_count', record['sample_count'], int,
+                                 above=True))
     return infos
 
 
@@ -101,7 +119,7 @@ def read_annotations(path: str, video_infos: dict[str, VideoInfo],
         info = video_infos.get(video)
         if info is None:
             raise ValueError(f'{path}, row {row}: video {video!r} is not in the video info file')
-        origin = _number(path, row, 'type_idx', record['type_idx'], int)
+        origin = _number(path, row, 'type_idx', record['type_idx'], int, minimum=None)
         if origin not in class_index:
             raise ValueError(f'{path}, row {row}: video {video!r} has unknown class index '
                              f'{origin} (known: {sorted(class_index)})')

@@ -7,21 +7,34 @@ named, not hours later inside a data-loader worker.
 import logging
 
 import numpy as np
+from mmengine.dist import all_gather_object, get_world_size
 from mmengine.logging import print_log
 
 BAD_VIDEO_POLICIES = ('error', 'skip')
 
 
-def open_array(path: str, ndim: int, layout: str) -> np.ndarray:
-    """Memory-map an npy file, with errors that name it (missing, unreadable, wrong rank)."""
+def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> np.ndarray:
+    """Memory-map an npy file, with errors that name it.
+
+    Raises:
+        FileNotFoundError: The file is missing.
+        ValueError: It is empty (what an interrupted extraction leaves),
+            truncated or not an npy array, has another rank than ``ndim``,
+            or (with ``dtype``) another element type.
+    """
     try:
         array = np.load(path, mmap_mode='r')
     except FileNotFoundError:
         raise FileNotFoundError(f'No such npy file: {path}') from None
+    except EOFError:
+        raise ValueError(f'{path} is empty (0 bytes or no array data): re-extract it') from None
     except (OSError, ValueError) as err:
         raise ValueError(f'{path} is not a readable npy array ({err})') from None
     if array.ndim != ndim:
         raise ValueError(f'{path}: expected {layout}, got an array of shape {array.shape}')
+    if dtype is not None and array.dtype != dtype:
+        raise ValueError(f'{path}: expected {layout}, got elements of type {array.dtype} '
+                         f'(frames must be {np.dtype(dtype)} in 0..255, as the data tools write)')
     return array
 
 
@@ -36,7 +49,7 @@ def frame_file_problem(path: str, channels: int | None = None,
         tolerance: Largest accepted ``|T - expected_frames|``, frames.
     """
     try:
-        frames = open_array(path, ndim=4, layout='[T, H, W, C] uint8 frames')
+        frames = open_array(path, ndim=4, layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
     except (FileNotFoundError, ValueError) as err:
         return str(err)
     num, _, _, found = frames.shape
@@ -62,6 +75,9 @@ def handle_bad_videos(problems: dict[str, list[str | None]], policy: str,
         source: What is being built, for the message (e.g. the dataset class
             and its video-info file).
 
+    Under ``torch.distributed`` the problems of all ranks are merged first,
+    so that every rank decides alike.
+
     Returns:
         The names of the videos to skip.
     """
@@ -69,6 +85,16 @@ def handle_bad_videos(problems: dict[str, list[str | None]], policy: str,
         raise ValueError(f'on_bad_video must be one of {BAD_VIDEO_POLICIES}, got {policy!r}')
     bad = {video: [text for text in found if text] for video, found in problems.items()}
     bad = {video: found for video, found in bad.items() if found}
+    if get_world_size() > 1:
+        # Ranks may see different files (a node-local copy, a file that appeared meanwhile):
+        # decide once, on the union, so every rank builds the same dataset and raises or skips
+        # together, and the main process's log lists the bad videos of every rank.
+        union: dict[str, list[str]] = {}
+        for rank_bad in all_gather_object(bad):
+            for video, found in rank_bad.items():
+                union.setdefault(video, [])
+                union[video] += [text for text in found if text not in union[video]]
+        bad = union
     if not bad:
         return set()
     listing = '\n'.join(f'  {video}: {text}' for video, found in bad.items() for text in found)

@@ -1,4 +1,4 @@
-"""Turning videos into the frame arrays GAF reads (GAF_REFERENCE.md §8.1)."""
+"""Turning videos into the frame arrays GAF reads (docs/published_code.md §8.1)."""
 import csv
 import itertools
 from collections.abc import Iterable, Iterator
@@ -41,7 +41,8 @@ def read_video(path: str | Path, sample_fps: float = 10.0,
 
     Raises:
         OSError: If the file cannot be opened.
-        ValueError: If it reports no frame rate or one below ``sample_fps``.
+        ValueError: If it reports no frame rate or one below ``sample_fps``, or
+            no frame can be decoded.
     """
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
@@ -62,7 +63,9 @@ def read_video(path: str | Path, sample_fps: float = 10.0,
     kept = [cv2.resize(frame, (size, size), interpolation=cv2.INTER_CUBIC)[..., ::-1]
             for frame in sample_frames(decoded(), fps, sample_fps)]
     capture.release()
-    frames = np.stack(kept) if kept else np.zeros((0, size, size, 3), np.uint8)
+    if not kept:
+        raise ValueError(f'{path}: no frame could be decoded')
+    frames = np.stack(kept)
     return np.ascontiguousarray(frames), VideoInfo(
         fps=fps, sample_fps=sample_fps, count=float(count), sample_count=len(frames))
 

@@ -1,4 +1,4 @@
-"""THUMOS14 as sliding windows over per-video frame arrays (GAF_REFERENCE.md §8.1-§8.3, §9)."""
+"""THUMOS14 as sliding windows over per-video frame arrays (docs/published_code.md §8, §9)."""
 import logging
 import os.path as osp
 
@@ -76,7 +76,9 @@ class Thumos14Dataset(BaseDataset):
         self.frame_tolerance = frame_tolerance
         self.on_bad_video = on_bad_video
         ann_file = ann_file or shipped_file('thumos14', f'{split}_Annotation_ours.csv')
-        metainfo = dict(classes=read_class_names(self.class_index_file))
+        # source_files: what the metric names when the ground truth does not fit this dataset.
+        metainfo = dict(classes=read_class_names(self.class_index_file),
+                        source_files=(self.video_info_file, self.class_index_file))
         super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
                          metainfo=metainfo, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Sliding windows over untrimmed videos (GAF_REFERENCE.md §8.3 training, §9 test)."""
+"""Sliding windows over untrimmed videos (docs/published_code.md §8.3 training, §9 test)."""
 import math
 from collections.abc import Sequence
 

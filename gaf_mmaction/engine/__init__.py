@@ -1,6 +1,11 @@
-"""Training machinery: the two-pass loop, the two-optimizer constructor, the wrapper."""
+"""Training machinery: the two-pass loop, its log lines, the two-optimizer constructor, the
+wrapper, the atomic checkpoint backend and the test-time timeline hook."""
+from .checkpoint_files import AtomicLocalBackend
+from .log_processor import TwoPassLogProcessor
 from .optim_constructor import GAFOptimWrapperConstructor
 from .optim_wrapper import SkipNonFiniteOptimWrapper
+from .timeline_hook import TimelineVisualizationHook
 from .two_pass_loop import TwoPassTrainLoop
 
-__all__ = ['GAFOptimWrapperConstructor', 'SkipNonFiniteOptimWrapper', 'TwoPassTrainLoop']
+__all__ = ['AtomicLocalBackend', 'GAFOptimWrapperConstructor', 'SkipNonFiniteOptimWrapper',
+           'TimelineVisualizationHook', 'TwoPassLogProcessor', 'TwoPassTrainLoop']

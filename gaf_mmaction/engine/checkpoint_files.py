@@ -14,6 +14,8 @@ from pathlib import Path
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.logging import print_log
 
+from ..checkpoint.safe_loading import checkpoint_file_problem
+
 
 @register_backend('atomic_local')
 class AtomicLocalBackend(LocalBackend):
@@ -24,14 +26,27 @@ class AtomicLocalBackend(LocalBackend):
     """
 
     def put(self, obj: bytes, filepath: str | Path) -> None:
-        """Write ``obj`` to ``filepath`` so that the file is never seen half-written."""
+        """Write ``obj`` to ``filepath`` so that the file is never seen half-written.
+
+        Raises:
+            OSError: Naming the file when the write fails (a full disk, say);
+                the partial ``.part`` file is removed first, so the space it
+                took is free again and ``--resume`` finds only complete files.
+        """
         path = Path(filepath)
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_name(path.name + '.part')
-        with open(part, 'wb') as f:
-            f.write(obj)
-            f.flush()
-            os.fsync(f.fileno())
+        try:
+            with open(part, 'wb') as f:
+                f.write(obj)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as err:
+            part.unlink(missing_ok=True)
+            raise OSError(err.errno, f'Could not write {path} ({err.strerror}); the partial '
+                          f'file {part.name} was removed. Free some space (or lower '
+                          'default_hooks.checkpoint.max_keep_ckpts) and resume with --resume.'
+                          ) from err
         os.replace(part, path)
 
     def put_text(self, obj: str, filepath: str | Path, encoding: str = 'utf-8') -> None:
@@ -44,21 +59,41 @@ def _step(path: Path) -> int:
     return int(match.group(1)) if match else -1
 
 
+def _pointer_target(pointer: Path) -> str:
+    """The path ``last_checkpoint`` names, or '' when it is missing, empty or unreadable."""
+    try:
+        return pointer.read_text(encoding='utf-8').strip() if pointer.is_file() else ''
+    except (UnicodeDecodeError, OSError):
+        return ''
+
+
 def find_resume_checkpoint(work_dir: str | Path) -> str | None:
     """The checkpoint ``--resume`` continues from, or None to start afresh.
 
-    ``last_checkpoint`` when it names an existing file; otherwise (empty
-    after a kill, or naming a removed file) the highest-numbered
-    ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``, with a warning.
+    ``last_checkpoint`` when it names an intact file; otherwise (empty or
+    garbled after a kill, naming a removed or damaged file) the
+    highest-numbered intact ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``.
+    Each damaged file passed over (empty, truncated) and the fallback are
+    logged; with no checkpoint at all, a warning says that training starts
+    from scratch.
     """
     work_dir = Path(work_dir)
     pointer = work_dir / 'last_checkpoint'
-    named = pointer.read_text().strip() if pointer.is_file() else ''
+    named = _pointer_target(pointer)
+    candidates = sorted((p for p in work_dir.glob('*.pth') if _step(p) >= 0), key=_step,
+                        reverse=True)
     if named and Path(named).is_file():
-        return named
-    found = sorted((p for p in work_dir.glob('*.pth') if _step(p) >= 0), key=_step)
-    if not found:
-        return None
-    print_log(f'{pointer} is missing, empty or stale ({named!r}); resuming from the newest '
-              f'complete checkpoint, {found[-1]}', logger='current', level=logging.WARNING)
-    return str(found[-1])
+        candidates.insert(0, Path(named))
+    for candidate in candidates:
+        problem = checkpoint_file_problem(candidate)
+        if problem is None:
+            if str(candidate) != named:
+                print_log(f'{pointer} is missing, empty, garbled or names a missing or damaged '
+                          f'file ({named!r}); resuming from the newest intact checkpoint, '
+                          f'{candidate}', logger='current', level=logging.WARNING)
+            return str(candidate)
+        print_log(f'Not resuming from {candidate}: it {problem}', logger='current',
+                  level=logging.WARNING)
+    print_log(f'--resume found no intact checkpoint in {work_dir}: training starts from '
+              'scratch', logger='current', level=logging.WARNING)
+    return None

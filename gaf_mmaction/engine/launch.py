@@ -1,13 +1,22 @@
 """Runner set-up shared by the train and test tools (MMEngine 0.10 with current torch)."""
 import argparse
+import logging
 import os
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from ..checkpoint.safe_loading import allow_mmengine_checkpoints, trust_checkpoints
+from ..checkpoint.exact_load import CheckpointMismatchError, mismatch_report
+from ..checkpoint.safe_loading import (
+    allow_mmengine_checkpoints,
+    load_checkpoint_file,
+    trust_checkpoints,
+    warn_if_unprotected,
+)
 from .checkpoint_files import find_resume_checkpoint
 
 
@@ -36,11 +45,13 @@ def finish_distributed() -> None:
 
 
 def use_amp(cfg: Config) -> None:
-    """Switch every optimizer wrapper of ``cfg`` to ``AmpOptimWrapper`` (bf16 where supported)."""
-    wrappers = [cfg.optim_wrapper[k] for k in ('detector', 'cvae') if k in cfg.optim_wrapper]
-    for wrapper in wrappers or [cfg.optim_wrapper]:
-        wrapper.type = 'AmpOptimWrapper'
-        wrapper.setdefault('dtype', 'bfloat16')
+    """Switch the optimizer wrappers of ``cfg`` to bf16 ``AmpOptimWrapper``.
+
+    Set at the top of ``optim_wrapper``, as MMAction2's ``--amp`` does;
+    :class:`GAFOptimWrapperConstructor` applies it to both passes.
+    """
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
 
 
 def load_config(path: str, cfg_options: dict | None, launcher: str,
@@ -71,6 +82,71 @@ def add_runner_args(parser: argparse.ArgumentParser, example: str) -> None:
                              'files from a source you trust (default: weights-only loading)')
 
 
+def apply_train_options(cfg: Config, no_validate: bool = False, auto_scale_lr: bool = False,
+                        seed: int | None = None, diff_rank_seed: bool = False,
+                        deterministic: bool = False) -> None:
+    """The training flags MMAction2's ``tools/train.py`` has, applied as it applies them.
+
+    ``no_validate`` drops validation; ``auto_scale_lr`` scales both
+    optimizers' learning rates by the total batch over
+    ``auto_scale_lr.base_batch_size``; ``seed``, ``diff_rank_seed`` and
+    ``deterministic`` set ``randomness`` (a given seed overrides the config's).
+    """
+    if no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if auto_scale_lr:
+        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
+            raise KeyError('--auto-scale-lr needs auto_scale_lr.base_batch_size in the config')
+        cfg.auto_scale_lr.enable = True
+    randomness = cfg.get('randomness') or dict(seed=None)
+    if seed is not None:
+        randomness['seed'] = seed
+    if diff_rank_seed:
+        randomness['diff_rank_seed'] = True
+    if deterministic:
+        randomness['deterministic'] = True
+    cfg.randomness = randomness
+
+
+def check_writable(path: str) -> None:
+    """Fail now, not after an hour of testing, if ``path`` cannot be written.
+
+    Raises:
+        OSError: Naming the path (its folder cannot be made, or the file
+            cannot be opened for writing).
+    """
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        existed = os.path.exists(path)
+        with open(path, 'a'):
+            pass
+        if not existed:
+            os.remove(path)
+    except OSError as err:
+        raise OSError(err.errno, f'Cannot write the results to {path} ({err.strerror}); '
+                      'choose another --out / --dump path') from None
+
+
+def apply_test_options(cfg: Config, dump: str | None = None, show_dir: str | None = None) -> None:
+    """MMAction2's test flags: ``--dump`` (window predictions to a pickle) and ``--show-dir``.
+
+    ``show_dir`` switches on the config's ``default_hooks.visualization``
+    (:class:`TimelineVisualizationHook`: a timeline PNG per test video).
+    """
+    if dump is not None:
+        if not dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--dump writes a pickle: give a .pkl file, got {dump!r}')
+        check_writable(dump)
+        evaluators = cfg.test_evaluator
+        evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
+        cfg.test_evaluator = [*evaluators, dict(type='DumpResults', out_file_path=dump)]
+    if show_dir is not None:
+        if 'visualization' not in cfg.get('default_hooks', {}):
+            raise KeyError('--show-dir needs default_hooks.visualization in the config '
+                           "(e.g. dict(type='TimelineVisualizationHook'))")
+        cfg.default_hooks.visualization.update(enable=True, out_dir=show_dir)
+
+
 def set_resume(cfg: Config, resume: str | None) -> None:
     """Apply ``--resume`` (a path, or 'auto' for the work dir's newest complete checkpoint)."""
     if resume is None:
@@ -88,5 +164,54 @@ def build_runner(cfg: Config, trust_checkpoint: bool = False) -> Runner:
     allow_mmengine_checkpoints()
     if trust_checkpoint:
         trust_checkpoints()
+    warn_if_unprotected()
     init_cpu_distributed(cfg, cfg.launcher)
     return Runner.from_cfg(cfg)
+
+
+def check_start_checkpoint(runner: Runner, allow_partial: bool = False) -> None:
+    """Refuse a ``load_from`` / ``--resume`` checkpoint that does not fit, before training.
+
+    MMEngine loads it non-strictly: a checkpoint of another architecture
+    would only log a warning and train from mostly random weights, and one
+    without training state fails on a bare ``KeyError: 'epoch'`` when
+    resumed. Testing never needs the CVAE, so training from a detector-only
+    checkpoint (a converted published one) may leave the CVAE keys out.
+
+    Args:
+        runner: The built runner (its model and ``load_from`` / ``resume``).
+        allow_partial: Accept a ``load_from`` checkpoint that fits only in
+            part (``--allow-partial-load``), as MMEngine does; the misfit
+            keys are logged.
+
+    Raises:
+        CheckpointMismatchError: Listing every missing, unexpected and
+            mis-shaped key, or naming the missing training state.
+    """
+    path = runner._load_from
+    if not path:
+        return
+    checkpoint = load_checkpoint_file(path, map_location='cpu')
+    if runner._resume:
+        meta = checkpoint.get('meta', {}) if isinstance(checkpoint, dict) else {}
+        absent = [k for k in ('epoch', 'iter') if k not in meta]
+        if absent or 'optimizer' not in checkpoint:
+            raise CheckpointMismatchError(
+                f'{path} is not a training checkpoint (no meta {absent} or optimizer state), so '
+                'training cannot resume from it; to start from its weights use --cfg-options '
+                f'load_from={path} without --resume')
+    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else {}
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    expected = {k: v.shape for k, v in model.state_dict().items()}
+    allow_missing = () if runner._resume else ('*attention.cvae.*', )
+    problems = mismatch_report(expected, state, path, allow_missing)
+    if not problems:
+        return
+    message = f'{type(model).__name__} cannot load {path}:\n  ' + '\n  '.join(problems)
+    if allow_partial and not runner._resume:
+        print_log(f'{message}\nLoading what fits (--allow-partial-load).', logger='current',
+                  level=logging.WARNING)
+        return
+    raise CheckpointMismatchError(
+        f'{message}\nUse a checkpoint of this config, convert a published one '
+        '(tools/convert_gaf_checkpoint.py), or pass --allow-partial-load to load what fits.')

@@ -1,4 +1,4 @@
-"""One optimizer for the detector and one for the CVAEs (GAF_REFERENCE.md §6)."""
+"""One optimizer for the detector and one for the CVAEs (docs/published_code.md §6)."""
 import copy
 
 from mmaction.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
@@ -23,10 +23,16 @@ class GAFOptimWrapperConstructor:
             detector=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-5)),
             cvae=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
 
+    Any other key is a wrapper setting for both wrappers and overrides
+    theirs: this is how ``--amp`` of MMAction2's ``tools/train.py`` (which
+    sets ``optim_wrapper.type='AmpOptimWrapper'`` and ``loss_scale``) and
+    of ours switch both passes to mixed precision.
+
     Args:
         optim_wrapper_cfg: Dict with 'detector' and 'cvae' wrapper configs
-            and optionally ``cvae_prefix`` (default 'attention.cvae.') and
-            ``exclude_prefixes`` (default ()).
+            and optionally ``cvae_prefix`` (default 'attention.cvae.'),
+            ``exclude_prefixes`` (default ()) and settings shared by both
+            wrappers (``type``, ``loss_scale``, ``dtype``, ...).
         paramwise_cfg: Not used at this level (give it per wrapper).
     """
 
@@ -35,13 +41,13 @@ class GAFOptimWrapperConstructor:
         self.cvae_prefix = cfg.pop('cvae_prefix', 'attention.cvae.')
         self.exclude_prefixes = tuple(cfg.pop('exclude_prefixes', ()))
         missing = [k for k in ('detector', 'cvae') if k not in cfg]
-        if missing or set(cfg) - {'detector', 'cvae'}:
-            raise ValueError('GAFOptimWrapperConstructor needs exactly the keys "detector" and '
-                             '"cvae" (and optional "cvae_prefix", "exclude_prefixes"); got '
-                             f'{sorted(cfg)}')
+        if missing:
+            raise ValueError(f'GAFOptimWrapperConstructor needs the keys {missing} (one '
+                             f'optimizer wrapper per pass); got {sorted(cfg)}')
         if paramwise_cfg:
             raise ValueError('Give paramwise_cfg inside optim_wrapper.detector / .cvae')
-        self.cfgs = cfg
+        shared = {k: cfg.pop(k) for k in list(cfg) if k not in ('detector', 'cvae')}
+        self.cfgs = {k: dict(cfg[k], **shared) for k in ('detector', 'cvae')}
 
     def _build(self, cfg: dict, model: nn.Module, keep: bool) -> OptimWrapper:
         cfg = copy.deepcopy(cfg)

@@ -10,6 +10,22 @@ THUMOS14_AVERAGE_TIOUS = (0.3, 0.4, 0.5, 0.6, 0.7)
 ACTIVITYNET_TIOUS = tuple(np.round(np.linspace(0.5, 0.95, 10), 2).tolist())
 
 
+def usable_detections(segments: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Mask [M] of the detections that may be scored.
+
+    MMAction2's IoU lets a NaN segment through as a match, so a detection
+    with a non-finite bound, its end before its start, or a non-finite
+    score must never reach the AP routine.
+
+    Args:
+        segments: [M, 2] (start, end).
+        scores: [M].
+    """
+    segments = np.asarray(segments, dtype=np.float64).reshape(-1, 2)
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    return np.isfinite(segments).all(1) & (segments[:, 0] <= segments[:, 1]) & np.isfinite(scores)
+
+
 def detection_map(ground_truth: dict[str, list[tuple[float, float, str]]],
                   results: dict[str, list[dict]],
                   tious: Sequence[float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

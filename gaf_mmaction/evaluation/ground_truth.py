@@ -11,9 +11,14 @@ def load_ground_truth(path: str, subset: str) -> dict[str, list[tuple[float, flo
     Raises:
         KeyError: Naming the file, video and missing key of a malformed entry.
     """
-    with open(path) as f:
-        data = json.load(f)
-    if 'database' not in data:
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'No such ground-truth file: {path}') from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f'{path} is not valid JSON ({err})') from None
+    if not isinstance(data, dict) or 'database' not in data:
         raise KeyError(f'{path}: no "database" key (ActivityNet ground-truth layout expected)')
     videos = {}
     for video, entry in data['database'].items():

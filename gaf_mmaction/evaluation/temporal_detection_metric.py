@@ -1,5 +1,6 @@
 """Detection mAP as an MMEngine metric (THUMOS14 and ActivityNet protocols)."""
 import json
+import logging
 import os
 import os.path as osp
 from collections.abc import Sequence
@@ -7,11 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
-from mmengine.logging import MMLogger
+from mmengine.logging import MMLogger, print_log
 
 from ..datasets.annotation_files import shipped_file
 from ..ops.soft_nms import SOFT_NMS_VARIANTS
-from .detection_map import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, map_table
+from .detection_map import (
+    THUMOS14_AVERAGE_TIOUS,
+    THUMOS14_TIOUS,
+    detection_map,
+    map_table,
+    usable_detections,
+)
 from .ground_truth import load_ground_truth
 from .video_merging import merge_windows, relabel_by_video_classes
 
@@ -43,6 +50,11 @@ class TemporalDetectionMetric(BaseMetric):
         video_classification_file: Optional JSON ``{"results": {video:
             [class scores]}, "class": [names]}`` (CUHK ActivityNet format)
             whose top-1 class labels each video's class-agnostic detections.
+        videos_without_gt: Test videos that may be absent from the ground
+            truth; they are left out of the evaluation. Any other result
+            video missing from ``gt_file`` is an error. Defaults to ().
+            The THUMOS14 configs list the two published test videos that
+            its ground truth lacks.
         out_file: Write the merged detections here as
             ``{"version", "results", "external_data"}`` JSON. Defaults to None.
         version: The JSON's ``version``. Defaults to 'THUMOS14'.
@@ -58,7 +70,7 @@ class TemporalDetectionMetric(BaseMetric):
                  nms_sigma: float = 0.01,
                  top_k: int = 5000, nms_score_threshold: float = 0.001,
                  nms_variant: str = 'reference', video_classification_file: str | None = None,
-                 out_file: str | None = None, version: str = 'THUMOS14',
+                 videos_without_gt: Sequence[str] = (), out_file: str | None = None, version: str = 'THUMOS14',
                  collect_device: str = 'cpu', prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if nms_variant not in SOFT_NMS_VARIANTS:
@@ -70,37 +82,99 @@ class TemporalDetectionMetric(BaseMetric):
         self.nms = dict(sigma=nms_sigma, top_k=top_k, score_threshold=nms_score_threshold,
                         variant=nms_variant)
         self.video_classification_file = video_classification_file
+        self.videos_without_gt = frozenset(videos_without_gt)
+        # The per-video detections of the last evaluation (what --show-dir draws).
+        self.last_results: dict[str, list[dict]] | None = None
         self.out_file = out_file
         self.version = version
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
-        """Keep each window's detections (seconds) with its video name."""
+        """Keep each window's usable detections (seconds) with its video name.
+
+        Detections with a non-finite or reversed segment or a non-finite
+        score are left out here and counted (:func:`usable_detections`), as
+        are the model's non-finite outputs (``non_finite_outputs``).
+        """
         for sample in data_samples:
             pred = sample['pred_instances']
-            self.results.append(dict(video_name=sample['video_name'],
-                                     segments=pred['segments'].cpu().numpy(),
-                                     scores=pred['scores'].cpu().numpy(),
-                                     labels=pred['labels'].cpu().numpy()))
+            segments = pred['segments'].cpu().numpy()
+            scores = pred['scores'].cpu().numpy()
+            usable = usable_detections(segments, scores)
+            self.results.append(dict(video_name=sample['video_name'], segments=segments[usable],
+                                     scores=scores[usable],
+                                     labels=pred['labels'].cpu().numpy()[usable],
+                                     unusable=int((~usable).sum()),
+                                     non_finite_outputs=int(sample.get('non_finite_outputs', 0))))
 
-    def merged_results(self, results: Sequence[dict]) -> dict[str, list[dict]]:
-        """Per-video detections after soft-NMS (and video-level labels, if configured)."""
-        merged = merge_windows(results, self.dataset_meta['classes'], **self.nms)
+    @staticmethod
+    def report_unusable(results: Sequence[dict]) -> None:
+        """Warn about what :meth:`process` left out, naming the windows' videos."""
+        dropped = sum(r.get('unusable', 0) for r in results)
+        broken = [r for r in results if r.get('non_finite_outputs', 0)]
+        if broken:
+            videos = sorted({r['video_name'] for r in broken})
+            print_log(f'The model produced non-finite outputs (NaN or inf) in {len(broken)} of '
+                      f'{len(results)} test windows ({len(videos)} videos, e.g. '
+                      f'{", ".join(videos[:3])}): its weights or inputs are broken; those '
+                      'outputs give no detection.', logger='current', level=logging.WARNING)
+        if dropped:
+            print_log(f'Left out {dropped} detections with a non-finite or reversed segment '
+                      'or a non-finite score: they can never match the ground truth.',
+                      logger='current', level=logging.WARNING)
+
+    def merged_results(self, results: Sequence[dict]) -> tuple[dict[str, list[dict]], list[str]]:
+        """Per-video detections after soft-NMS (and video-level labels, if configured).
+
+        Returns:
+            The detections and the class names they can carry.
+        """
+        classes = list(self.dataset_meta['classes'])
+        merged = merge_windows(results, classes, **self.nms)
         if self.video_classification_file:
             with open(self.video_classification_file) as f:
                 classification = json.load(f)
-            merged = relabel_by_video_classes(merged, classification['results'],
-                                              classification['class'])
-        return merged
+            classes = list(classification['class'])
+            merged = relabel_by_video_classes(merged, classification['results'], classes)
+        return merged, classes
+
+    def check_ground_truth(self, ground_truth: dict, merged: dict, classes: Sequence[str]) -> None:
+        """Refuse to score results against a ground truth of other videos or classes.
+
+        Raises:
+            ValueError: Naming the ground-truth file and the dataset's files
+                when a result video is not in the ground-truth subset (other
+                than ``videos_without_gt``) or a ground-truth class is not
+                one the model can predict.
+        """
+        source = ' / '.join(self.dataset_meta.get('source_files', ('the test dataset', )))
+        absent = sorted(set(merged) - set(ground_truth) - self.videos_without_gt)
+        if absent:
+            raise ValueError(
+                f'{len(absent)} of the {len(merged)} test videos of {source} are not in the '
+                f'{self.subset!r} subset of the ground truth {self.gt_file} (e.g. '
+                f'{", ".join(absent[:3])}). Point test_evaluator.gt_file at the ground truth of '
+                'this dataset (tools/make_synthetic_dataset.py and the data tools write one).')
+        unknown = sorted({label for actions in ground_truth.values()
+                          for _, _, label in actions} - set(classes))
+        if unknown:
+            raise ValueError(
+                f'The ground truth {self.gt_file} has classes the model cannot predict '
+                f'({", ".join(unknown[:5])}{", ..." if len(unknown) > 5 else ""}); the classes '
+                f'of {source} are {", ".join(classes[:5])}{", ..." if len(classes) > 5 else ""}. '
+                'Use the ground truth and class list of one dataset.')
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         """mAP at each tIoU, ``mAP_avg`` (see ``average_tious``), per-class AP (mean over tIoUs)."""
-        merged = self.merged_results(results)
+        self.report_unusable(results)
+        merged, classes = self.merged_results(results)
+        ground_truth = load_ground_truth(self.gt_file, self.subset)
+        self.check_ground_truth(ground_truth, merged, classes)
+        self.last_results = merged
         if self.out_file:
             if osp.dirname(self.out_file):
                 os.makedirs(osp.dirname(self.out_file), exist_ok=True)
             with open(self.out_file, 'w') as f:
                 json.dump(dict(version=self.version, results=merged, external_data={}), f)
-        ground_truth = load_ground_truth(self.gt_file, self.subset)
         mean_ap, per_class = detection_map(ground_truth, merged, self.tious)
         metrics, table = map_table(self.tious, mean_ap, self.average_tious)
         logger = MMLogger.get_current_instance()

@@ -1,4 +1,4 @@
-"""Merging the detections of a video's windows (GAF_REFERENCE.md §9 steps 6-8)."""
+"""Merging the detections of a video's windows (docs/published_code.md §9 steps 6-8)."""
 from collections import defaultdict
 from collections.abc import Sequence
 

@@ -2,7 +2,7 @@
 
 The published op is a CUDA kernel whose backward pass routes gradients
 wrongly whenever the number of segments differs from the temporal length
-(GAF_REFERENCE.md §4, §11 Q6). This version has the same forward semantics
+(docs/published_code.md §4, §11 Q6). This version has the same forward semantics
 and exact gradients through autograd, runs on any device and dtype, and has
 no Python loop over batch, segments or channels.
 """

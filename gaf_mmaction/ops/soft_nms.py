@@ -1,4 +1,4 @@
-"""Gaussian soft-NMS of 1-D segments, as the published GAF test (GAF_REFERENCE.md §9 step 7)."""
+"""Gaussian soft-NMS of 1-D segments, as the published test (docs/published_code.md §9 step 7)."""
 import torch
 from torch import Tensor
 

@@ -1,4 +1,4 @@
-"""ActivityNet-1.3 dataset (§8.5) on a generated video-info JSON."""
+"""ActivityNet-1.3 dataset (docs/published_code.md §8.5) on a generated video-info JSON."""
 import json
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""The SSL splice augmentation (§8.4 step 4) on a hand-built clip."""
+"""The SSL splice augmentation (docs/published_code.md §8.4 step 4) on a hand-built clip."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""Video -> frame arrays (§8.1) on a small generated video."""
+"""Video -> frame arrays (docs/published_code.md §8.1) on a small generated video."""
 import cv2
 import numpy as np
 import pytest
@@ -55,3 +55,16 @@ def test_tool_writes_frames_and_info(video, tmp_path):
     assert np.load(tmp_path / 'npy' / 'clip_one.npy').shape == (4, 16, 16, 3)
     assert np.load(tmp_path / 'flow' / 'clip_one.npy').shape == (4, 16, 16, 2)
     assert read_video_info(str(tmp_path / 'info.csv'))['clip_one'].sample_count == 4
+
+
+def test_tool_converts_the_good_videos_when_one_is_unreadable(video, tmp_path, capsys):
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    (folder / 'clip_one.avi').write_bytes(video.read_bytes())
+    (folder / 'broken.mp4').write_bytes(b'not a video at all')
+    assert convert_main([str(folder), str(tmp_path / 'npy'), '--info-csv',
+                         str(tmp_path / 'info.csv'), '--size', '16']) == 1
+    err = capsys.readouterr().err
+    assert '1 video(s) could not be converted' in err and 'broken.mp4' in err
+    assert sorted(p.name for p in (tmp_path / 'npy').iterdir()) == ['clip_one.npy']
+    assert list(read_video_info(str(tmp_path / 'info.csv'))) == ['clip_one']

@@ -1,4 +1,4 @@
-"""Training and test windows (GAF_REFERENCE.md §8.3, §9) on hand examples and the real files."""
+"""Training and test windows (docs/published_code.md §8.3, §9): hand examples, the real files."""
 import numpy as np
 
 from gaf_mmaction.datasets.annotation_files import (

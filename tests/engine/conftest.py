@@ -34,13 +34,14 @@ def tiny_files(tmp_path_factory) -> dict[str, str]:
 
 
 def options_for(files: dict[str, str], video_dir: str) -> list[str]:
-    """--cfg-options pointing a config's train and test data at generated files."""
+    """--cfg-options pointing a config's train, validation and test data at generated files."""
     options = []
-    for split in ('train', 'test'):
+    for split in ('train', 'val', 'test'):
         options += [f'{split}_dataloader.dataset.data_prefix.video={video_dir}',
                     f'{split}_dataloader.dataset.video_info_file={files["video_info_file"]}',
                     f'{split}_dataloader.dataset.class_index_file={files["class_index_file"]}']
     return options + [f'train_dataloader.dataset.ann_file={files["ann_file"]}',
+                      f'val_evaluator.gt_file={files["gt_file"]}',
                       f'test_evaluator.gt_file={files["gt_file"]}']
 
 

@@ -1,4 +1,4 @@
-"""The GAF distiller (§7): loading, what trains, the KD terms, and exporting the student."""
+"""The GAF distiller (docs/published_code.md §7): loading, what trains, KD terms, student export."""
 import copy
 import os
 

@@ -24,7 +24,7 @@ def test_train_then_resume(trained_work_dir, tmp_path, data_options):
     log = run_tool([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir', str(work),
                     '--resume', '--cfg-options', 'train_cfg.max_epochs=2', *data_options])
     assert 'resumed epoch: 1, iter: 4' in log
-    assert 'Epoch(train) [2][2/2]' in log and 'Epoch(train) [1]' not in log
+    assert 'Epoch(train) [2][detector 2/2]' in log and 'Epoch(train) [1]' not in log
     second = load(work / 'epoch_2.pth')
     assert second['meta']['epoch'] == 2 and second['meta']['iter'] == 8
     moved = [k for k, v in second['state_dict'].items()

@@ -136,7 +136,28 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     params = {k for k, _ in model.named_parameters()}
     assert not changed(before, snapshot(model)) & params
 
+    # The model says what the wrapper does: it drops the step (its gradients are NaN) and says so.
+    assert 'the optimizer wrapper drops the step if its gradients are non-finite' in messages[0]
+
+    # A NaN term that does not depend on the weights leaves the gradients finite: the step is
+    # applied, and nothing claims otherwise.
+    def detached_nan(*args, **kwargs):
+        losses = real(*args, **kwargs)
+        losses['loss_loc'] = torch.tensor(float('nan'))
+        return losses
+    monkeypatch.setattr(model.loss_det, 'forward', detached_nan)
+    messages.clear()
+    before = snapshot(model)
+    model.train_step(batch, optim_wrapper=wrapper)
+    assert wrapper.skipped_steps == 1 and changed(before, snapshot(model)) & params
+    assert len(messages) == 1 and 'dropping' not in messages[0]
+
     model.non_finite_loss = 'ignore'
+    monkeypatch.setattr(model.loss_det, 'forward', broken)
     with torch.no_grad():
         data = model.data_preprocessor(batch, training=True)
         assert torch.isnan(model(**data, mode='loss')['loss_loc'])
+    # 'ignore' turns the model's check off; the wrapper still drops NaN gradients, and logs it.
+    messages.clear()
+    model.train_step(batch, optim_wrapper=wrapper)
+    assert messages == [] and wrapper.skipped_steps == 2

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from gaf_mmaction.datasets.annotation_files import shipped_file
+from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
 from gaf_mmaction.evaluation import (
     THUMOS14_AVERAGE_TIOUS,
     THUMOS14_TIOUS,
@@ -93,3 +93,30 @@ def test_merge_keeps_every_video():
                                  scores=np.zeros(0), labels=np.zeros(0, int))],
                            ['A'], sigma=0.5, top_k=10)
     assert merged == {'empty': []}
+
+
+@pytest.mark.parametrize('videos,classes,problem', [
+    (['video_test_0000004', 'my_video'], 'thumos', 'not in the .test. subset'),
+    (['video_test_0000004'], ['SlidingSquare', 'PulsingDisc'], 'classes the model cannot predict'),
+])
+def test_results_that_do_not_fit_the_ground_truth_are_refused(videos, classes, problem):
+    # Custom data scored against the shipped THUMOS14 ground truth (its default) must not
+    # give a silent 0.00 per class: the error names both the ground truth and the dataset.
+    thumos = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
+    metric = TemporalDetectionMetric(nms_sigma=0.5)
+    metric.dataset_meta = dict(classes=thumos if classes == 'thumos' else classes,
+                               source_files=('my_info.csv', 'my_classes.txt'))
+    metric.process({}, [window(v, [[1.0, 4.0], [1.5, 4.5]], [0.9, 0.6], [1, 1]) for v in videos])
+    with pytest.raises(ValueError, match=problem) as err:
+        metric.evaluate(size=len(videos))
+    assert 'thumos_gt.json' in str(err.value) and 'my_info.csv / my_classes.txt' in str(err.value)
+
+
+def test_listed_videos_without_ground_truth_are_left_out():
+    thumos = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
+    metric = TemporalDetectionMetric(nms_sigma=0.5, videos_without_gt=['video_test_0000270'])
+    metric.dataset_meta = dict(classes=thumos)
+    metric.process({}, [window(v, [[1.0, 4.0], [1.5, 4.5]], [0.9, 0.6], [1, 1])
+                        for v in ('video_test_0000004', 'video_test_0000270')])
+    assert 0 <= metric.evaluate(size=2)['detection/mAP_avg'] <= 1
+    assert set(metric.last_results) == {'video_test_0000004', 'video_test_0000270'}

@@ -1,4 +1,4 @@
-"""Generative attention module (§5.1-§5.4): heads, fg/bg split, CVAE and its loss."""
+"""Generative attention (docs/published_code.md §5.1-§5.4): heads, fg/bg split, CVAE, its loss."""
 import pytest
 import torch
 from mmaction.registry import MODELS

@@ -1,4 +1,4 @@
-"""Inception-I3D (§1) and its top-heavy variant (§7.1)."""
+"""Inception-I3D (docs/published_code.md §1) and its top-heavy variant (§7.1)."""
 import pytest
 import torch
 from mmaction.registry import MODELS

@@ -1,4 +1,4 @@
-"""GAFDetector outputs (§3.5) at the published sizes and at small configured sizes."""
+"""GAFDetector outputs (docs/published_code.md §3.5) at the published and at small sizes."""
 import pytest
 import torch
 from mmaction.structures import ActionDataSample

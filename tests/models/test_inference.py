@@ -1,10 +1,12 @@
-"""Decoding (§9 step 5), batched prediction and RGB + flow fusion (§9 step 4)."""
+"""Decoding (docs/published_code.md §9 step 5), batched prediction, RGB + flow fusion (§9 step 4)."""
 import pytest
 import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 
+from gaf_mmaction.checkpoint import load_checkpoint_exact
+from gaf_mmaction.checkpoint.fusion import fuse_checkpoints
 from gaf_mmaction.models.task_modules import attach_detections, decode_outputs
 from tests.helpers import CONFIGS
 from tests.models.test_detector import small_model
@@ -94,3 +96,19 @@ def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
                               atol=1e-6)
     with pytest.raises(ValueError, match='is for testing'):
         fusion(clips, mode='loss')
+
+    # tools/fuse_checkpoints.py: one checkpoint of the fusion config (what test.py takes) that
+    # loads exactly into a fresh fusion model and gives the same outputs, without the CVAE.
+    sizes = dict(attention=stream['attention'], neck=stream['neck'], head=stream['head'])
+    config = tmp_path / 'fusion_small.py'
+    config.write_text(f"_base_ = [{str(CONFIGS / 'gaf_thumos14_fusion.py')!r}]\n"
+                      f'model = dict(rgb={sizes!r}, flow={sizes!r})\n')
+    fused_path = tmp_path / 'fused.pth'
+    assert fuse_checkpoints(config, rgb_path, flow_path, fused_path) == len(
+        [k for k in fusion.state_dict() if '.cvae.' not in k])
+    fresh = MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream)).eval()
+    load_checkpoint_exact(fresh, str(fused_path), allow_missing=('*attention.cvae.*', ))
+    with torch.no_grad():
+        again = fresh(clips)
+    for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
+        assert torch.equal(again[key], fused[key])

@@ -1,4 +1,4 @@
-"""Matcher and loss terms against hand computations and the formulas of §5.4-§5.9."""
+"""Matcher and loss terms against hand computations and docs/published_code.md §5.4-§5.9."""
 import math
 
 import pytest

@@ -1,4 +1,4 @@
-"""Segment arithmetic of GAF_REFERENCE.md §3.2."""
+"""Segment arithmetic of docs/published_code.md §3.2."""
 import torch
 
 from gaf_mmaction.models.heads import frame_segments, level_segments

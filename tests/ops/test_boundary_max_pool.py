@@ -1,4 +1,4 @@
-"""boundary_max_pool against a direct loop over the definition of GAF_REFERENCE.md §4."""
+"""boundary_max_pool against a direct loop over the definition of docs/published_code.md §4."""
 import math
 
 import pytest

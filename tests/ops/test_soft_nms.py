@@ -1,4 +1,4 @@
-"""soft_nms against the definition of GAF_REFERENCE.md §9 step 7, on hand cases."""
+"""soft_nms against the definition of docs/published_code.md §9 step 7, on hand cases."""
 import math
 
 import pytest

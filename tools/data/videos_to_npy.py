@@ -42,17 +42,28 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     if args.flow_dir:
         Path(args.flow_dir).mkdir(parents=True, exist_ok=True)
-    infos = {}
+    infos, failed = {}, {}
     progress = ProgressBar(len(videos))
     for video in videos:
-        frames, infos[video.stem] = read_video(video, args.fps, args.size)
-        np.save(out_dir / f'{video.stem}.npy', frames)
-        if args.flow_dir:
-            np.save(Path(args.flow_dir) / f'{video.stem}.npy', tvl1_flow(frames))
+        # One unreadable video must not cost the others (or the info CSV): list it at the end.
+        try:
+            frames, info = read_video(video, args.fps, args.size)
+            np.save(out_dir / f'{video.stem}.npy', frames)
+            if args.flow_dir:
+                np.save(Path(args.flow_dir) / f'{video.stem}.npy', tvl1_flow(frames))
+            infos[video.stem] = info
+        except (OSError, ValueError, RuntimeError) as err:
+            failed[video] = err
         progress.update()
-    if args.info_csv:
+    if args.info_csv and infos:
         write_video_info(args.info_csv, infos)
-    print(f'\nWrote {len(videos)} videos to {out_dir}')
+    print(f'\nWrote {len(infos)} videos to {out_dir}')
+    if failed:
+        print(f'{len(failed)} video(s) could not be converted (left out of '
+              f'{args.info_csv or "the output"}):', file=sys.stderr)
+        for video, err in failed.items():
+            print(f'  {video}: {err}', file=sys.stderr)
+        return 1
     return 0
 
 

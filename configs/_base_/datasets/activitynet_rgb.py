@@ -1,4 +1,4 @@
-# ActivityNet-1.3 RGB (GAF_REFERENCE.md §8.5): one window of at most 768 frames per resized
+# ActivityNet-1.3 RGB (docs/published_code.md §8.5): one window of at most 768 frames per resized
 # video, data/activitynet/train_val_npy/<video>.npy ([T, 112, 112, 3] uint8). Padding is 0 after
 # normalisation (the model's preprocessor; uint8 128 in the loader). Testing as published: soft-NMS
 # sigma 0.95, labels and score factors from the CUHK video-level classifier.
@@ -61,3 +61,7 @@ test_evaluator = dict(
     video_classification_file='data/activitynet/cuhk_val_simp_share.json',
     version='ActivityNet-v1.3')
 test_cfg = dict(type='TestLoop')
+
+# Validation during training: the validation subset, as testing.
+val_dataloader = test_dataloader
+val_evaluator = test_evaluator

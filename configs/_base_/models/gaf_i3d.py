@@ -1,4 +1,4 @@
-# GAF on Inception-I3D (GAF_REFERENCE.md §1-§5). The sizes below are the
+# GAF on Inception-I3D (docs/published_code.md §1-§5). The sizes below are the
 # published ones; a config that changes one of them restates the model
 # fields that depend on it (and the data pipeline's clip length and crop).
 clip_length = 256  # frames per clip (10 fps)

@@ -1,6 +1,9 @@
-# GAF's schedule (§6): per epoch a CVAE pass, then a detector pass, each with its optimizer;
-# constant learning rates, no scheduler.
-train_cfg = dict(type='TwoPassTrainLoop', max_epochs=300, interleave=False)
+# GAF's schedule (docs/published_code.md §6): per epoch a CVAE pass, then a detector pass,
+# each with its optimizer; constant learning rates, no scheduler.
+# Validation (the test split, as the published code and the literature evaluate) every
+# val_interval epochs and after the last one; --no-validate turns it off.
+train_cfg = dict(type='TwoPassTrainLoop', max_epochs=300, val_interval=5, interleave=False)
+val_cfg = dict(type='ValLoop')
 
 # SkipNonFiniteOptimWrapper is OptimWrapper that drops a step with NaN/inf gradients
 # (with model.non_finite_loss='skip'; the default 'stop' ends training first).
@@ -18,3 +21,7 @@ param_scheduler = []
 
 # Under DDP each phase leaves the other's parameters without gradients.
 model_wrapper_cfg = dict(type='MMDistributedDataParallel', find_unused_parameters=True)
+
+# The published learning rates are for one GPU with this batch; --auto-scale-lr multiplies both
+# optimizers' rates by (GPUs x batch per GPU) / base_batch_size.
+auto_scale_lr = dict(enable=False, base_batch_size=8)

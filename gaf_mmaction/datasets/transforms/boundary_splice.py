@@ -1,4 +1,4 @@
-"""AFSD's self-supervised boundary splice augmentation (GAF_REFERENCE.md §8.4 step 4)."""
+"""AFSD's self-supervised boundary splice augmentation (docs/published_code.md §8.4 step 4)."""
 import itertools
 import math
 

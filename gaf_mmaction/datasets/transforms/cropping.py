@@ -59,7 +59,7 @@ class CenterCropClip(BaseTransform):
 class FlipClip(BaseTransform):
     """Flip every frame of ``imgs`` horizontally with probability ``prob``.
 
-    Flow's x component is not negated, as in the published training (§11 Q15).
+    Flow's x component is not negated, as published (docs/published_code.md §11 Q15).
 
     Args:
         prob: Flip probability. Defaults to 0.5.

@@ -33,7 +33,8 @@ class LoadFrameWindow(BaseTransform):
         self.out_key = out_key
 
     def transform(self, results: dict) -> dict:
-        frames = open_array(results[self.filename_key], ndim=4, layout='[T, H, W, C] uint8 frames')
+        frames = open_array(results[self.filename_key], ndim=4,
+                            layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
         offset = results['offset']
         window = np.asarray(frames[offset:offset + self.clip_length])
         clip = np.full((self.clip_length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)

@@ -1,4 +1,4 @@
-"""Temporal attention head of GAF (GAF_REFERENCE.md §5.1)."""
+"""Temporal attention head of GAF (docs/published_code.md §5.1)."""
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor, nn

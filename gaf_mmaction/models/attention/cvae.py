@@ -1,4 +1,4 @@
-"""Conditional VAE that reconstructs a backbone map from its attention (§5.3)."""
+"""Conditional VAE reconstructing a backbone map from its attention (docs/published_code.md §5.3)."""
 import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn

@@ -1,4 +1,4 @@
-"""Foreground / background weighting of backbone features (§5.2)."""
+"""Foreground / background weighting of backbone features (docs/published_code.md §5.2)."""
 from torch import Tensor
 
 ATTENTION_NORMS = ('batch_sum', 'per_sample', 'per_sample_mean')

@@ -1,4 +1,4 @@
-"""GAF's generative attention module: attention heads plus their CVAEs (§5)."""
+"""GAF's generative attention module: attention heads and their CVAEs (docs/published_code.md §5)."""
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 

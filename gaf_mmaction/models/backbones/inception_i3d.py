@@ -1,4 +1,4 @@
-"""Inception-I3D cut at Mixed_5c (GAF_REFERENCE.md §1)."""
+"""Inception-I3D cut at Mixed_5c (docs/published_code.md §1)."""
 from collections.abc import Sequence
 
 from mmaction.registry import MODELS

@@ -21,7 +21,7 @@ class ClipDataPreprocessor(BaseDataPreprocessor):
             keeps the loader's padding (whose uint8 0 becomes -1, the
             published THUMOS14 training padding). Defaults to None.
         test_pad_value: The same in testing: 0.0 for THUMOS14 as published
-            (§11 Q10). Defaults to None.
+            (docs/published_code.md §11 Q10). Defaults to None.
         normalize: Map uint8 [0, 255] to [-1, 1]; False passes float inputs
             (pre-extracted features) through. Defaults to True.
     """

@@ -1,4 +1,4 @@
-"""RGB + flow fusion at test time (GAF_REFERENCE.md §9 step 4)."""
+"""RGB + flow fusion at test time (docs/published_code.md §9 step 4)."""
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor

@@ -26,7 +26,7 @@ class GAFDetector(BaseModel):
 
     A clip goes through the backbone; the attention module weights its maps
     into foreground features, which the neck turns into a temporal pyramid
-    and the heads into per-prior predictions (the foreground path, §3.5).
+    and the heads into per-prior predictions (the foreground path, docs/published_code.md §3.5).
 
     Training alternates two phases (set by the train loop through
     :meth:`set_train_state`): 'cvae' trains the CVAEs to reconstruct the
@@ -60,9 +60,11 @@ class GAFDetector(BaseModel):
         non_finite_loss: What a NaN or infinite loss does (checked at every
             step, one host synchronisation): 'stop' (default) raises
             ``FloatingPointError`` naming the loss terms, pass, epoch and the
-            batch's windows; 'skip' logs the same as a warning and lets
-            :class:`SkipNonFiniteOptimWrapper` drop the step; 'ignore' does
-            not check.
+            batch's windows; 'skip' logs the same as a warning and goes on;
+            'ignore' does not check. Independently of this, the base
+            schedule's :class:`SkipNonFiniteOptimWrapper` drops (and logs)
+            every step whose gradients are non-finite - what a NaN loss
+            usually gives; a plain ``OptimWrapper`` applies them.
         test_cfg: ``score_threshold`` above which a (prior, class) pair of a
             window becomes a detection. Defaults to ``dict(score_threshold=0.01)``
             (the published ``conf_thresh``).
@@ -211,7 +213,10 @@ class GAFDetector(BaseModel):
         if self.non_finite_loss == 'stop':
             raise FloatingPointError(
                 f"{message}. Set model.non_finite_loss='skip' to drop such steps instead.")
-        print_log(f'{message}; dropping the step', logger='current', level=logging.WARNING)
+        # Whether the step is dropped is decided after the gradients are (under DDP, all-reduced
+        # and) checked by the optimizer wrapper, which logs each step it drops.
+        print_log(f"{message}. non_finite_loss='skip': the optimizer wrapper drops the step if "
+                  'its gradients are non-finite', logger='current', level=logging.WARNING)
 
     def cvae_forward(self, inputs: Tensor) -> tuple[list[Tensor], list[Tensor], list[tuple]]:
         """The frozen detector's maps and attention, and the CVAEs' (mean, log_var, z, recon)."""

@@ -1,4 +1,4 @@
-"""Knowledge distillation of a GAF teacher into a top-heavy student (GAF_REFERENCE.md §7)."""
+"""Knowledge distillation of a GAF teacher into a top-heavy student (docs/published_code.md §7)."""
 from collections.abc import Sequence
 
 import torch

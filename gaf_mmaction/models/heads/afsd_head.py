@@ -1,4 +1,4 @@
-"""AFSD's coarse and boundary-refined detection heads (GAF_REFERENCE.md §3)."""
+"""AFSD's coarse and boundary-refined detection heads (docs/published_code.md §3)."""
 from collections.abc import Sequence
 
 import torch

@@ -1,4 +1,4 @@
-"""AFSD's proposal branch: boundary-pooled features for refinement (§3.3)."""
+"""AFSD's proposal branch: boundary-pooled features for refinement (docs/published_code.md §3.3)."""
 import torch
 from torch import Tensor, nn
 

@@ -1,4 +1,6 @@
-"""Boundary regions of predicted segments, where boundary max pooling looks (§3.2).
+"""Boundary regions of predicted segments, where boundary max pooling looks.
+
+See docs/published_code.md §3.2.
 
 Both functions run on detached predictions: the regions only select where to
 pool, no gradient flows through them.

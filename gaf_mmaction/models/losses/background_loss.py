@@ -1,4 +1,4 @@
-"""Loss of the background-weighted features: every prior is background (§5.8, §11 Q8)."""
+"""Background-path loss: every prior is background (docs/published_code.md §5.8, §11 Q8)."""
 import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn

@@ -1,4 +1,4 @@
-"""Frame-level start/end supervision of the boundary features (§5.6)."""
+"""Frame-level start/end supervision of the boundary features (docs/published_code.md §5.6)."""
 import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn

@@ -1,4 +1,4 @@
-"""CVAE loss with the attention-centred prior (GAF_REFERENCE.md §5.4)."""
+"""CVAE loss with the attention-centred prior (docs/published_code.md §5.4)."""
 import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn

@@ -1,4 +1,4 @@
-"""AFSD's detection loss over coarse and refined predictions (GAF_REFERENCE.md §5.5)."""
+"""AFSD's detection loss over coarse and refined predictions (docs/published_code.md §5.5)."""
 from collections.abc import Sequence
 
 import torch

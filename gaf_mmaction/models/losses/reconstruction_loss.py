@@ -1,4 +1,4 @@
-"""Generative (reconstruction) loss of the detector pass (§5.9)."""
+"""Generative (reconstruction) loss of the detector pass (docs/published_code.md §5.9)."""
 from collections.abc import Sequence
 
 import torch

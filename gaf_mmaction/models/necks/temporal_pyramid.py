@@ -1,4 +1,4 @@
-"""AFSD's temporal feature pyramid with its frame-level branch (GAF_REFERENCE.md §2)."""
+"""AFSD's temporal feature pyramid with its frame-level branch (docs/published_code.md §2)."""
 from collections.abc import Sequence
 
 import torch.nn.functional as F

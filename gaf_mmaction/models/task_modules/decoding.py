@@ -1,4 +1,4 @@
-"""From head outputs to scored segments (GAF_REFERENCE.md §9 steps 5-6)."""
+"""From head outputs to scored segments (docs/published_code.md §9 steps 5-6)."""
 import torch
 from mmengine.structures import InstanceData
 from torch import Tensor
@@ -38,10 +38,17 @@ def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_lengt
 
     Returns:
         ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
-        seconds, ``scores`` [M], ``labels`` [M] (>= 1), on the CPU.
+        seconds, ``scores`` [M], ``labels`` [M] (>= 1), on the CPU; and the
+        metainfo ``non_finite_outputs``, the window's count of non-finite
+        scores and segments.
     """
     segments, scores = decode_outputs(outputs, clip_length)
+    # Non-finite outputs never pass the threshold (or give NaN segments): count them, so
+    # that the metric can report a broken model instead of a quiet mAP of 0.
+    non_finite = ((~torch.isfinite(scores)).flatten(1).sum(1)
+                  + (~torch.isfinite(segments)).any(-1).sum(1)).tolist()
     for b, sample in enumerate(data_samples):
+        sample.set_metainfo(dict(non_finite_outputs=int(non_finite[b])))
         prior, cls = (scores[b, :, 1:] > score_threshold).nonzero(as_tuple=True)
         seconds = (segments[b, prior] + sample.metainfo['offset']) / sample.metainfo['fps']
         sample.pred_instances = InstanceData(

@@ -1,4 +1,4 @@
-"""Assigning ground-truth segments to priors, for a whole batch at once (§5.5)."""
+"""Assigning ground-truth segments to priors, a whole batch at once (docs/published_code.md §5.5)."""
 from collections.abc import Sequence
 
 import torch

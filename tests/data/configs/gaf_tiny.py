@@ -31,3 +31,4 @@ test_pipeline = [
 test_dataloader = dict(
     batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,
     dataset=dict(data_root=None, clip_length=64, clip_stride=32, pipeline=test_pipeline))
+val_dataloader = test_dataloader

@@ -23,3 +23,4 @@ test_dataloader = dict(
 train_cfg = dict(max_epochs=1)
 default_hooks = dict(logger=dict(interval=1))
 randomness = dict(seed=0)
+val_dataloader = test_dataloader
