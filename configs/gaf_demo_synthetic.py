@@ -12,7 +12,8 @@
 #     background;
 #   - the fg/bg split divides by the mean attention ('per_sample_mean') rather than its sum:
 #     the published sum shrinks the maps to ~1e-5, below the neck's GroupNorm epsilon
-#     (docs/published_code.md §11 Q1), and an untrained network then never learns the action classes.
+#     (docs/published_code.md §11 Q1), and an untrained network then never learns the action
+#     classes.
 _base_ = ['./gaf_thumos14_rgb.py']
 
 clip = 32

@@ -53,7 +53,8 @@ def main() -> None:
                         args.diff_rank_seed, args.deterministic)
     set_resume(cfg, args.resume)
     runner = build_runner(cfg, args.trust_checkpoint)
-    check_start_checkpoint(runner, args.allow_partial_load)
+    check_start_checkpoint(runner.model, cfg.get('load_from'), cfg.get('resume', False),
+                           args.allow_partial_load)
     runner.train()
     finish_distributed()
 

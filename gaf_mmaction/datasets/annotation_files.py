@@ -45,9 +45,12 @@ def _read_rows(path: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _number(path: str, row: int, column: str, value: str, kind: type = float,
-            minimum: float | None = 0.0, above: bool = False):
-    """``value`` as a finite number of ``kind``, at least (or, with ``above``, more than)
-    ``minimum`` (None: any), or an error naming the file, row and column."""
+            minimum: float | None = 0.0, above: bool = False) -> float | int:
+    """``value`` as a finite number of ``kind``, or an error naming the file, row and column.
+
+    It must be at least ``minimum`` (more than it, with ``above``); None
+    accepts any finite number.
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):

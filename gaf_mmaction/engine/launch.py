@@ -169,17 +169,21 @@ def build_runner(cfg: Config, trust_checkpoint: bool = False) -> Runner:
     return Runner.from_cfg(cfg)
 
 
-def check_start_checkpoint(runner: Runner, allow_partial: bool = False) -> None:
+def check_start_checkpoint(model: torch.nn.Module, path: str | None, resume: bool,
+                           allow_partial: bool = False) -> None:
     """Refuse a ``load_from`` / ``--resume`` checkpoint that does not fit, before training.
 
     MMEngine loads it non-strictly: a checkpoint of another architecture
     would only log a warning and train from mostly random weights, and one
     without training state fails on a bare ``KeyError: 'epoch'`` when
-    resumed. Testing never needs the CVAE, so training from a detector-only
-    checkpoint (a converted published one) may leave the CVAE keys out.
+    resumed. For ``load_from`` the CVAE keys may be absent (a converted
+    published detector has none; the CVAEs then start from their
+    initialisation). The file is read here once more than MMEngine reads it.
 
     Args:
-        runner: The built runner (its model and ``load_from`` / ``resume``).
+        model: The runner's model (unwrapped here if wrapped).
+        path: ``cfg.load_from``; nothing to check when None.
+        resume: ``cfg.resume``: ``path`` must then be a training checkpoint.
         allow_partial: Accept a ``load_from`` checkpoint that fits only in
             part (``--allow-partial-load``), as MMEngine does; the misfit
             keys are logged.
@@ -188,27 +192,27 @@ def check_start_checkpoint(runner: Runner, allow_partial: bool = False) -> None:
         CheckpointMismatchError: Listing every missing, unexpected and
             mis-shaped key, or naming the missing training state.
     """
-    path = runner._load_from
     if not path:
         return
     checkpoint = load_checkpoint_file(path, map_location='cpu')
-    if runner._resume:
-        meta = checkpoint.get('meta', {}) if isinstance(checkpoint, dict) else {}
-        absent = [k for k in ('epoch', 'iter') if k not in meta]
+    if not isinstance(checkpoint, dict):
+        raise CheckpointMismatchError(f'{path} holds no state dict (a {type(checkpoint).__name__})')
+    if resume:
+        absent = [k for k in ('epoch', 'iter') if k not in checkpoint.get('meta', {})]
         if absent or 'optimizer' not in checkpoint:
             raise CheckpointMismatchError(
                 f'{path} is not a training checkpoint (no meta {absent} or optimizer state), so '
                 'training cannot resume from it; to start from its weights use --cfg-options '
                 f'load_from={path} without --resume')
-    state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else {}
-    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    model = model.module if is_model_wrapper(model) else model
     expected = {k: v.shape for k, v in model.state_dict().items()}
-    allow_missing = () if runner._resume else ('*attention.cvae.*', )
-    problems = mismatch_report(expected, state, path, allow_missing)
+    allow_missing = () if resume else ('*attention.cvae.*', )
+    problems = mismatch_report(expected, checkpoint.get('state_dict', checkpoint), path,
+                               allow_missing)
     if not problems:
         return
     message = f'{type(model).__name__} cannot load {path}:\n  ' + '\n  '.join(problems)
-    if allow_partial and not runner._resume:
+    if allow_partial and not resume:
         print_log(f'{message}\nLoading what fits (--allow-partial-load).', logger='current',
                   level=logging.WARNING)
         return

@@ -70,7 +70,8 @@ class TemporalDetectionMetric(BaseMetric):
                  nms_sigma: float = 0.01,
                  top_k: int = 5000, nms_score_threshold: float = 0.001,
                  nms_variant: str = 'reference', video_classification_file: str | None = None,
-                 videos_without_gt: Sequence[str] = (), out_file: str | None = None, version: str = 'THUMOS14',
+                 videos_without_gt: Sequence[str] = (), out_file: str | None = None,
+                 version: str = 'THUMOS14',
                  collect_device: str = 'cpu', prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if nms_variant not in SOFT_NMS_VARIANTS:
@@ -152,8 +153,8 @@ class TemporalDetectionMetric(BaseMetric):
             raise ValueError(
                 f'{len(absent)} of the {len(merged)} test videos of {source} are not in the '
                 f'{self.subset!r} subset of the ground truth {self.gt_file} (e.g. '
-                f'{", ".join(absent[:3])}). Point test_evaluator.gt_file at the ground truth of '
-                'this dataset (tools/make_synthetic_dataset.py and the data tools write one).')
+                f'{", ".join(absent[:3])}). Point test_evaluator.gt_file (and '
+                'val_evaluator.gt_file) at the ground truth of this dataset.')
         unknown = sorted({label for actions in ground_truth.values()
                           for _, _, label in actions} - set(classes))
         if unknown:

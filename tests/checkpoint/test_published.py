@@ -100,3 +100,39 @@ def test_student_checkpoint_does_not_fit_teacher():
                                 if not k.startswith('attention.cvae.')})
     with pytest.raises(CheckpointMismatchError, match='10 shape mismatch'):
         from_published(detector, model_shapes(CONFIGS / 'gaf_thumos14_rgb.py'))
+
+
+def test_each_published_tensor_lands_on_its_own_key():
+    # A name/shape listing cannot see two same-shape tensors swapped: give every published
+    # tensor its own value (1-element tensors; shapes are checked above) and follow each.
+    published = list(published_keys('bdnet_rgb')) + list(published_keys('cvae'))
+    value = {key: float(i) for i, key in enumerate(published)}
+    ours = model_shapes(CONFIGS / 'gaf_thumos14_rgb.py')
+    n_bdnet = len(published_keys('bdnet_rgb'))
+    converted = from_published({k: torch.tensor([value[k]]) for k in published[:n_bdnet]},
+                               {k: torch.Size([1]) for k in ours},
+                               cvae={k: torch.tensor([value[k]]) for k in published[n_bdnet:]})
+    # A bijection: every published value lands exactly once, on every key of ours.
+    assert sorted(converted) == sorted(ours)
+    assert sorted(float(v) for v in converted.values()) == sorted(value.values())
+    # Where the same-shape pairs go, written out by hand from docs/published_code.md Appendix A
+    # (Mixed_4f is our map 0, Mixed_5c map 1; deconv2/Att_Head_4f/cencoder_832 are 4f's).
+    landed = {k: published[int(v)] for k, v in converted.items()}
+    assert landed == {**landed, 
+        'head.loc_tower.0.0.conv1d.weight': 'coarse_pyramid_detection.loc_tower.0.0.conv1d.weight',
+        'head.conf_tower.0.0.conv1d.weight':
+            'coarse_pyramid_detection.conf_tower.0.0.conv1d.weight',
+        'neck.pyramids.0.0.conv3d.weight': 'coarse_pyramid_detection.pyramids.0.0.conv3d.weight',
+        'neck.frame_level.3.conv1d.weight': 'coarse_pyramid_detection.deconv.3.conv1d.weight',
+        'backbone.Mixed_5c.b0.conv3d.weight': 'backbone._model.Mixed_5c.b0.conv3d.weight',
+        'attention.heads.0.reduce.0.weight': 'deconv2.0.weight',
+        'attention.heads.1.reduce.0.weight': 'deconv1.0.weight',
+        'attention.heads.0.attend.3.weight': 'Att_Head_4f.3.weight',
+        'attention.heads.1.attend.3.weight': 'Att_Head_5c.3.weight',
+        'attention.cvae.0.encoder.reduce.0.weight': 'cencoder_832.con2.0.weight',
+        'attention.cvae.1.encoder.reduce.0.weight': 'cencoder.con1.0.weight',
+        'attention.cvae.1.encoder.fc2.weight': 'cencoder.fc2.weight',
+        'attention.cvae.1.decoder.fc2.weight': 'cdecoder.fc2.weight',
+        'attention.cvae.0.decoder.fc2.weight': 'cdecoder_832.fc2.weight',
+        'attention.cvae.0.decoder.expand.0.weight': 'cdecoder_832.deconv.0.weight'
+    }

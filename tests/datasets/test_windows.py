@@ -74,3 +74,21 @@ def test_published_window_counts():
     test_infos = read_video_info(shipped_file('thumos14', 'test_video_info.csv'))
     assert sum(len(window_offsets(i.sample_count, 256, 128, single_if_equal=False))
                for i in test_infos.values()) == 3485
+
+
+def test_an_action_half_inside_the_window_is_held():
+    # Window 0 covers frames 1..100; action (80, 120) has (100 - 80) / 40 = 0.5 inside: held and
+    # clipped to (80, 100). Action (85, 125) has 15 / 40 < 0.5 inside: left out.
+    windows, _ = training_windows(300, [(10.0, 30.0, 1), (80.0, 120.0, 2), (85.0, 125.0, 3)],
+                                  100, 200)
+    assert windows[0]['offset'] == 0
+    assert windows[0]['annotations'].tolist() == [[10.0, 30.0, 1.0], [80.0, 100.0, 2.0]]
+
+
+def test_a_video_exactly_one_window_long():
+    # 64 frames, 64-frame windows: one window, and (as for any short video) the splice length
+    # also counts the actions it does not hold - here the 10-frame one running past the end.
+    windows, min_length = training_windows(64, [(10.0, 40.0, 1), (60.0, 70.0, 2)], 64, 16)
+    assert [w['offset'] for w in windows] == [0]
+    assert windows[0]['annotations'].tolist() == [[10.0, 40.0, 1.0]]
+    assert min_length == 10

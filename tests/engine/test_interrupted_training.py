@@ -1,4 +1,5 @@
 """Killed and resumed training, determinism, checkpoint writes and refused checkpoints."""
+import io
 import json
 import os
 import sys
@@ -67,22 +68,29 @@ def test_killed_mid_epoch_and_resumed_equals_uninterrupted(uninterrupted, tmp_pa
     assert all(torch.equal(resumed[k], expected[k]) for k in expected), phase
 
 
+def checkpoint_bytes(epoch: int) -> bytes:
+    """A small real torch checkpoint, as bytes."""
+    buffer = io.BytesIO()
+    torch.save({'meta': {'epoch': epoch}}, buffer)
+    return buffer.getvalue()
+
+
 def test_checkpoint_is_complete_or_absent(tmp_path, monkeypatch):
     backend = AtomicLocalBackend()
-    (tmp_path / 'epoch_1.pth').write_bytes(b'complete one')
+    (tmp_path / 'epoch_1.pth').write_bytes(checkpoint_bytes(1))
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_1.pth'))
 
     def killed(*args):
         raise KeyboardInterrupt('killed while saving')
     monkeypatch.setattr(os, 'replace', killed)
     with pytest.raises(KeyboardInterrupt):
-        backend.put(b'x' * 1000, tmp_path / 'epoch_2.pth')
+        backend.put(checkpoint_bytes(2), tmp_path / 'epoch_2.pth')
     assert not (tmp_path / 'epoch_2.pth').exists()
     assert find_resume_checkpoint(tmp_path) == str(tmp_path / 'epoch_1.pth')
     monkeypatch.undo()
 
-    backend.put(b'x' * 1000, tmp_path / 'epoch_2.pth')
-    assert (tmp_path / 'epoch_2.pth').read_bytes() == b'x' * 1000
+    backend.put(checkpoint_bytes(2), tmp_path / 'epoch_2.pth')
+    assert (tmp_path / 'epoch_2.pth').read_bytes() == checkpoint_bytes(2)
     # A kill while MMEngine rewrote the pointer leaves it empty: the newest complete file wins.
     (tmp_path / 'last_checkpoint').write_text('')
     assert find_resume_checkpoint(tmp_path) == str(tmp_path / 'epoch_2.pth')

@@ -14,6 +14,7 @@ from gaf_mmaction.evaluation import (
     load_ground_truth,
     map_table,
     merge_windows,
+    relabel_by_video_classes,
 )
 from tools.eval_detections import main as eval_main
 
@@ -120,3 +121,35 @@ def test_listed_videos_without_ground_truth_are_left_out():
                         for v in ('video_test_0000004', 'video_test_0000270')])
     assert 0 <= metric.evaluate(size=2)['detection/mAP_avg'] <= 1
     assert set(metric.last_results) == {'video_test_0000004', 'video_test_0000270'}
+
+
+def test_relabelling_by_a_video_level_classifier(tmp_path):
+    # As the published ActivityNet test: label = the video's top-1 class, score = detection
+    # score x that class's score; the classifier's keys may carry ActivityNet's 'v_' prefix.
+    results = {'abc': [{'label': 'action', 'score': 0.5, 'segment': [1.0, 2.0]}],
+               'xyz': [{'label': 'action', 'score': 0.8, 'segment': [3.0, 4.0]},
+                       {'label': 'action', 'score': 0.4, 'segment': [5.0, 6.0]}]}
+    scores = {'v_abc': [0.1, 0.7, 0.2], 'xyz': [0.6, 0.3, 0.1]}
+    relabelled = relabel_by_video_classes(results, scores, ['A', 'B', 'C'])
+    assert relabelled['abc'] == [{'label': 'B', 'score': pytest.approx(0.35),
+                                  'segment': [1.0, 2.0]}]
+    assert [(d['label'], d['score']) for d in relabelled['xyz']] == [
+        ('A', pytest.approx(0.48)), ('A', pytest.approx(0.24))]
+    with pytest.raises(KeyError, match="'new' is missing from the video classification file"):
+        relabel_by_video_classes({'new': []}, scores, ['A', 'B', 'C'])
+
+    # Through the metric: class-agnostic windows in, classifier labels and scores out.
+    classifier = tmp_path / 'cls.json'
+    classifier.write_text(json.dumps({'results': scores, 'class': ['A', 'B', 'C']}))
+    gt = tmp_path / 'gt.json'
+    gt.write_text(json.dumps({'database': {'abc': {'subset': 'validation', 'annotations': [
+        {'segment': [1.0, 2.0], 'label': 'B'}]}}}))
+    metric = TemporalDetectionMetric(gt_file=str(gt), subset='validation', tious=(0.5, ),
+                                     nms_sigma=0.5, nms_variant='fixed',
+                                     video_classification_file=str(classifier),
+                                     out_file=str(tmp_path / 'out.json'))
+    metric.dataset_meta = dict(classes=['action'])
+    metric.process({}, [window('abc', [[1.0, 2.0]], [0.5], [1])])
+    assert metric.evaluate(size=1)['detection/mAP@0.5'] == pytest.approx(1.0)
+    saved = json.loads((tmp_path / 'out.json').read_text())['results']['abc']
+    assert saved == [{'label': 'B', 'score': pytest.approx(0.35), 'segment': [1.0, 2.0]}]

@@ -3,7 +3,7 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 
-from gaf_mmaction.models.attention import split_foreground_background
+from gaf_mmaction.models.attention import TemporalAttentionHead, split_foreground_background
 from gaf_mmaction.models.losses import CVAELoss
 
 
@@ -57,13 +57,17 @@ def test_cvae_shapes_and_dtype():
 
 
 def test_cvae_inference_samples_around_attention():
+    # z = eps + att^T with eps ~ N(0, I): with the generator seeded, eps is exactly the
+    # torch.randn draw of that seed, in the [B, T, C] layout.
     cvae = MODELS.build(dict(type='FeatureCVAE', channels=32, spatial_size=1))
     seen = []
     cvae.decoder.forward = lambda z, att: seen.append(z) or att
-    att = torch.rand(1, 32, 4000)
+    att = torch.rand(2, 32, 50)
+    torch.manual_seed(7)
     cvae.inference(att)
-    noise = seen[0] - att.transpose(1, 2)
-    assert abs(noise.mean()) < 0.01 and abs(noise.std() - 1) < 0.01
+    torch.manual_seed(7)
+    eps = torch.randn(2, 50, 32)
+    assert torch.equal(seen[0], eps + att.transpose(1, 2))
 
 
 def test_cvae_loss_by_hand():
@@ -86,3 +90,18 @@ def test_cvae_loss_by_hand():
 def test_kld_is_zero_at_the_prior():
     att = torch.rand(2, 16, 5)
     assert CVAELoss.kld(att.transpose(1, 2), torch.zeros(2, 5, 16), att) == 0
+
+
+def test_attention_head_upsamples_with_the_legacy_nearest_index():
+    # T = 3 steps upsampled to L = 4: the published (legacy) nearest takes source steps
+    # floor(i * 3 / 4) = [0, 0, 1, 2]; 'nearest-exact' would take [0, 1, 1, 2].
+    torch.manual_seed(0)
+    head = TemporalAttentionHead(in_channels=4, temporal_size=3, spatial_size=None,
+                                 reduce_channels=2, upsample_length=4, num_groups=1).eval()
+    feat = torch.randn(2, 4, 3, 2, 2)
+    with torch.no_grad():
+        reduced = head.reduce(feat).flatten(2)
+        assert not torch.allclose(reduced[..., 0], reduced[..., 1])
+        expected = head.attend(reduced[..., [0, 0, 1, 2]])
+        assert torch.equal(head(feat), expected)
+        assert not torch.allclose(head(feat), head.attend(reduced[..., [0, 1, 1, 2]]))

@@ -30,6 +30,16 @@ def test_decoding_by_hand():
     assert torch.allclose(scores[0, 1], torch.full((3,), 1 / 3))
 
 
+def test_segments_are_clamped_to_the_whole_clip():
+    # Prior at frame 2 of an 8-frame clip, distances (5, 10) refined by (-0.2, 0.1) x half the
+    # width 15: (3.5, 10.75), so [-1.5, 12.75] -> [0, 8] (the clip ends at 8, not 7).
+    outputs = dict(hand_outputs(), loc=torch.tensor([[[5.0, 10.0], [0.5, 0.5]]]),
+                   prop_loc=torch.tensor([[[-0.2, 0.1], [0.0, 0.0]]]))
+    outputs['priors'] = torch.tensor([[0.25], [0.5]])
+    segments, _ = decode_outputs(outputs, clip_length=8)
+    assert segments[0, 0].tolist() == [0.0, 8.0] and segments[0, 1].tolist() == [3.5, 4.5]
+
+
 def test_detections_in_seconds_above_threshold():
     sample = ActionDataSample(metainfo=dict(offset=20, fps=10.0))
     [sample] = attach_detections(hand_outputs(), [sample], clip_length=8, score_threshold=0.2)

@@ -196,3 +196,21 @@ def test_reconstruction_weight_schedule():
         [1 / 600, 0.025, 0.5, 0.5])
     generated, target = [torch.ones(2, 3), torch.zeros(4)], [torch.zeros(2, 3), torch.ones(4)]
     assert loss(generated, target, 300).item() == pytest.approx(0.5 * 2)
+
+
+def test_a_prior_on_a_segment_boundary_is_inside_it():
+    # A 64-frame window; the prior at 0.25 (frame 16) sits exactly on the start of an action
+    # at frames 16..32, the prior at 0.5 (frame 32) exactly on its end: both are inside.
+    segments = torch.tensor([[[16 / 64, 32 / 64]]])
+    loc_t, conf_t = match_priors(torch.tensor([0.25, 0.5, 0.5 + 1 / 64]), segments,
+                                 torch.tensor([[4]]), clip_length=64)
+    assert conf_t.tolist() == [[4, 4, 0]]
+    assert loc_t[0, :2].tolist() == [[0.0, 16.0], [16.0, 0.0]]
+
+
+def test_a_padding_row_that_contains_the_prior_never_matches():
+    # The padding row (label -1) is the shortest segment around the prior; it must be ignored.
+    segments = torch.tensor([[[0.0, 1.0], [0.4, 0.6]]])
+    _, conf_t = match_priors(torch.tensor([0.5]), segments, torch.tensor([[2, -1]]),
+                             clip_length=10)
+    assert conf_t.tolist() == [[2]]

@@ -57,3 +57,10 @@ def test_bad_input():
         soft_nms(torch.zeros(4, 2), sigma=0.5, top_k=1)
     with pytest.raises(ValueError, match='variant must be one of'):
         soft_nms(torch.zeros(1, 3), sigma=0.5, top_k=1, variant='greedy')
+
+
+def test_a_score_equal_to_the_threshold_is_a_candidate():
+    # Disjoint rows (no decay): 0.25 == score_threshold stays, 0.125 < it goes.
+    rows = torch.tensor([[0.0, 1.0, 0.75], [5.0, 6.0, 0.25], [10.0, 11.0, 0.125]])
+    kept = soft_nms(rows, sigma=0.5, top_k=10, score_threshold=0.25, variant='fixed')
+    assert kept[:, 2].tolist() == [0.75, 0.25]

@@ -1,5 +1,6 @@
 # THUMOS14 RGB windows (docs/published_code.md §8, §9). Frames:
-# data/thumos14/<split>_npy/<video>.npy, [T, 112, 112, 3] uint8 at 10 fps. The annotation files ship with the package (None = shipped).
+# data/thumos14/<split>_npy/<video>.npy, [T, 112, 112, 3] uint8 at 10 fps. The annotation
+# files ship with the package (None = shipped).
 # Sizes here (256-frame windows, 96-pixel crops) must agree with the model's.
 dataset_type = 'Thumos14Dataset'
 data_root = 'data/thumos14'
