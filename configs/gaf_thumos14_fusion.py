@@ -1,8 +1,9 @@
 # RGB + flow fusion of GAF on THUMOS14 (the published `test.py --fusion`): the raw outputs of the
 # RGB detector (with attention) and of the flow detector (run without attention, as published)
-# are averaged before decoding; soft-NMS sigma 0.01. Give the two trained checkpoints:
-#   python tools/test.py configs/gaf_thumos14_fusion.py \
-#       --cfg-options model.rgb_checkpoint=RGB.pth model.flow_checkpoint=FLOW.pth
+# are averaged before decoding; soft-NMS sigma 0.01. Combine the two trained checkpoints into one
+# checkpoint of this config, then test it (with our test tool or MMAction2's):
+#   python tools/fuse_checkpoints.py RGB.pth FLOW.pth fused.pth
+#   python tools/test.py configs/gaf_thumos14_fusion.py fused.pth
 _base_ = ['./gaf_thumos14_rgb.py']
 
 model = dict(
