@@ -1,8 +1,15 @@
-"""Crops and flips on index-valued frames: each output pixel says where it came from."""
+"""Crops and flips on index-valued frames (each output pixel says where it came from), and
+packing."""
 import numpy as np
 import pytest
+import torch
 
-from gaf_mmaction.datasets.transforms import CenterCropClip, FlipClip, RandomCropClip
+from gaf_mmaction.datasets.transforms import (
+    CenterCropClip,
+    FlipClip,
+    PackDetectionInputs,
+    RandomCropClip,
+)
 
 
 def indexed_clip(height: int, width: int, base: int = 0) -> np.ndarray:
@@ -53,3 +60,19 @@ def test_random_crop_of_frames_exactly_the_crop_size():
     assert np.array_equal(RandomCropClip(size=5)(dict(imgs=imgs.copy()))['imgs'], imgs)
     with pytest.raises(ValueError, match='smaller than the 5x5 crop'):
         RandomCropClip(size=5)(dict(imgs=indexed_clip(4, 5)))
+
+
+def test_pack_concatenates_streams_on_channels_and_scales_targets():
+    # RGB (3 channels) then flow (2) on the channel axis, as the fusion model splits them.
+    rgb, flow = np.zeros((3, 4, 2, 2), np.uint8), np.full((2, 4, 2, 2), 7, np.uint8)
+    packed = PackDetectionInputs(clip_length=64, input_keys=('imgs', 'flow_imgs'))(dict(
+        imgs=rgb, flow_imgs=flow, gt_annotations=[[16.0, 48.0, 2]],
+        gt_boundaries=np.ones((2, 64), np.float64), ssl_valid=np.True_,
+        ssl_imgs=rgb, ssl_segments=np.zeros((3, 2), np.float32)))
+    inputs, sample = packed['inputs'], packed['data_samples']
+    assert inputs.shape == (5, 4, 2, 2) and inputs[:3].eq(0).all() and inputs[3:].eq(7).all()
+    # Targets as fractions of the window, labels as integers; boundaries as float32.
+    assert sample.gt_instances.segments.tolist() == [[0.25, 0.75]]
+    assert sample.gt_instances.labels.tolist() == [2]
+    assert sample.gt_boundaries.dtype == torch.float32
+    assert sample.metainfo['ssl_valid'] is True
