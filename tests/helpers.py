@@ -1,4 +1,5 @@
 """Helpers shared by the tests: config paths, model building, published key listings."""
+import io
 from pathlib import Path
 
 import torch
@@ -37,3 +38,10 @@ class TouchOnUnpickle:
 
     def __reduce__(self):
         return (Path.touch, (self.target,))
+
+
+def checkpoint_bytes(content: dict) -> bytes:
+    """``content`` as the bytes of a torch checkpoint file (``torch.save``)."""
+    buffer = io.BytesIO()
+    torch.save(content, buffer)
+    return buffer.getvalue()

@@ -21,7 +21,7 @@ from gaf_mmaction.checkpoint.safe_loading import (
 from gaf_mmaction.engine import checkpoint_files
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend, find_resume_checkpoint
 from gaf_mmaction.evaluation import TemporalDetectionMetric, read_results
-from tests.helpers import TouchOnUnpickle
+from tests.helpers import TouchOnUnpickle, checkpoint_bytes
 from tests.synthetic_data import build_tiny_dataset as build
 from tools.eval_detections import main as eval_main
 
@@ -101,16 +101,13 @@ def test_trusting_checkpoints_is_logged(tmp_path, monkeypatch, warnings_log):
                for r in warnings_log)
 
 
-def _checkpoint_bytes() -> bytes:
-    import io
-    buffer = io.BytesIO()
-    torch.save({'state_dict': {'w': torch.zeros(1000)}}, buffer)
-    return buffer.getvalue()
+# A real checkpoint file's bytes, to cut short.
+CHECKPOINT = checkpoint_bytes({'state_dict': {'w': torch.zeros(1000)}})
 
 
 @pytest.mark.parametrize('content,message', [
     (b'', r'bad\.pth is empty \(0 bytes\)'),
-    (_checkpoint_bytes()[:3000], r'bad\.pth is truncated or corrupt'),
+    (CHECKPOINT[:3000], r'bad\.pth is truncated or corrupt'),
     (bytes(range(256)) * 8, r'bad\.pth is not a torch checkpoint'),
     (b'epoch 3, loss 0.4\n', r"bad\.pth is not a torch checkpoint \(it starts with b'epoc'\)"),
 ])
@@ -143,7 +140,7 @@ def _epoch_file(work: Path, epoch: int, content: bytes | None = None) -> Path:
 def test_resume_passes_over_damaged_checkpoints(tmp_path, warnings_log):
     intact = _epoch_file(tmp_path, 2)
     empty = _epoch_file(tmp_path, 4, b'')
-    truncated = _epoch_file(tmp_path, 3, _checkpoint_bytes()[:2000])
+    truncated = _epoch_file(tmp_path, 3, CHECKPOINT[:2000])
     (tmp_path / 'last_checkpoint').write_text(str(empty))
     assert find_resume_checkpoint(tmp_path) == str(intact)
     assert any(f'Not resuming from {empty}: it is empty' in r for r in warnings_log)

@@ -1,7 +1,10 @@
 """Reading a detections JSON ({"results": {video: [{label, score, segment}]}}) with named errors."""
 import json
-import math
 from pathlib import Path
+
+import numpy as np
+
+from .detection_map import usable_detections
 
 
 class ResultsFileError(ValueError):
@@ -21,8 +24,9 @@ def read_results(path: str | Path) -> tuple[dict[str, list[dict]], int]:
     """The detections of ``path``, less those that can never match, and how many those were.
 
     Scores and segment bounds may be numbers or numeric strings. A
-    detection with a non-finite bound or score, or its end before its
-    start, is left out and counted (as the metric does).
+    detection that :func:`usable_detections` refuses (a non-finite bound or
+    score, or its end before its start) is left out and counted, as the
+    metric does.
 
     Raises:
         FileNotFoundError: No such file.
@@ -47,7 +51,7 @@ def read_results(path: str | Path) -> tuple[dict[str, list[dict]], int]:
         if not isinstance(detections, list):
             raise ResultsFileError(f'{path}: video {video!r}: expected a list of detections, '
                                    f'got {type(detections).__name__}')
-        kept = []
+        parsed = []
         for i, det in enumerate(detections):
             where = f'{path}: video {video!r}, detection {i}'
             if not isinstance(det, dict) or not isinstance(det.get('label'), str):
@@ -58,12 +62,10 @@ def read_results(path: str | Path) -> tuple[dict[str, list[dict]], int]:
             segment = det.get('segment')
             if not isinstance(segment, (list, tuple)) or len(segment) != 2:
                 raise ResultsFileError(f'{where}: "segment" must be [start, end], got {segment!r}')
-            score = _number(det['score'], f'{where}, score')
-            start, end = (_number(t, f'{where}, segment') for t in segment)
-            if not (math.isfinite(score) and math.isfinite(start) and math.isfinite(end)
-                    and start <= end):
-                dropped += 1
-                continue
-            kept.append(dict(label=det['label'], score=score, segment=[start, end]))
-        clean[video] = kept
+            parsed.append(dict(label=det['label'], score=_number(det['score'], f'{where}, score'),
+                               segment=[_number(t, f'{where}, segment') for t in segment]))
+        usable = usable_detections(np.array([d['segment'] for d in parsed]).reshape(-1, 2),
+                                   np.array([d['score'] for d in parsed]))
+        clean[video] = [d for d, keep in zip(parsed, usable) if keep]
+        dropped += int((~usable).sum())
     return clean, dropped

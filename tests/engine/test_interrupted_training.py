@@ -1,5 +1,4 @@
 """Killed and resumed training, determinism, checkpoint writes and refused checkpoints."""
-import io
 import json
 import os
 import sys
@@ -12,7 +11,7 @@ from gaf_mmaction.checkpoint import read_state_dict
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend, find_resume_checkpoint
 from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
-from tests.helpers import TEST_DATA, TouchOnUnpickle
+from tests.helpers import TEST_DATA, TouchOnUnpickle, checkpoint_bytes
 
 # Tiny config: 2 iterations per pass, so epoch 2 runs global iterations 5-6 (CVAE) and 7-8.
 EPOCHS = ['train_cfg.max_epochs=2']
@@ -68,29 +67,22 @@ def test_killed_mid_epoch_and_resumed_equals_uninterrupted(uninterrupted, tmp_pa
     assert all(torch.equal(resumed[k], expected[k]) for k in expected), phase
 
 
-def checkpoint_bytes(epoch: int) -> bytes:
-    """A small real torch checkpoint, as bytes."""
-    buffer = io.BytesIO()
-    torch.save({'meta': {'epoch': epoch}}, buffer)
-    return buffer.getvalue()
-
-
 def test_checkpoint_is_complete_or_absent(tmp_path, monkeypatch):
     backend = AtomicLocalBackend()
-    (tmp_path / 'epoch_1.pth').write_bytes(checkpoint_bytes(1))
+    (tmp_path / 'epoch_1.pth').write_bytes(checkpoint_bytes({'meta': {'epoch': 1}}))
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_1.pth'))
 
     def killed(*args):
         raise KeyboardInterrupt('killed while saving')
     monkeypatch.setattr(os, 'replace', killed)
     with pytest.raises(KeyboardInterrupt):
-        backend.put(checkpoint_bytes(2), tmp_path / 'epoch_2.pth')
+        backend.put(checkpoint_bytes({'meta': {'epoch': 2}}), tmp_path / 'epoch_2.pth')
     assert not (tmp_path / 'epoch_2.pth').exists()
     assert find_resume_checkpoint(tmp_path) == str(tmp_path / 'epoch_1.pth')
     monkeypatch.undo()
 
-    backend.put(checkpoint_bytes(2), tmp_path / 'epoch_2.pth')
-    assert (tmp_path / 'epoch_2.pth').read_bytes() == checkpoint_bytes(2)
+    backend.put(checkpoint_bytes({'meta': {'epoch': 2}}), tmp_path / 'epoch_2.pth')
+    assert (tmp_path / 'epoch_2.pth').read_bytes() == checkpoint_bytes({'meta': {'epoch': 2}})
     # A kill while MMEngine rewrote the pointer leaves it empty: the newest complete file wins.
     (tmp_path / 'last_checkpoint').write_text('')
     assert find_resume_checkpoint(tmp_path) == str(tmp_path / 'epoch_2.pth')
