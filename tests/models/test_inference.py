@@ -122,3 +122,29 @@ def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
         again = fresh(clips)
     for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
         assert torch.equal(again[key], fused[key])
+
+
+def test_detection_threshold_class_index_and_non_finite_count():
+    # Three windows of 2 priors and 4 classes (0 = background); center logit +inf, so a score
+    # is the class probability (coarse and refined alike). Window 0: all logits 0, every
+    # probability exactly 0.25; window 1: class 3 far ahead; window 2: a NaN class logit at
+    # prior 0 and a NaN distance at prior 1.
+    conf = torch.zeros(3, 2, 4)
+    conf[1, :, 3] = 10.0
+    conf[2, 0, 1] = float('nan')
+    loc = torch.ones(3, 2, 2)
+    loc[2, 1, 0] = float('nan')
+    outputs = dict(priors=torch.tensor([[0.25], [0.75]]), loc=loc,
+                   prop_loc=torch.zeros(3, 2, 2), conf=conf, prop_conf=conf.clone(),
+                   center=torch.full((3, 2, 1), float('inf')))
+    samples = [ActionDataSample(metainfo=dict(offset=0, fps=1.0)) for _ in range(3)]
+    attach_detections(outputs, samples, clip_length=8, score_threshold=0.25)
+    # A score equal to the threshold is not above it.
+    assert len(samples[0].pred_instances.scores) == 0
+    second = samples[1].pred_instances
+    p3 = conf[1, 0].softmax(-1)[3].item()
+    assert second.labels.tolist() == [3, 3] and second.scores.tolist() == pytest.approx([p3, p3])
+    assert samples[0].metainfo['non_finite_outputs'] == samples[1].metainfo[
+        'non_finite_outputs'] == 0
+    # NaN logits make all 4 class scores of prior 0 NaN; the NaN distance one segment.
+    assert samples[2].metainfo['non_finite_outputs'] == 4 + 1

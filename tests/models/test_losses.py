@@ -214,3 +214,56 @@ def test_a_padding_row_that_contains_the_prior_never_matches():
     _, conf_t = match_priors(torch.tensor([0.5]), segments, torch.tensor([[2, -1]]),
                              clip_length=10)
     assert conf_t.tolist() == [[2]]
+
+
+def test_loss_details_by_hand():
+    # Background: loss_weight x conf_weight x the focal sum (conf_weight 2 doubles it).
+    conf = torch.zeros(1, 2, 4)
+    per_prior = -0.25 * (1 - 0.25 - 1e-6) ** 2 * math.log(0.25 + 1e-6)
+    assert BackgroundLoss(loss_weight=3, conf_weight=2)(conf).item() == pytest.approx(
+        3 * 2 * 2 * per_prior, rel=1e-5)
+    # Reconstruction: the difference, not the sum, is squared (2 - 1 = 1, not 3).
+    loss = ReconstructionLoss(max_weight=1.0, warmup_epochs=1)
+    assert loss([torch.full((2, 2), 2.0)], [torch.ones(2, 2)], 1).item() == pytest.approx(1.0)
+    # Triplet: the configured margin (not torch's default 1) and the Euclidean distance.
+    a, p, n = torch.zeros(1, 2), torch.tensor([[3.0, 4.0]]), torch.tensor([[1.0, 0.0]])
+    triplet = BoundaryTripletLoss(level_weights=(1.0, ), margin=0.25, loss_weight=1.0)
+    assert triplet([a], [p], [n]).item() == pytest.approx(5.0 - 1.0 + 0.25, rel=1e-5)
+    # Boundary BCE takes the log of a probability of exactly 1 (or 0) as -100, like torch.
+    ones = torch.full((1, 16, 8), 50.0)  # tanh -> 1.0 exactly
+    outputs = dict(start=ones, end=ones, start_loc_prop=ones[:, :4], end_loc_prop=ones[:, :4],
+                   start_conf_prop=ones[:, :4], end_conf_prop=ones[:, :4])
+    losses = BoundaryBCELoss(proposal_weight=0.0)(outputs, torch.zeros(1, 2, 16))
+    assert losses['loss_start'].item() == pytest.approx(100.0)
+
+
+def test_multi_segment_normalisers_and_refined_threshold():
+    # The published defaults: the centerness target is not detached.
+    assert MultiSegmentLoss().detach_center_target is False
+    # One clip whose only action contains only the first prior's centre (1/16): N = PN = 1, so
+    # the sums are divided by 1 (max(count, 1)), as in the reference loop.
+    outputs = random_outputs(batch=1, seed=5)
+    segments, labels = [torch.tensor([[0.05, 0.08]])], [torch.tensor([2])]
+    ours = MultiSegmentLoss(piou=0.0, loc_weight=1.0, conf_weight=1.0)(outputs, segments,
+                                                                       labels, 16)
+    expected = loop_reference(outputs, [torch.tensor([[0.05, 0.08, 2.0]])], 16, 0.0)
+    for key, value in expected.items():
+        assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=1e-5), key
+    # The refined target is positive at IoU >= piou: at piou equal to that prior's IoU it still
+    # is (same loss as piou 0), just above it it is not.
+    loc_t, _ = match_priors(outputs['priors'][:, 0], segments[0][None], labels[0][None], 16)
+    iou = float(distance_iou(outputs['loc'][0, :1].detach(), loc_t[0, :1]))
+
+    def prop_conf(piou: float) -> float:
+        loss = MultiSegmentLoss(piou=piou, loc_weight=1.0, conf_weight=1.0)
+        return loss(outputs, segments, labels, 16)['loss_prop_conf'].item()
+    assert prop_conf(iou) == prop_conf(0.0) != prop_conf(iou + 1e-4)
+
+
+def test_pad_targets_of_a_batch_without_actions():
+    segments, labels = pad_targets([torch.zeros(0, 2)], [torch.zeros(0, dtype=torch.long)])
+    assert segments.shape == (1, 1, 2) and segments.eq(0).all()
+    assert labels.tolist() == [[-1]]
+    # Nothing matches: every prior is background.
+    _, conf_t = match_priors(torch.tensor([0.0, 0.5]), segments, labels, clip_length=8)
+    assert conf_t.tolist() == [[0, 0]]

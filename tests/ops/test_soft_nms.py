@@ -64,3 +64,20 @@ def test_a_score_equal_to_the_threshold_is_a_candidate():
     rows = torch.tensor([[0.0, 1.0, 0.75], [5.0, 6.0, 0.25], [10.0, 11.0, 0.125]])
     kept = soft_nms(rows, sigma=0.5, top_k=10, score_threshold=0.25, variant='fixed')
     assert kept[:, 2].tolist() == [0.75, 0.25]
+
+
+def test_top_k_and_the_decay_width():
+    # Four disjoint rows: top_k = 2 keeps the two best, whatever remains.
+    rows = torch.tensor([[0.0, 1.0, 0.5], [2.0, 3.0, 0.75], [4.0, 5.0, 0.625], [6.0, 7.0, 0.25]])
+    kept = soft_nms(rows, sigma=0.5, top_k=2, score_threshold=0.001, variant='fixed')
+    assert kept[:, 2].tolist() == [0.75, 0.625]
+    # Overlap away from 0: best [10, 14], other [12, 16]: IoU 2 / (4 + 4 - 2) = 1/3, so the
+    # other decays to 0.5 * exp(-(1/3)^2 / 0.5).
+    rows = torch.tensor([[10.0, 14.0, 0.9], [12.0, 16.0, 0.5]])
+    kept = soft_nms(rows, sigma=0.5, top_k=10, score_threshold=0.001, variant='fixed')
+    assert kept[1, 2].item() == pytest.approx(0.5 * math.exp(-(1 / 9) / 0.5), rel=1e-6)
+    # A kept segment of width 0.5 (< 1) is used at its width: [0, 0.5] vs [0, 0.25] have
+    # IoU 0.5, so 0.5 * exp(-0.25 / 0.5).
+    rows = torch.tensor([[0.0, 0.5, 0.9], [0.0, 0.25, 0.5]])
+    kept = soft_nms(rows, sigma=0.5, top_k=10, score_threshold=0.001, variant='fixed')
+    assert kept[1, 2].item() == pytest.approx(0.5 * math.exp(-0.25 / 0.5), rel=1e-6)
