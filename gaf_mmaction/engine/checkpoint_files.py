@@ -80,14 +80,16 @@ def find_resume_checkpoint(work_dir: str | Path) -> str | None:
     work_dir = Path(work_dir)
     pointer = work_dir / 'last_checkpoint'
     named = _pointer_target(pointer)
-    candidates = sorted((p for p in work_dir.glob('*.pth') if _step(p) >= 0), key=_step,
-                        reverse=True)
-    if named and Path(named).is_file():
-        candidates.insert(0, Path(named))
-    for candidate in candidates:
+    numbered = sorted((p for p in work_dir.glob('*.pth') if _step(p) >= 0), key=_step,
+                      reverse=True)
+    pointed = [Path(named)] if named and Path(named).is_file() else []
+    # The pointer usually names one of the numbered files: check (and log) each file once, the
+    # pointed one first, then newest to oldest (built reversed so the first place wins).
+    candidates = {p.resolve(): p for p in reversed(pointed + numbered)}
+    for candidate in reversed(candidates.values()):
         problem = checkpoint_file_problem(candidate)
         if problem is None:
-            if str(candidate) != named:
+            if candidate not in pointed:
                 print_log(f'{pointer} is missing, empty, garbled or names a missing or damaged '
                           f'file ({named!r}); resuming from the newest intact checkpoint, '
                           f'{candidate}', logger='current', level=logging.WARNING)
