@@ -1,6 +1,3 @@
-# GAF with the top-heavy I3D student backbone (docs/published_code.md §7.1), THUMOS14, RGB.
-# The student starts from random backbone weights: its spatial-only layers do not fit the
-# Kinetics I3D checkpoint.
-_base_ = ['./gaf_thumos14_rgb.py']
-
-model = dict(backbone=dict(type='TopHeavyInceptionI3D', pretrained=None))
+# An alias kept for one release; the config is now
+# configs/gaf/gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py
+_base_ = ['./gaf/gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py']

@@ -11,7 +11,8 @@ from .evaluation import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, l
 from .evaluation.detection_map import map_table
 from .visualization import plot_class_ap, plot_video_timeline
 
-DEMO_CONFIG = Path(__file__).resolve().parents[1] / 'configs' / 'gaf_demo_synthetic.py'
+DEMO_CONFIG = (Path(__file__).resolve().parents[1] / 'configs' / 'gaf'
+               / 'gaf_i3d_1xb4-32x32x32-18e_synthetic-demo.py')
 
 
 def demo_config(work_dir: Path, config: str | Path = DEMO_CONFIG,

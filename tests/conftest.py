@@ -17,8 +17,8 @@ def mmaction_scope():
 
 @pytest.fixture(scope='session')
 def rgb_model() -> torch.nn.Module:
-    """The full-size RGB GAF detector of configs/gaf_thumos14_rgb.py (random weights)."""
-    return build_from_config('gaf_thumos14_rgb.py')
+    """The full-size RGB GAF detector of the THUMOS14 RGB config (random weights)."""
+    return build_from_config('gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
 
 
 @pytest.fixture

@@ -9,22 +9,25 @@ from mmengine.config import Config
 
 from tests.helpers import CONFIGS, REPO
 
+RGB = 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'
+ANET = 'gaf_i3d_1xb1-768x96x96-16e_activitynet-rgb.py'
+
 
 @pytest.mark.parametrize('name,backbone,in_channels', [
-    ('gaf_thumos14_rgb.py', 'InceptionI3D', 3),
-    ('gaf_thumos14_flow.py', 'InceptionI3D', 2),
-    ('gaf_thumos14_rgb_student.py', 'TopHeavyInceptionI3D', 3),
-    ('gaf_anet_rgb.py', 'InceptionI3D', 3),
+    (RGB, 'InceptionI3D', 3),
+    ('gaf_i3d_1xb1-256x96x96-16e_thumos14-flow.py', 'InceptionI3D', 2),
+    ('gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py', 'TopHeavyInceptionI3D', 3),
+    (ANET, 'InceptionI3D', 3),
 ])
 def test_config_builds(name, backbone, in_channels):
-    cfg = Config.fromfile(CONFIGS / name)
+    cfg = Config.fromfile(CONFIGS / 'gaf' / name)
     assert cfg.custom_imports.imports == ['gaf_mmaction']
     with torch.device('meta'):
         model = MODELS.build(cfg.model)
     assert type(model.backbone).__name__ == backbone
     assert model.backbone.in_channels == in_channels
     assert cfg.train_cfg.type == 'TwoPassTrainLoop'
-    if name == 'gaf_anet_rgb.py':
+    if name == ANET:
         # Appendix A.4: the ActivityNet attention head maps 1024 -> 96 steps, 2 classes.
         assert model.attention.heads[0].attend[3].weight.shape == (96, 1024)
         assert model.head.clip_length == 768 and model.head.num_classes == 2
@@ -39,7 +42,7 @@ def test_custom_imports_register_everything():
     code = (
         'from mmengine.config import Config; from mmengine.registry import init_default_scope; '
         'import mmaction.models; from mmaction.registry import MODELS; '
-        f'cfg = Config.fromfile({str(CONFIGS / "gaf_thumos14_rgb.py")!r}); '
+        f'cfg = Config.fromfile({str(CONFIGS / "gaf" / RGB)!r}); '
         'init_default_scope("mmaction"); '
         'print(sorted(n for n in ["GAFDetector", "InceptionI3D", "TopHeavyInceptionI3D", '
         '"TemporalPyramidNeck", "AFSDHead", "GenerativeAttention", "TemporalAttentionHead", '
@@ -52,7 +55,7 @@ def test_custom_imports_register_everything():
 
 
 def test_fusion_config_builds():
-    cfg = Config.fromfile(CONFIGS / 'gaf_thumos14_fusion.py')
+    cfg = Config.fromfile(CONFIGS / 'gaf' / 'gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py')
     with torch.device('meta'):
         model = MODELS.build(cfg.model)
     assert type(model).__name__ == 'GAFFusionDetector'
@@ -62,10 +65,11 @@ def test_fusion_config_builds():
     assert cfg.test_evaluator.nms_sigma == 0.01
 
 
-@pytest.mark.parametrize('name,backbone', [('gaf_r50i3d_thumos14_rgb.py', 'ResNet3d'),
-                                           ('gaf_features_thumos14_i3d.py', 'PrecomputedFeatures')])
+@pytest.mark.parametrize('name,backbone', [
+    ('gaf_r50-i3d_1xb8-256x96x96-300e_thumos14-rgb.py', 'ResNet3d'),
+    ('gaf_i3d-features_1xb8-256-30e_thumos14.py', 'PrecomputedFeatures')])
 def test_other_backbone_configs_build(name, backbone):
-    cfg = Config.fromfile(CONFIGS / name)
+    cfg = Config.fromfile(CONFIGS / 'gaf' / name)
     with torch.device('meta'):
         model = MODELS.build(cfg.model)
     assert type(model.backbone).__name__ == backbone

@@ -7,6 +7,8 @@ import tarfile
 import textwrap
 from pathlib import Path
 
+from mmengine.config import Config
+
 from tests.helpers import CONFIGS, REPO
 
 # Runs in a fresh interpreter: the only import of gaf_mmaction is the configs' custom_imports.
@@ -51,18 +53,29 @@ BUILD_ALL = textwrap.dedent('''
 
 
 def test_every_config_builds_a_runner_through_custom_imports(tmp_path):
-    proc = subprocess.run([sys.executable, '-c', BUILD_ALL, str(CONFIGS)], cwd=tmp_path, check=False,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, '-c', BUILD_ALL, str(CONFIGS / 'gaf')], cwd=tmp_path,
+                          check=False, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert sorted(report) == sorted(p.name for p in CONFIGS.glob('*.py'))
+    assert sorted(report) == sorted(p.name for p in (CONFIGS / 'gaf').glob('*.py'))
     for name, built in report.items():
         assert built['unknown'] == [], name
         assert built['backend_known'], name
-    assert report['gaf_thumos14_rgb.py']['model'] == 'GAFDetector'
-    assert report['gaf_thumos14_fusion.py']['model'] == 'GAFFusionDetector'
-    assert report['gaf_thumos14_rgb_kd.py']['model'] == 'GAFDistiller'
-    assert report['gaf_thumos14_rgb.py']['log_processor'] == 'TwoPassLogProcessor'
+    rgb = 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'
+    assert report[rgb]['model'] == 'GAFDetector'
+    assert report['gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py']['model'] == 'GAFFusionDetector'
+    assert report['gaf-kd_top-heavy-i3d_1xb1-256x96x96-200e_thumos14-rgb.py']['model'] == (
+        'GAFDistiller')
+    assert report[rgb]['log_processor'] == 'TwoPassLogProcessor'
+
+
+def test_old_config_names_are_aliases_of_the_new_ones():
+    aliases = sorted(CONFIGS.glob('*.py'))
+    assert len(aliases) == len(list((CONFIGS / 'gaf').glob('*.py')))
+    for alias in aliases:
+        target = Config.fromfile(alias)._cfg_dict.to_dict()
+        base = alias.read_text().split("'./gaf/")[1].split("'")[0]
+        assert target == Config.fromfile(CONFIGS / 'gaf' / base)._cfg_dict.to_dict(), alias.name
 
 
 def _source_tree(dest: Path) -> Path:
@@ -87,7 +100,8 @@ USE_INSTALLED = textwrap.dedent('''
     package = Path(gaf_mmaction.__file__).parent
     assert package.parent == Path(sys.argv[1]).resolve(), package
     init_default_scope('mmaction')
-    cfg = Config.fromfile(str(package / '.mim' / 'configs' / 'gaf_thumos14_rgb.py'))
+    cfg = Config.fromfile(str(package / '.mim' / 'configs' / 'gaf' /
+                             'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'))
     with torch.device('meta'):
         model = MODELS.build(cfg.model)
     classes = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
@@ -108,8 +122,9 @@ def test_wheel_from_sdist_installs_and_works_outside_the_repository(tmp_path):
     with tarfile.open(sdist) as tar:
         names = tar.getnames()
         tar.extractall(tmp_path / 'unpacked', filter='data')
-    for shipped in ('gaf_mmaction/data/thumos14/thumos_gt.json', 'configs/gaf_thumos14_rgb.py',
-                    'tools/train.py', 'LICENSE'):
+    for shipped in ('gaf_mmaction/data/thumos14/thumos_gt.json',
+                    'configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py', 'tools/train.py',
+                    'LICENSE'):
         assert any(n.endswith(shipped) for n in names), shipped
     # The wheel is built from the unpacked sdist, so the sdist alone must be enough.
     unpacked = next((tmp_path / 'unpacked').iterdir())

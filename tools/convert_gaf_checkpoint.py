@@ -2,7 +2,8 @@
 
 Example:
     python tools/convert_gaf_checkpoint.py checkpoint-15.ckpt gaf_rgb.pth \
-        --config configs/gaf_thumos14_rgb.py [--cvae checkpoint-15_cvae.ckpt]
+        --config configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
+        [--cvae checkpoint-15_cvae.ckpt]
 """
 import argparse
 import sys
@@ -15,7 +16,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('checkpoint', help='published BDNet state dict (.ckpt)')
     parser.add_argument('out', help='where to write the MMEngine checkpoint')
     parser.add_argument('--cvae', help='published CVAE state dict (GKD code saves it)')
-    parser.add_argument('--config', default='configs/gaf_thumos14_rgb.py',
+    parser.add_argument('--config',
+                        default='configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py',
                         help='config of the target model (RGB, flow or student)')
     return parser.parse_args(argv)
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "Usage: $0 CONFIG GPUS [tools/train.py options]" >&2
-    echo "  e.g. $0 configs/gaf_thumos14_rgb.py 8 --auto-scale-lr" >&2
+    echo "  e.g. $0 configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py 8 --auto-scale-lr" >&2
     exit 2
 fi
 exec "$(dirname "$0")/dist_launch.sh" train.py "$2" "$1" "${@:3}"

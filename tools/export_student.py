@@ -1,10 +1,12 @@
 """Save the student of a distillation checkpoint as a plain GAF checkpoint.
 
-The result loads into the student's own config (configs/gaf_thumos14_rgb_student.py) for
-tools/test.py or further training.
+The result loads into the student's own config
+(configs/gaf/gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py) for tools/test.py or
+further training.
 
 Example:
-    python tools/export_student.py work_dirs/gaf_thumos14_rgb_kd/epoch_200.pth student.pth
+    python tools/export_student.py \
+        work_dirs/gaf-kd_top-heavy-i3d_1xb1-256x96x96-200e_thumos14-rgb/epoch_200.pth student.pth
 """
 import argparse
 import pickle

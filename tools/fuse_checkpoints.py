@@ -1,19 +1,20 @@
 """Combine an RGB and a flow checkpoint into one checkpoint of the fusion config.
 
 The result is what tools/test.py (ours and MMAction2's) takes as CHECKPOINT for
-configs/gaf_thumos14_fusion.py. Both inputs are loaded exactly (every key
-accounted for); as published, the flow stream's attention is left out.
+configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py. Both inputs are loaded exactly
+(every key accounted for); as published, the flow stream's attention is left out.
 
 Example:
     python tools/fuse_checkpoints.py RGB.pth FLOW.pth fused.pth \
-        [--config configs/gaf_thumos14_fusion.py]
+        [--config configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py]
 """
 import argparse
 from pathlib import Path
 
 from gaf_mmaction.checkpoint.fusion import fuse_checkpoints
 
-CONFIG = Path(__file__).resolve().parents[1] / 'configs' / 'gaf_thumos14_fusion.py'
+CONFIG = (Path(__file__).resolve().parents[1] / 'configs' / 'gaf'
+          / 'gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py')
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
 """Test a GAF model with MMEngine's Runner and report detection mAP.
 
 Examples:
-    python tools/test.py configs/gaf_thumos14_rgb.py work_dirs/gaf_thumos14_rgb/epoch_15.pth \
+    python tools/test.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
+        work_dirs/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb/epoch_15.pth \
         --out results/thumos14_rgb.json --show-dir timelines
     python tools/fuse_checkpoints.py RGB.pth FLOW.pth fused.pth
-    python tools/test.py configs/gaf_thumos14_fusion.py fused.pth
+    python tools/test.py configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py fused.pth
 """
 import argparse
 import os.path as osp

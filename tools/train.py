@@ -1,9 +1,10 @@
 """Train a GAF model with MMEngine's Runner (MMAction2's tools/train.py, for this plugin).
 
 Examples:
-    python tools/train.py configs/gaf_thumos14_rgb.py
-    python tools/train.py configs/gaf_thumos14_rgb.py --resume            # latest checkpoint
-    python tools/train.py configs/gaf_thumos14_rgb.py --cfg-options train_dataloader.batch_size=4
+    python tools/train.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py
+    python tools/train.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py --resume
+    python tools/train.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
+        --cfg-options train_dataloader.batch_size=4
 """
 import argparse
 

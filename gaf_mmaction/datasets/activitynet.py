@@ -4,7 +4,7 @@ The published ActivityNet GAF code does not run (§11 Q18); this dataset
 follows its data preparation and the published ActivityNet AFSD dataset:
 every video is re-encoded to at most ``clip_length`` (768) frames, one
 window per video, boundary curves as for THUMOS14, and the splice length
-of the SSL augmentation is a quarter of the shortest action.
+of the splice augmentation is a quarter of the shortest action.
 """
 import json
 import math
@@ -14,6 +14,7 @@ import numpy as np
 from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 
+from ..structures import FIRST_ACTION
 from .annotation_files import shipped_file
 from .file_checks import frame_file_problem, handle_bad_videos
 from .windows import boundary_targets
@@ -79,12 +80,13 @@ class ActivityNetDetectionDataset(BaseDataset):
             missing = [k for k in ('duration', 'frame_num', 'fps') if k not in info]
             if missing:
                 raise KeyError(f'{self.ann_file}: video {video!r} lacks {missing}')
-            entry = dict(video_name=video, offset=0, filename=osp.join(video_dir, f'{video}.npy'),
+            entry = dict(video_name=video, offset=0, clip_length=self.clip_length,
+                         filename=osp.join(video_dir, f'{video}.npy'),
                          num_frames=int(info['frame_num']), fps=float(info['fps']),
                          duration=float(info['duration']))
             if not self.test_mode:
                 annos = np.array([[a['start_frame'], a['end_frame'],
-                                   1 if self.binary_class else a['label_id']]
+                                   FIRST_ACTION if self.binary_class else a['label_id']]
                                   for a in info.get('annotations', [])
                                   if a['end_frame'] > a['start_frame']], dtype=np.float64)
                 if len(annos) == 0:
@@ -92,7 +94,7 @@ class ActivityNetDetectionDataset(BaseDataset):
                 shortest = (annos[:, 1] - annos[:, 0]).min()
                 entry.update(gt_annotations=annos,
                              gt_boundaries=boundary_targets(annos, self.clip_length),
-                             ssl_length=max(int(math.floor(shortest) / 4), 1))
+                             splice_length=max(int(math.floor(shortest) / 4), 1))
             entries.append(entry)
         problems = {e['video_name']: [frame_file_problem(e['filename'], self.channels)]
                     for e in entries}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from mmengine.logging import print_log
 
+from ..structures import FIRST_ACTION
+
 SHIPPED = Path(__file__).resolve().parents[1] / 'data'
 
 
@@ -65,7 +67,7 @@ def _number(path: str, row: int, column: str, value: str, kind: type = float,
 
 
 def read_class_index(path: str) -> dict[int, int]:
-    """``Class Index_Detection.txt`` lines "origIdx Name" -> {origIdx: 1-based label}."""
+    """``Class Index_Detection.txt`` lines "origIdx Name" -> {origIdx: label}, in file order."""
     labels: dict[int, int] = {}
     names: set[str] = set()
     with open(path) as f:
@@ -80,13 +82,13 @@ def read_class_index(path: str) -> dict[int, int]:
             if index in labels or parts[1] in names:
                 raise ValueError(f'{path}, line {row}: class index {index} or name '
                                  f'{parts[1]!r} appears twice')
-            labels[index] = len(labels) + 1
+            labels[index] = len(labels) + FIRST_ACTION
             names.add(parts[1])
     return labels
 
 
 def read_class_names(path: str) -> list[str]:
-    """Class names in label order (label 1 first) from a class index file."""
+    """Class names in label order (``FIRST_ACTION`` first) from a class index file."""
     with open(path) as f:
         return [line.split()[-1] for line in f if line.strip()]
 

@@ -29,7 +29,7 @@ class Thumos14Dataset(BaseDataset):
 
     In training mode the windows are those of §8.3 (kept only if they fully
     contain an action; 7,842 on the validation split), each with its
-    clipped actions, boundary curves and SSL splice length. In test mode
+    clipped actions, boundary curves and splice length. In test mode
     every video of the video-info file is covered with a stride of
     ``clip_stride`` (§9); annotations are not needed.
 
@@ -110,11 +110,11 @@ class Thumos14Dataset(BaseDataset):
         return [video for video in videos if video not in skipped]
 
     def load_data_list(self) -> list[dict]:
-        """Windows as dicts: ``video_name``, ``filename``, ``offset``, ``num_frames``, ...
+        """Windows as dicts: ``video_name``, ``filename``, ``offset``, ``clip_length``, ...
 
         Training windows also carry ``gt_annotations`` [N, 3] (start, end,
         label in window frames), ``gt_boundaries`` [2, clip_length] and
-        ``ssl_length``; test windows carry ``fps`` (sampled frames per second).
+        ``splice_length``; test windows carry ``fps`` (sampled frames per second).
         """
         infos = read_video_info(self.video_info_file)
         windows = []
@@ -122,9 +122,9 @@ class Thumos14Dataset(BaseDataset):
             for video in self._good_videos(list(infos), infos):
                 info = infos[video]
                 length = self._length(video, info)
-                for offset in window_offsets(length, self.clip_length, self.clip_stride,
-                                             single_if_equal=False):
-                    windows.append(dict(video_name=video, offset=offset, num_frames=length,
+                for offset in window_offsets(length, self.clip_length, self.clip_stride):
+                    windows.append(dict(video_name=video, offset=offset,
+                                        clip_length=self.clip_length, num_frames=length,
                                         fps=self._rate(info), **self._files(video)))
             return windows
         annotations = read_annotations(self.ann_file, infos,
@@ -139,14 +139,14 @@ class Thumos14Dataset(BaseDataset):
             length = self._length(video, info)
             scale = self._rate(info) / info.sample_fps
             annos = [(start * scale, end * scale, label) for start, end, label in annos]
-            video_windows, ssl_length = training_windows(
+            video_windows, splice_length = training_windows(
                 length, annos, self.clip_length, self.clip_stride)
             for window in video_windows:
                 windows.append(dict(
-                    video_name=video, offset=window['offset'], **self._files(video),
-                    num_frames=length, fps=self._rate(info),
+                    video_name=video, offset=window['offset'], clip_length=self.clip_length,
+                    **self._files(video), num_frames=length, fps=self._rate(info),
                     gt_annotations=window['annotations'],
-                    gt_boundaries=window['boundaries'], ssl_length=ssl_length))
+                    gt_boundaries=window['boundaries'], splice_length=splice_length))
         if not windows:
             raise ValueError(
                 f'{type(self).__name__}: no window of {self.clip_length} steps fully contains an '

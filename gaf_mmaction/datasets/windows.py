@@ -5,17 +5,15 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def window_offsets(num_frames: int, clip_length: int, stride: int,
-                   single_if_equal: bool = True) -> list[int]:
+def window_offsets(num_frames: int, clip_length: int, stride: int) -> list[int]:
     """Start frames of the windows covering a video.
 
-    One window at 0 for a short video (``num_frames <= clip_length`` for
-    training, ``<`` for testing: ``single_if_equal``); else every
+    One window at 0 for a video no longer than a window; else every
     ``stride`` frames, plus a last window flush with the end if the stride
-    does not reach it.
+    does not reach it. (The published training tests ``<=`` and its test
+    ``<``; both give the single window at 0 when the lengths are equal.)
     """
-    short = num_frames <= clip_length if single_if_equal else num_frames < clip_length
-    if short:
+    if num_frames <= clip_length:
         return [0]
     offsets = list(range(0, num_frames - clip_length + 1, stride))
     if (num_frames - clip_length) % stride:
@@ -39,15 +37,14 @@ def boundary_targets(annotations: np.ndarray, clip_length: int) -> np.ndarray:
     for start, end, _ in annotations:
         half = max((end - start) / 10.0, 2.0) / 2.0
         for row, point in ((0, start), (1, end)):
-            lo = int(np.clip(round(point - half), 0, clip_length - 1))
-            hi = int(np.clip(round(point + half), 0, clip_length - 1))
-            scores[row, lo:hi + 1] = 1
+            # The slice clips the region's end to the window; its start only needs 0.
+            scores[row, max(round(point - half), 0):round(point + half) + 1] = 1
     return scores
 
 
 def training_windows(num_frames: int, annotations: Sequence[Sequence[float]],
                      clip_length: int, stride: int) -> tuple[list[dict], int]:
-    """Training windows of one video and its splice length for the SSL augmentation.
+    """Training windows of one video and its splice length for the splice augmentation.
 
     A window is kept when it fully contains an action; it carries every
     action it holds at least half of, clipped to the window (start at least
@@ -60,7 +57,7 @@ def training_windows(num_frames: int, annotations: Sequence[Sequence[float]],
         stride: Frames between window starts.
 
     Returns:
-        ``windows``: dicts with ``offset``, ``annotations`` [N, 3]
+        ``windows``: dicts with ``offset``, ``annotations`` [N, 3] float64
         (window frames) and ``boundaries`` [2, clip_length].
         ``min_length``: ceil of the shortest clipped action over all
         candidate windows (and, for a short video, over all its actions).

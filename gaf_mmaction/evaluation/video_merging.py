@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from ..ops import soft_nms
+from ..structures import class_name
 
 
 def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float, top_k: int,
@@ -16,7 +17,7 @@ def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float,
     Args:
         windows: One dict per window: ``video_name``, ``segments`` [M, 2]
             seconds, ``scores`` [M], ``labels`` [M] (1-based class index).
-        classes: Class names; label ``l`` is ``classes[l - 1]``.
+        classes: Class names in label order (``structures.class_name``).
         sigma, top_k, score_threshold, variant: See :func:`soft_nms`.
 
     Returns:
@@ -38,7 +39,7 @@ def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float,
         for label in sorted(by_label):
             kept = soft_nms(torch.from_numpy(np.concatenate(by_label[label])), sigma, top_k,
                             score_threshold, variant)
-            detections.extend({'label': classes[label - 1], 'score': float(score),
+            detections.extend({'label': class_name(classes, label), 'score': float(score),
                                'segment': [float(start), float(end)]}
                               for start, end, score in kept.tolist() if score > 0)
         results[video] = detections

@@ -12,6 +12,7 @@ from gaf_mmaction.checkpoint import (
 from tests.helpers import CONFIGS, build_from_config, published_keys
 from tools.convert_gaf_checkpoint import main as convert_main
 
+RGB_CONFIG = CONFIGS / 'gaf' / 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'
 # Appendix A.2: the student's ten temporally flat backbone convolutions.
 STUDENT_FLAT = {
     'Conv3d_1a_7x7': [64, 3, 1, 7, 7], 'Conv3d_2c_3x3': [192, 64, 1, 3, 3],
@@ -32,9 +33,10 @@ def expected_published(variant: str) -> dict[str, list[int]]:
     return bdnet
 
 
-@pytest.mark.parametrize('config,variant', [('gaf_thumos14_rgb.py', 'rgb'),
-                                            ('gaf_thumos14_flow.py', 'flow'),
-                                            ('gaf_thumos14_rgb_student.py', 'student')])
+@pytest.mark.parametrize('config,variant', [
+    ('gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py', 'rgb'),
+    ('gaf/gaf_i3d_1xb1-256x96x96-16e_thumos14-flow.py', 'flow'),
+    ('gaf/gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py', 'student')])
 def test_published_names_and_shapes(config, variant):
     shapes = model_shapes(CONFIGS / config)
     detector, cvae = to_published({k: torch.empty(s, device='meta') for k, s in shapes.items()})
@@ -57,14 +59,14 @@ def test_converter_round_trip(rgb_model, tmp_path):
     out = tmp_path / 'converted.pth'
     assert convert_main([str(tmp_path / 'checkpoint-15.ckpt'), str(out),
                          '--cvae', str(tmp_path / 'checkpoint-15_cvae.ckpt'),
-                         '--config', str(CONFIGS / 'gaf_thumos14_rgb.py')]) == 0
+                         '--config', str(RGB_CONFIG)]) == 0
     converted = torch.load(out, weights_only=True)
     assert converted['meta']['has_cvae']
     assert converted['state_dict'].keys() == state.keys()
     assert all(torch.equal(converted['state_dict'][k], v) for k, v in state.items())
 
     torch.manual_seed(5)
-    fresh = build_from_config('gaf_thumos14_rgb.py')
+    fresh = build_from_config('gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
     load_state_dict_exact(fresh, converted['state_dict'], str(out))
     clip = torch.rand(1, 3, 256, 96, 96) * 2 - 1
     with torch.no_grad():
@@ -86,7 +88,7 @@ def test_converter_names_every_leftover(rgb_model, tmp_path, capsys):
     detector['backbone._model.Conv3d_1a_7x7.conv3d.weight'] = torch.zeros(64, 2, 7, 7, 7)
     torch.save(detector, tmp_path / 'bad.ckpt')
     assert convert_main([str(tmp_path / 'bad.ckpt'), str(tmp_path / 'out.pth'),
-                         '--config', str(CONFIGS / 'gaf_thumos14_rgb.py')]) == 1
+                         '--config', str(RGB_CONFIG)]) == 1
     message = capsys.readouterr().err
     assert 'attention.heads.1.attend.3.weight' in message  # missing target
     assert 'module.extra.weight' in message  # source key with no counterpart
@@ -95,11 +97,11 @@ def test_converter_names_every_leftover(rgb_model, tmp_path, capsys):
 
 
 def test_student_checkpoint_does_not_fit_teacher():
-    student = model_shapes(CONFIGS / 'gaf_thumos14_rgb_student.py')
+    student = model_shapes(CONFIGS / 'gaf' / 'gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
     detector, _ = to_published({k: torch.empty(s, device='meta') for k, s in student.items()
                                 if not k.startswith('attention.cvae.')})
     with pytest.raises(CheckpointMismatchError, match='10 shape mismatch'):
-        from_published(detector, model_shapes(CONFIGS / 'gaf_thumos14_rgb.py'))
+        from_published(detector, model_shapes(RGB_CONFIG))
 
 
 def test_each_published_tensor_lands_on_its_own_key():
@@ -107,7 +109,7 @@ def test_each_published_tensor_lands_on_its_own_key():
     # tensor its own value (1-element tensors; shapes are checked above) and follow each.
     published = list(published_keys('bdnet_rgb')) + list(published_keys('cvae'))
     value = {key: float(i) for i, key in enumerate(published)}
-    ours = model_shapes(CONFIGS / 'gaf_thumos14_rgb.py')
+    ours = model_shapes(RGB_CONFIG)
     n_bdnet = len(published_keys('bdnet_rgb'))
     converted = from_published({k: torch.tensor([value[k]]) for k in published[:n_bdnet]},
                                {k: torch.Size([1]) for k in ours},

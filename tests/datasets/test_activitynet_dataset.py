@@ -42,7 +42,7 @@ def test_training_videos(ann_file):
     assert info['video_name'] == 'vid_train' and info['offset'] == 0
     assert info['filename'].endswith('/frames/vid_train.npy')
     assert info['gt_annotations'].tolist() == [[10, 30, 1], [44, 57, 1]]
-    assert info['ssl_length'] == 3  # floor(13) / 4 -> 3
+    assert info['splice_length'] == 3  # floor(13) / 4 -> 3
     # d = max(length / 10, 2) = 2 for both actions: starts 10 +- 1 and 44 +- 1.
     assert np.flatnonzero(info['gt_boundaries'][0]).tolist() == [9, 10, 11, 43, 44, 45]
     assert dataset.metainfo['classes'] == ['action']

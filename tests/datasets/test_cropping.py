@@ -64,15 +64,40 @@ def test_random_crop_of_frames_exactly_the_crop_size():
 
 def test_pack_concatenates_streams_on_channels_and_scales_targets():
     # RGB (3 channels) then flow (2) on the channel axis, as the fusion model splits them.
-    rgb, flow = np.zeros((3, 4, 2, 2), np.uint8), np.full((2, 4, 2, 2), 7, np.uint8)
-    packed = PackDetectionInputs(clip_length=64, input_keys=('imgs', 'flow_imgs'))(dict(
+    rgb, flow = np.zeros((3, 64, 2, 2), np.uint8), np.full((2, 64, 2, 2), 7, np.uint8)
+    packed = PackDetectionInputs(input_keys=('imgs', 'flow_imgs'))(dict(
         imgs=rgb, flow_imgs=flow, gt_annotations=[[16.0, 48.0, 2]],
-        gt_boundaries=np.ones((2, 64), np.float64), ssl_valid=np.True_,
-        ssl_imgs=rgb, ssl_segments=np.zeros((3, 2), np.float32)))
+        gt_boundaries=np.ones((2, 64), np.float64), splice_valid=np.True_,
+        splice_imgs=rgb, splice_segments=np.zeros((3, 2), np.float32)))
     inputs, sample = packed['inputs'], packed['data_samples']
-    assert inputs.shape == (5, 4, 2, 2) and inputs[:3].eq(0).all() and inputs[3:].eq(7).all()
-    # Targets as fractions of the window, labels as integers; boundaries as float32.
+    assert inputs.shape == (5, 64, 2, 2) and inputs[:3].eq(0).all() and inputs[3:].eq(7).all()
+    # Targets as fractions of the window (its length read from the clip: 64 frames), labels
+    # as integers; boundaries as float32.
     assert sample.gt_instances.segments.tolist() == [[0.25, 0.75]]
     assert sample.gt_instances.labels.tolist() == [2]
     assert sample.gt_boundaries.dtype == torch.float32
-    assert sample.metainfo['ssl_valid'] is True
+    assert sample.metainfo['splice_valid'] is True
+
+
+def test_crop_errors_name_the_file_or_key_and_the_frame_size():
+    # Wide enough but too narrow, then too short; without a filename the key is named.
+    with pytest.raises(ValueError, match=r'^a\.npy: frames of 8x4 are smaller than the 5x5'):
+        CenterCropClip(size=5)(dict(imgs=indexed_clip(8, 4), filename='a.npy'))
+    with pytest.raises(ValueError, match=r'^flow_imgs: frames of 4x8 are smaller'):
+        CenterCropClip(size=5, keys=('flow_imgs', ))(dict(flow_imgs=indexed_clip(4, 8)))
+
+
+def test_defaults_are_the_published_sizes():
+    # docs/published_code.md §8.4: 96-pixel crops, horizontal flips half the time.
+    assert RandomCropClip().size == CenterCropClip().size == 96
+    assert FlipClip().prob == 0.5
+
+
+def test_pack_several_actions():
+    packed = PackDetectionInputs()(dict(
+        imgs=np.zeros((3, 64, 2, 2), np.uint8),
+        gt_annotations=np.array([[16.0, 48.0, 2], [0.0, 8.0, 1], [32.0, 64.0, 3]]),
+        gt_boundaries=np.zeros((2, 64))))
+    sample = packed['data_samples']
+    assert sample.gt_instances.segments.tolist() == [[0.25, 0.75], [0.0, 0.125], [0.5, 1.0]]
+    assert sample.gt_instances.labels.tolist() == [2, 1, 3]

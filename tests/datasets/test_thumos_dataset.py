@@ -9,11 +9,11 @@ from gaf_mmaction.datasets.transforms import LoadFrameWindow
 from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 PIPELINE = [
-    dict(type='LoadFrameWindow', clip_length=64),
+    dict(type='LoadFrameWindow'),
     dict(type='RandomCropClip', size=32),
     dict(type='FlipClip', prob=0.5),
     dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs', clip_length=64),
+    dict(type='PackDetectionInputs'),
 ]
 
 
@@ -45,7 +45,7 @@ def test_training_windows_and_samples(files):
     assert torch.allclose(data.gt_instances.segments, torch.tensor([[5 / 64, 35 / 64]]))
     assert data.gt_instances.labels.tolist() == [2]
     assert data.gt_boundaries.shape == (2, 64) and data.metainfo['valid_length'] == 50
-    assert data.ssl_inputs.shape == (3, 64, 32, 32) and data.ssl_segments.shape == (3, 2)
+    assert data.splice_inputs.shape == (3, 64, 32, 32) and data.splice_segments.shape == (3, 2)
 
 
 def test_test_windows(files):
@@ -94,11 +94,11 @@ def test_preprocessor_normalises_on_device_and_pads_tests():
     pre = MODELS.build(dict(type='ClipDataPreprocessor', test_pad_value=0.0))
     clip = torch.tensor([0, 255, 51, 0], dtype=torch.uint8).view(1, 4, 1, 1).repeat(3, 1, 2, 2)
     sample = ActionDataSample(metainfo=dict(valid_length=3))
-    sample.set_data(dict(ssl_inputs=clip.clone()))
+    sample.set_data(dict(splice_inputs=clip.clone()))
     train = pre(dict(inputs=[clip], data_samples=[sample]), training=True)
     assert train['inputs'].dtype == torch.float32
     assert train['inputs'][0, 0, :, 0, 0].tolist() == pytest.approx([-1.0, 1.0, -0.6, -1.0])
-    assert train['data_samples'][0].ssl_inputs[0, :, 0, 0].tolist() == pytest.approx(
+    assert train['data_samples'][0].splice_inputs[0, :, 0, 0].tolist() == pytest.approx(
         [-1.0, 1.0, -0.6, -1.0])
     test = pre(dict(inputs=[clip], data_samples=[ActionDataSample(metainfo=dict(valid_length=3))]),
                training=False)

@@ -12,11 +12,11 @@ from gaf_mmaction.datasets.windows import boundary_targets, training_windows, wi
 
 def test_offsets():
     assert window_offsets(256, 256, 30) == [0]
-    assert window_offsets(256, 256, 128, single_if_equal=False) == [0]
-    assert window_offsets(255, 256, 128, single_if_equal=False) == [0]
+    assert window_offsets(256, 256, 128) == [0]
+    assert window_offsets(255, 256, 128) == [0]
     assert window_offsets(300, 256, 30) == [0, 30, 44]
     assert window_offsets(316, 256, 30) == [0, 30, 60]
-    assert window_offsets(600, 256, 128, single_if_equal=False) == [0, 128, 256, 344]
+    assert window_offsets(600, 256, 128) == [0, 128, 256, 344]
 
 
 def test_boundary_targets_by_hand():
@@ -24,12 +24,16 @@ def test_boundary_targets_by_hand():
     # Action [60.5, 64]: d = 2 -> round(59.5) = 60 (half to even) .. round(61.5) = 62;
     # end round(63) .. round(65) = 63..65.
     scores = boundary_targets(np.array([[10, 50, 1], [60.5, 64, 2]]), 100)
+    assert scores.dtype == np.float32 and set(np.unique(scores)) == {0.0, 1.0}
     assert np.flatnonzero(scores[0]).tolist() == [8, 9, 10, 11, 12, 60, 61, 62]
     assert np.flatnonzero(scores[1]).tolist() == [48, 49, 50, 51, 52, 63, 64, 65]
     # d = 9.8: regions [round(-3.9), round(5.9)] and [round(94.1), round(103.9)], clipped.
     edge = boundary_targets(np.array([[1, 99, 1]]), 100)
     assert np.flatnonzero(edge[0]).tolist() == list(range(7))  # round(1 + 4.9) = 6
     assert np.flatnonzero(edge[1]).tolist() == list(range(94, 100))
+    # An action ending on the window's last frame (d = 2): round(99) .. round(101), clipped.
+    last = boundary_targets(np.array([[88, 100, 1]]), 100)
+    assert np.flatnonzero(last[1]).tolist() == [99]
 
 
 def test_training_windows_by_hand():
@@ -48,6 +52,10 @@ def test_training_windows_by_hand():
     # Shortest clipped action over all candidate windows, dropped ones included: [1, 30].
     assert min_length == 29
     assert windows[0]['boundaries'].shape == (2, 100)
+    # Integer frames (a hand-written annotation) give the same float windows.
+    again, _ = training_windows(300, [(20, 60, 1), (90, 130, 2), (240, 290, 3)], 100, 50)
+    assert again[2]['annotations'].dtype == np.float64
+    assert again[2]['annotations'].tolist() == [[40, 90, 3]]
 
 
 def test_short_video_and_clipped_start():
@@ -72,7 +80,7 @@ def test_published_window_counts():
     lengths = [length for _, length in results]
     assert (min(lengths), max(lengths), float(np.median(lengths))) == (2, 256, 19.0)
     test_infos = read_video_info(shipped_file('thumos14', 'test_video_info.csv'))
-    assert sum(len(window_offsets(i.sample_count, 256, 128, single_if_equal=False))
+    assert sum(len(window_offsets(i.sample_count, 256, 128))
                for i in test_infos.values()) == 3485
 
 

@@ -1,6 +1,5 @@
 """The GAF distiller (docs/published_code.md §7): loading, what trains, KD terms, student export."""
 import copy
-import os
 
 import pytest
 import torch
@@ -10,7 +9,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-from tests.helpers import REPO, TEST_DATA, build_from_config
+from tests.helpers import TEST_DATA, build_from_config
 from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 from tools.export_student import main as export_main
 
@@ -39,13 +38,9 @@ def setup(tmp_path_factory):
 
 
 def build(cfg):
-    cwd = os.getcwd()
-    os.chdir(REPO)  # teacher_config is relative to the repository root
-    try:
-        torch.manual_seed(0)
-        return MODELS.build(copy.deepcopy(cfg.model))
-    finally:
-        os.chdir(cwd)
+    # The teacher config is named relative to the distillation config, from any folder.
+    torch.manual_seed(0)
+    return MODELS.build(copy.deepcopy(cfg.model))
 
 
 def state(module):
@@ -127,5 +122,5 @@ def test_exported_student_loads_into_the_plain_student_config(setup, capsys):
 
 
 def test_student_config_builds_alone():
-    model = build_from_config('gaf_thumos14_rgb_student.py')
+    model = build_from_config('gaf/gaf_top-heavy-i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
     assert type(model.backbone).__name__ == 'TopHeavyInceptionI3D'

@@ -78,13 +78,13 @@ def captured_triplet_rows(model, batch, monkeypatch):
 @pytest.mark.parametrize('mode,valid,rows', [
     ('first', [True, True], [1]), ('first', [False, True], []),
     ('all', [False, True], [1]), ('all', [True, True], [2])])
-def test_ssl_modes(setup, monkeypatch, mode, valid, rows):
+def test_splice_modes(setup, monkeypatch, mode, valid, rows):
     _, model, batch = setup
     model = copy.deepcopy(model)
-    model.ssl_mode = mode
+    model.splice_mode = mode
     batch = copy.deepcopy(batch)
     for sample, ok in zip(batch['data_samples'], valid):
-        sample.set_metainfo(dict(ssl_valid=ok))
+        sample.set_metainfo(dict(splice_valid=ok))
     seen, losses = captured_triplet_rows(model, batch, monkeypatch)
     assert seen == rows
     assert ('loss_triplet' in losses) is bool(rows)
@@ -95,9 +95,9 @@ def test_reconstruction_target(setup, monkeypatch, target):
     _, model, batch = setup
     model = copy.deepcopy(model)
     model.recon_target = target
-    model.with_ssl = False
+    model.with_splice = False
     seen = []
-    monkeypatch.setattr(model.loss_recon, 'forward',
+    monkeypatch.setattr(model.attention.loss_recon, 'forward',
                         lambda gen, tgt, epoch: seen.append(tgt) or gen[0].sum() * 0)
     with torch.no_grad():
         data = model.data_preprocessor(batch, training=True)
@@ -111,13 +111,13 @@ def test_reconstruction_target(setup, monkeypatch, target):
 def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     cfg, model, batch = setup
     model = copy.deepcopy(model).train()
-    real = model.loss_det.forward
+    real = model.head.loss_det.forward
 
     def broken(*args, **kwargs):
         losses = real(*args, **kwargs)
         losses['loss_loc'] = losses['loss_loc'] * float('nan')
         return losses
-    monkeypatch.setattr(model.loss_det, 'forward', broken)
+    monkeypatch.setattr(model.head.loss_det, 'forward', broken)
     wrapper = build_optim_wrapper(model, cfg.optim_wrapper)['detector']
     model.set_train_state('detector', 3)
     before = snapshot(model)
@@ -127,7 +127,7 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
 
     model.non_finite_loss = 'skip'
     messages = []
-    monkeypatch.setattr('gaf_mmaction.models.detectors.gaf_detector.print_log',
+    monkeypatch.setattr('gaf_mmaction.models.detectors.loss_checks.print_log',
                         lambda msg, **kwargs: messages.append(msg))
     log_vars = model.train_step(batch, optim_wrapper=wrapper)
     assert torch.isnan(log_vars['det/loss_loc'])
@@ -145,7 +145,7 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
         losses = real(*args, **kwargs)
         losses['loss_loc'] = torch.tensor(float('nan'))
         return losses
-    monkeypatch.setattr(model.loss_det, 'forward', detached_nan)
+    monkeypatch.setattr(model.head.loss_det, 'forward', detached_nan)
     messages.clear()
     before = snapshot(model)
     model.train_step(batch, optim_wrapper=wrapper)
@@ -153,7 +153,7 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     assert len(messages) == 1 and 'dropping' not in messages[0]
 
     model.non_finite_loss = 'ignore'
-    monkeypatch.setattr(model.loss_det, 'forward', broken)
+    monkeypatch.setattr(model.head.loss_det, 'forward', broken)
     with torch.no_grad():
         data = model.data_preprocessor(batch, training=True)
         assert torch.isnan(model(**data, mode='loss')['loss_loc'])

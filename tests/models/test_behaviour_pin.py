@@ -1,7 +1,8 @@
 """Behaviour pinned on fixed inputs, so that moving code around provably changes nothing.
 
-Values stored in ``tests/data/behaviour_pin.json`` (written by running this file as a script
-at the commit whose behaviour is the reference: ``python -m tests.models.test_behaviour_pin``): the tiny detector's raw outputs, every loss
+Values stored in ``tests/data/behaviour_pin.json`` (written by running this file as a script,
+``python -m tests.models.test_behaviour_pin``, at the commit whose behaviour is the reference,
+before the architecture move of issue #15): the tiny detector's raw outputs, every loss
 term of both training passes and the gradient each part of the model receives, the
 distiller's terms, the fusion detector's outputs, the windows of a dataset, and the
 detections and mAP of a test run. A change of any of them fails here.
@@ -19,7 +20,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
-from tests.helpers import REPO, TEST_DATA
+from tests.helpers import TEST_DATA
 from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 PIN = TEST_DATA / 'behaviour_pin.json'
@@ -131,16 +132,8 @@ def compute(tmp: Path) -> dict:
 
 
 @pytest.fixture(scope='module')
-def computed(tmp_path_factory, monkeypatch_module):
+def computed(tmp_path_factory):
     return compute(tmp_path_factory.mktemp('pin'))
-
-
-@pytest.fixture(scope='module')
-def monkeypatch_module():
-    # The distillation config names its teacher config relative to the repository root.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
-        yield patch
 
 
 @pytest.mark.parametrize('group', json.loads(PIN.read_text()) if PIN.exists() else [])
@@ -157,7 +150,6 @@ def test_behaviour_is_unchanged(computed, group):
 
 if __name__ == '__main__':
     # Records the reference values: run at the commit whose behaviour the tests must keep.
-    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
+    with tempfile.TemporaryDirectory() as tmp:
         PIN.write_text(json.dumps(compute(Path(tmp)), indent=1) + '\n')
     print(f'wrote {PIN}')

@@ -31,23 +31,25 @@ def test_rgb_outputs(rgb_model):
 
 
 def test_flow_outputs():
-    model = build_from_config('gaf_thumos14_flow.py')
+    model = build_from_config('gaf/gaf_i3d_1xb1-256x96x96-16e_thumos14-flow.py')
     with torch.no_grad():
         check_outputs(model(torch.rand(1, 2, 256, 96, 96) * 2 - 1), 1)
 
 
 def small_model(**overrides):
     """64-frame clips, 32x32 crops: Mixed_4f is 16x2x2, Mixed_5c 8x1x1."""
-    sizes = dict(
-        attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1)),
-        neck=dict(spatial_sizes=(2, 1), clip_length=64),
-        head=dict(clip_length=64))
+    sizes = dict(clip_length=64, attention=dict(spatial_sizes=(2, 1)),
+                 neck=dict(spatial_sizes=(2, 1)))
     sizes.update(overrides)
-    return build_from_config('gaf_thumos14_rgb.py', **sizes)
+    return build_from_config('gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py', **sizes)
 
 
 def test_configured_sizes_and_batch():
-    model = small_model(head=dict(clip_length=64, num_classes=5))
+    model = small_model(head=dict(num_classes=5))
+    # The clip length is stated once (model.clip_length): the attention's maps follow from the
+    # backbone's temporal strides, the neck's frame level and the head's priors from it.
+    assert [head.temporal_size for head in model.attention.heads] == [16, 8]
+    assert model.neck.clip_length == model.head.clip_length == 64
     with torch.no_grad():
         out = model(torch.rand(3, 3, 64, 32, 32) * 2 - 1)
     # Levels of 16, 8, 4, 2, 1, 1 cells.
@@ -63,17 +65,22 @@ def test_batch_sum_attention_couples_clips_and_per_sample_does_not():
     clips = torch.rand(2, 3, 64, 32, 32) * 2 - 1
     for norm, coupled in (('batch_sum', True), ('per_sample', False),
                           ('per_sample_mean', False)):
-        model = small_model(attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1),
-                                           norm=norm))
+        model = small_model(attention=dict(spatial_sizes=(2, 1), norm=norm))
         with torch.no_grad():
             pair = model(clips)['conf'][0]
             alone = model(clips[:1])['conf'][0]
             # Prediction normalises each window alone, in the model's own kind of norm.
-            expected = model._forward(clips[:1], norm='per_sample' if coupled else None)
+            expected = model.forward_outputs(clips[:1], norm='per_sample' if coupled else None)
             predicted = model.predict(clips, windows())[0].pred_instances.scores
         assert torch.allclose(pair, alone, atol=1e-5) is not coupled
         assert torch.allclose(predicted, attach_detections(expected, windows()[:1], 64, 0.01)[0]
                               .pred_instances.scores, atol=1e-6)
+
+
+def test_a_second_clip_length_is_refused():
+    with pytest.raises(ValueError, match=r'model.head.clip_length=128 differs from '
+                                         r'model.clip_length=64'):
+        small_model(head=dict(clip_length=128))
 
 
 def test_wrong_clip_size_is_explained(rgb_model):
@@ -97,9 +104,9 @@ def test_reference_initialisation(rgb_model):
 def test_single_map_model_as_for_activitynet():
     model = small_model(
         backbone=dict(out_endpoints=('Mixed_5c', )),
-        attention=dict(in_channels=(1024, ), temporal_sizes=(8, ), spatial_sizes=(1, )),
-        neck=dict(in_channels=(1024, ), spatial_sizes=(1, ), clip_length=64),
-        head=dict(clip_length=64, num_classes=2))
+        attention=dict(in_channels=(1024, ), temporal_strides=(8, ), spatial_sizes=(1, )),
+        neck=dict(in_channels=(1024, ), spatial_sizes=(1, )),
+        head=dict(num_classes=2))
     with torch.no_grad():
         out = model(torch.rand(1, 3, 64, 32, 32) * 2 - 1)
     # Levels of 8, 4, 2, 1, 1, 1 cells from Mixed_5c alone.

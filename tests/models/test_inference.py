@@ -62,7 +62,8 @@ def test_batched_prediction_equals_one_window_at_a_time():
         together = model.predict(clips, windows(3))
         alone = [model.predict(clips[i:i + 1], [windows(3)[i]])[0] for i in range(3)]
         # The published test: one window, attention normalised over the batch (of one).
-        reference = attach_detections(model._forward(clips[1:2]), [windows(3)[1]], 64, 0.01)[0]
+        reference = attach_detections(model.forward_outputs(clips[1:2]), [windows(3)[1]], 64,
+                                      0.01)[0]
     for a, b in zip(together, alone):
         assert torch.allclose(a.pred_instances.scores, b.pred_instances.scores, atol=1e-6)
         assert torch.equal(a.pred_instances.labels, b.pred_instances.labels)
@@ -72,11 +73,9 @@ def test_batched_prediction_equals_one_window_at_a_time():
 
 def small_stream_config() -> dict:
     """The RGB model config at the 64-frame, 32-pixel test sizes of ``small_model``."""
-    cfg = Config.fromfile(CONFIGS / 'gaf_thumos14_rgb.py')
-    cfg.merge_from_dict({
-        'model.attention.temporal_sizes': (16, 8), 'model.attention.spatial_sizes': (2, 1),
-        'model.neck.spatial_sizes': (2, 1), 'model.neck.clip_length': 64,
-        'model.head.clip_length': 64})
+    cfg = Config.fromfile(CONFIGS / 'gaf' / 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
+    cfg.merge_from_dict({'model.clip_length': 64, 'model.attention.spatial_sizes': (2, 1),
+                         'model.neck.spatial_sizes': (2, 1)})
     return cfg.model
 
 
@@ -99,8 +98,8 @@ def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
     clips = torch.rand(2, 5, 64, 32, 32) * 2 - 1
     with torch.no_grad():
         fused = fusion(clips)
-        expected_rgb = rgb._forward(clips[:, :3], norm='per_sample')
-        expected_flow = plain_flow._forward(clips[:, 3:])
+        expected_rgb = rgb.forward_outputs(clips[:, :3], norm='per_sample')
+        expected_flow = plain_flow.forward_outputs(clips[:, 3:])
     for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
         assert torch.allclose(fused[key], (expected_rgb[key] + expected_flow[key]) / 2,
                               atol=1e-6)
@@ -109,9 +108,11 @@ def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
 
     # tools/fuse_checkpoints.py: one checkpoint of the fusion config (what test.py takes) that
     # loads exactly into a fresh fusion model and gives the same outputs, without the CVAE.
-    sizes = dict(attention=stream['attention'], neck=stream['neck'], head=stream['head'])
+    sizes = dict(clip_length=stream['clip_length'], attention=stream['attention'],
+                 neck=stream['neck'], head=stream['head'])
     config = tmp_path / 'fusion_small.py'
-    config.write_text(f"_base_ = [{str(CONFIGS / 'gaf_thumos14_fusion.py')!r}]\n"
+    fusion_config = CONFIGS / 'gaf' / 'gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py'
+    config.write_text(f"_base_ = [{str(fusion_config)!r}]\n"
                       f'model = dict(rgb={sizes!r}, flow={sizes!r})\n')
     fused_path = tmp_path / 'fused.pth'
     assert fuse_checkpoints(config, rgb_path, flow_path, fused_path) == len(

@@ -10,11 +10,26 @@ from gaf_mmaction.models.losses import (
     BackgroundLoss,
     BoundaryBCELoss,
     BoundaryTripletLoss,
+    CVAELoss,
     MultiSegmentLoss,
     ReconstructionLoss,
     softmax_focal_loss,
 )
-from gaf_mmaction.models.task_modules import distance_giou, distance_iou, match_priors, pad_targets
+from gaf_mmaction.models.task_modules import (
+    CentreInSegmentMatcher,
+    distance_giou,
+    distance_iou,
+    match_priors,
+    pad_targets,
+)
+
+
+def matched(loss: MultiSegmentLoss, outputs: dict, segments: list, labels: list,
+            clip_length: int) -> dict:
+    """``loss`` on the targets the head's default matcher assigns."""
+    loc_t, conf_t = CentreInSegmentMatcher()(outputs['priors'][:, 0], segments, labels,
+                                             clip_length)
+    return loss(outputs, loc_t, conf_t)
 
 
 def test_match_priors_by_hand():
@@ -124,14 +139,15 @@ def test_multi_segment_loss_matches_the_definition():
     targets = [torch.tensor([[0.1, 0.45, 1], [0.3, 0.5, 3], [0.6, 0.95, 2]]),
                torch.tensor([[0.2, 0.7, 2]])]
     loss = MultiSegmentLoss(piou=0.3, loc_weight=1.0, conf_weight=1.0)
-    ours = loss(outputs, [t[:, :2] for t in targets], [t[:, 2].long() for t in targets], 16)
+    ours = matched(loss, outputs, [t[:, :2] for t in targets], [t[:, 2].long() for t in targets],
+                   16)
     with torch.no_grad():
         expected = loop_reference(outputs, targets, 16, 0.3)
     for key, value in expected.items():
         assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=1e-5), key
     assert ours['loss_prop_loc'] > 0 and ours['loss_loc'] > 0
 
-    weighted = MultiSegmentLoss(piou=0.3)(outputs, [t[:, :2] for t in targets],
+    weighted = matched(MultiSegmentLoss(piou=0.3), outputs, [t[:, :2] for t in targets],
                                           [t[:, 2].long() for t in targets], 16)
     assert weighted['loss_loc'].item() == pytest.approx(10 * ours['loss_loc'].item())
     assert weighted['loss_center'].item() == pytest.approx(ours['loss_center'].item())
@@ -142,7 +158,7 @@ def test_center_target_gradient(detach):
     outputs = random_outputs(batch=1, seed=3)
     targets = [torch.tensor([[0.1, 0.8]])]
     loss = MultiSegmentLoss(detach_center_target=detach)
-    loss(outputs, targets, [torch.tensor([1])], 16)['loss_center'].backward()
+    matched(loss, outputs, targets, [torch.tensor([1])], 16)['loss_center'].backward()
     grad = outputs['prop_loc'].grad
     # Only through the (undetached) target does the centre loss reach prop_loc.
     assert (grad is not None and bool(grad.abs().sum() > 0)) is not detach
@@ -244,8 +260,8 @@ def test_multi_segment_normalisers_and_refined_threshold():
     # the sums are divided by 1 (max(count, 1)), as in the reference loop.
     outputs = random_outputs(batch=1, seed=5)
     segments, labels = [torch.tensor([[0.05, 0.08]])], [torch.tensor([2])]
-    ours = MultiSegmentLoss(piou=0.0, loc_weight=1.0, conf_weight=1.0)(outputs, segments,
-                                                                       labels, 16)
+    ours = matched(MultiSegmentLoss(piou=0.0, loc_weight=1.0, conf_weight=1.0), outputs,
+                   segments, labels, 16)
     expected = loop_reference(outputs, [torch.tensor([[0.05, 0.08, 2.0]])], 16, 0.0)
     for key, value in expected.items():
         assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=1e-5), key
@@ -256,7 +272,7 @@ def test_multi_segment_normalisers_and_refined_threshold():
 
     def prop_conf(piou: float) -> float:
         loss = MultiSegmentLoss(piou=piou, loc_weight=1.0, conf_weight=1.0)
-        return loss(outputs, segments, labels, 16)['loss_prop_conf'].item()
+        return matched(loss, outputs, segments, labels, 16)['loss_prop_conf'].item()
     assert prop_conf(iou) == prop_conf(0.0) != prop_conf(iou + 1e-4)
 
 
@@ -267,3 +283,19 @@ def test_pad_targets_of_a_batch_without_actions():
     # Nothing matches: every prior is background.
     _, conf_t = match_priors(torch.tensor([0.0, 0.5]), segments, labels, clip_length=8)
     assert conf_t.tolist() == [[0, 0]]
+
+
+def test_loss_defaults_are_the_published_values():
+    # docs/published_code.md §5.4-§5.10 (THUMOS14): lw 10, cw 1, piou 0.5, proposal-level
+    # boundary terms x0.1, bg x35, triplet 0.1 x (1, 0.1, 0.1) with margin 1, KLD x0.1,
+    # reconstruction up to 0.5 over 300 epochs.
+    det = MultiSegmentLoss()
+    assert (det.piou, det.loc_weight, det.conf_weight) == (0.5, 10.0, 1.0)
+    assert BoundaryBCELoss().proposal_weight == 0.1
+    assert (BackgroundLoss().loss_weight, BackgroundLoss().conf_weight) == (35.0, 1.0)
+    triplet = BoundaryTripletLoss()
+    assert (triplet.level_weights, triplet.triplet.margin, triplet.loss_weight) == (
+        (1.0, 0.1, 0.1), 1.0, 0.1)
+    assert (CVAELoss().kld_weight, CVAELoss().recon_weight) == (0.1, 1.0)
+    recon = ReconstructionLoss()
+    assert (recon.max_weight, recon.warmup_epochs) == (0.5, 300)

@@ -12,12 +12,10 @@ from tests.helpers import CONFIGS
 
 
 def r50_model(**overrides):
-    """configs/gaf_r50i3d_thumos14_rgb.py at 64 frames: res4 has 16 steps, res5 8."""
-    cfg = Config.fromfile(CONFIGS / 'gaf_r50i3d_thumos14_rgb.py')
+    """The ResNet3d GAF config at 64 frames: res4 has 16 steps, res5 8."""
+    cfg = Config.fromfile(CONFIGS / 'gaf' / 'gaf_r50-i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
     cfg.merge_from_dict({'model.backbone.pretrained': None, 'model.backbone.pretrained2d': False,
-                         'model.attention.temporal_sizes': (16, 8),
-                         'model.neck.clip_length': 64, 'model.head.clip_length': 64,
-                         'model.head.num_classes': 3, **overrides})
+                         'model.clip_length': 64, 'model.head.num_classes': 3, **overrides})
     torch.manual_seed(0)
     return cfg, MODELS.build(cfg.model)
 

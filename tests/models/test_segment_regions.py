@@ -1,7 +1,7 @@
 """Segment arithmetic of docs/published_code.md §3.2."""
 import torch
 
-from gaf_mmaction.models.heads import frame_segments, level_segments
+from gaf_mmaction.models.task_modules import frame_segments, level_segments
 
 
 def test_worked_example():

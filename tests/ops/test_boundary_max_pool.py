@@ -93,3 +93,14 @@ def test_cuda_matches_cpu_forward_and_backward():
     out_cpu.sum().backward()
     out_gpu.sum().backward()
     assert torch.allclose(xc.grad.cpu(), xs.grad)
+
+
+def test_bad_input_message_shows_the_shape_and_nan_bounds_count_as_zero():
+    with pytest.raises(ValueError, match=r'expects x of shape \[B, C, T\], got \(4, 5\)'):
+        boundary_max_pool(torch.zeros(4, 5), torch.zeros(1, 2, 4))
+    # A NaN bound (a broken prediction) reads position 0, never an arbitrary one: the start
+    # region is [0, 0], the end region [0, 2].
+    x = torch.tensor([[[5.0, 1.0, 2.0, 3.0], [6.0, 0.0, 7.0, 9.0]]])
+    nan = float('nan')
+    out = boundary_max_pool(x, torch.tensor([[[nan, nan, nan, 2.0]]]))
+    assert out.flatten().tolist() == [5.0, 7.0]

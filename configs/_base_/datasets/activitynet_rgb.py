@@ -3,11 +3,11 @@
 # normalisation (the model's preprocessor; uint8 128 in the loader). Testing as published: soft-NMS
 # sigma 0.95, labels and score factors from the CUHK video-level classifier.
 train_pipeline = [
-    dict(type='LoadFrameWindow', clip_length=768, pad_value=128),
+    dict(type='LoadFrameWindow', pad_value=128),
     dict(type='RandomCropClip', size=96),
     dict(type='FlipClip', prob=0.5),
     dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs', clip_length=768),
+    dict(type='PackDetectionInputs'),
 ]
 train_dataloader = dict(
     batch_size=1,
@@ -28,9 +28,9 @@ train_dataloader = dict(
         pipeline=train_pipeline))
 
 test_pipeline = [
-    dict(type='LoadFrameWindow', clip_length=768, pad_value=128),
+    dict(type='LoadFrameWindow', pad_value=128),
     dict(type='CenterCropClip', size=96),
-    dict(type='PackDetectionInputs', clip_length=768),
+    dict(type='PackDetectionInputs'),
 ]
 test_dataloader = dict(
     batch_size=4,

@@ -1,17 +1,18 @@
 # THUMOS14 RGB windows (docs/published_code.md §8, §9). Frames:
 # data/thumos14/<split>_npy/<video>.npy, [T, 112, 112, 3] uint8 at 10 fps. The annotation
 # files ship with the package (None = shipped).
-# Sizes here (256-frame windows, 96-pixel crops) must agree with the model's.
+# Window length (clip_length, stated once per split: the loader and packer read it from the
+# window) and crop size must agree with the model's.
 dataset_type = 'Thumos14Dataset'
 data_root = 'data/thumos14'
 
 train_pipeline = [
     # Published training pads short videos with raw zeros (-1 after normalisation).
-    dict(type='LoadFrameWindow', clip_length=256, pad_value=0),
+    dict(type='LoadFrameWindow', pad_value=0),
     dict(type='RandomCropClip', size=96),
     dict(type='FlipClip', prob=0.5),
     dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs', clip_length=256),
+    dict(type='PackDetectionInputs'),
 ]
 
 train_dataloader = dict(
@@ -35,9 +36,9 @@ train_dataloader = dict(
 
 test_pipeline = [
     # Test windows are padded with 0 after normalisation (the preprocessor's test_pad_value).
-    dict(type='LoadFrameWindow', clip_length=256, pad_value=0),
+    dict(type='LoadFrameWindow', pad_value=0),
     dict(type='CenterCropClip', size=96),
-    dict(type='PackDetectionInputs', clip_length=256),
+    dict(type='PackDetectionInputs'),
 ]
 
 test_dataloader = dict(

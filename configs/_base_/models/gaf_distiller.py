@@ -1,20 +1,20 @@
-# A GAF distiller around the top-heavy student of configs/gaf_thumos14_rgb_student.py (with its
-# data and schedule), taught by the model of configs/gaf_thumos14_rgb.py. The experiment configs
-# (gaf_thumos14_rgb_kd*.py) set the recipe.
-_base_ = ['../../gaf_thumos14_rgb_student.py']
+# A GAF distiller around the top-heavy student (./gaf_top_heavy_i3d.py), taught by the THUMOS14
+# RGB model of configs/gaf/ (a path relative to this file). The experiment configs
+# (configs/gaf/gaf-kd*.py) set the recipe.
+_base_ = ['./gaf_top_heavy_i3d.py']
 
 model = dict(
     _delete_=True,
     type='GAFDistiller',
     data_preprocessor={{_base_.model.data_preprocessor}},
     student={{_base_.model}},
-    teacher_config="{{ fileDirname }}/../../gaf_thumos14_rgb.py",
+    teacher_config='{{ fileDirname }}/../../gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py',
     teacher_checkpoint=None,
     student_checkpoint=None,
     beta=1000.0,
     kd_cvae_weight=0.0,
     init_from_teacher=(),
     frozen=())
-
-# The CVAE optimizer takes the student's CVAEs; the teacher is never optimised.
-optim_wrapper = dict(cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ))
+# Its optimizers: the CVAE one takes the student's CVAEs and none takes the teacher, i.e.
+# optim_wrapper = dict(cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ))
+# in the experiment config (a model base cannot also hold the schedule's keys).

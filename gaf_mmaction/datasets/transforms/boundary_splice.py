@@ -6,6 +6,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from ...structures import SPLICE_AFTER, SPLICE_BACKGROUND, SPLICE_BEFORE
+
 
 def _pick(options: list):
     return options[np.random.randint(len(options))]
@@ -38,9 +40,10 @@ def splice(imgs: np.ndarray, annotations: np.ndarray,
         length: Frames of background to insert.
 
     Returns:
-        The spliced clip and its [3, 2] segments (frames): the action before
-        the cut, the action after the inserted background, the background;
-        None when no action is long enough or no background gap fits.
+        The spliced clip and its [3, 2] float32 segments (frames), rows in the
+        order of ``gaf_mmaction.structures.splice``: the action before the
+        cut, the action after the inserted background, the background; None
+        when no action is long enough or no background gap fits.
     """
     long_enough = [a for a in annotations.tolist() if a[1] - a[0] > 2 * length]
     if not long_enough:
@@ -52,17 +55,22 @@ def splice(imgs: np.ndarray, annotations: np.ndarray,
         return None
     bg = _pick(range(gap[1] - gap[0] - length)) + gap[0]
     out = imgs.copy()
+    segments = np.empty((3, 2), dtype=np.float32)
     if end < bg:
         # Background after the action: insert it at the cut, shift the rest right.
         out[:, cut:cut + length] = imgs[:, bg:bg + length]
         out[:, cut + length:bg + length] = imgs[:, cut:bg]
-        segments = [[start, cut], [cut + length, end + length], [cut + 1, cut + length - 1]]
+        segments[SPLICE_BEFORE] = start, cut
+        segments[SPLICE_AFTER] = cut + length, end + length
+        segments[SPLICE_BACKGROUND] = cut + 1, cut + length - 1
     else:
         # Background before the action: shift the part before the cut left.
         out[:, bg:cut - length] = imgs[:, bg + length:cut]
         out[:, cut - length:cut] = imgs[:, bg:bg + length]
-        segments = [[start - length, cut - length], [cut, end], [cut - length + 1, cut - 1]]
-    return out, np.asarray(segments, dtype=np.float32)
+        segments[SPLICE_BEFORE] = start - length, cut - length
+        segments[SPLICE_AFTER] = cut, end
+        segments[SPLICE_BACKGROUND] = cut - length + 1, cut - 1
+    return out, segments
 
 
 @TRANSFORMS.register_module()
@@ -71,17 +79,17 @@ class BoundarySplice(BaseTransform):
 
     One attempt, as published (about 86% of THUMOS14 windows succeed).
 
-    Required keys: ``imgs``, ``gt_annotations``, ``ssl_length``. Added keys:
-    ``ssl_imgs`` (the spliced clip, or ``imgs`` on failure),
-    ``ssl_segments`` [3, 2] float32 frames (zeros on failure),
-    ``ssl_valid`` (bool).
+    Required keys: ``imgs``, ``gt_annotations``, ``splice_length``. Added keys:
+    ``splice_imgs`` (the spliced clip, or ``imgs`` on failure),
+    ``splice_segments`` [3, 2] float32 frames (zeros on failure),
+    ``splice_valid`` (bool).
     """
 
     def transform(self, results: dict) -> dict:
-        spliced = splice(results['imgs'], results['gt_annotations'], results['ssl_length'])
+        spliced = splice(results['imgs'], results['gt_annotations'], results['splice_length'])
         if spliced is None:
-            results.update(ssl_imgs=results['imgs'], ssl_valid=False,
-                           ssl_segments=np.zeros((3, 2), dtype=np.float32))
+            results.update(splice_imgs=results['imgs'], splice_valid=False,
+                           splice_segments=np.zeros((3, 2), dtype=np.float32))
         else:
-            results.update(ssl_imgs=spliced[0], ssl_segments=spliced[1], ssl_valid=True)
+            results.update(splice_imgs=spliced[0], splice_segments=spliced[1], splice_valid=True)
         return results

@@ -8,24 +8,25 @@ from ..file_checks import open_array
 
 @TRANSFORMS.register_module()
 class LoadFrameWindow(BaseTransform):
-    """Read ``clip_length`` frames at ``offset`` from ``filename`` ([T, H, W, C] uint8).
+    """Read a window of frames at ``offset`` from ``filename`` ([T, H, W, C] uint8).
 
     The file is memory-mapped, so only the window is read. A window running
     past the end of the video is padded with ``pad_value`` (uint8; the
     published training pads raw zeros, i.e. -1 after normalisation).
 
-    Required keys: ``filename_key``, ``offset``. Added keys: ``out_key``
-    [C, clip_length, H, W] uint8, ``valid_length`` (frames read).
+    Required keys: ``filename_key``, ``offset``, and ``clip_length`` (which
+    the datasets put in every window) unless given here. Added keys:
+    ``out_key`` [C, clip_length, H, W] uint8, ``valid_length`` (frames read).
 
     Args:
-        clip_length: Frames per window. Defaults to 256.
+        clip_length: Frames per window. Defaults to None: the window's own.
         pad_value: Value of padded frames. Defaults to 0.
         filename_key: Key of the npy path. Defaults to 'filename'
             ('flow_filename' for the flow of a two-stream dataset).
         out_key: Key of the clip. Defaults to 'imgs'.
     """
 
-    def __init__(self, clip_length: int = 256, pad_value: int = 0,
+    def __init__(self, clip_length: int | None = None, pad_value: int = 0,
                  filename_key: str = 'filename', out_key: str = 'imgs') -> None:
         self.clip_length = clip_length
         self.pad_value = pad_value
@@ -35,9 +36,9 @@ class LoadFrameWindow(BaseTransform):
     def transform(self, results: dict) -> dict:
         frames = open_array(results[self.filename_key], ndim=4,
                             layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
-        offset = results['offset']
-        window = np.asarray(frames[offset:offset + self.clip_length])
-        clip = np.full((self.clip_length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)
+        offset, length = results['offset'], self.clip_length or results['clip_length']
+        window = np.asarray(frames[offset:offset + length])
+        clip = np.full((length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)
         clip[:len(window)] = window
         results[self.out_key] = np.ascontiguousarray(clip.transpose(3, 0, 1, 2))
         results['valid_length'] = len(window)
@@ -46,26 +47,27 @@ class LoadFrameWindow(BaseTransform):
 
 @TRANSFORMS.register_module()
 class LoadFeatureWindow(BaseTransform):
-    """Read ``window_length`` feature steps at ``offset`` from ``filename`` ([T, C] float).
+    """Read a window of feature steps at ``offset`` from ``filename`` ([T, C] float).
 
     Memory-mapped like :class:`LoadFrameWindow`; padded with ``pad_value``.
     The window becomes ``imgs`` [C, window_length, 1, 1] float32: a map
     with a 1 x 1 spatial extent, so GAF's modules run on it unchanged.
 
     Args:
-        window_length: Feature steps per window. Defaults to 256.
+        window_length: Feature steps per window. Defaults to None: the
+            window's own ``clip_length``.
         pad_value: Value of padded steps. Defaults to 0.
     """
 
-    def __init__(self, window_length: int = 256, pad_value: float = 0.0) -> None:
+    def __init__(self, window_length: int | None = None, pad_value: float = 0.0) -> None:
         self.window_length = window_length
         self.pad_value = pad_value
 
     def transform(self, results: dict) -> dict:
         features = open_array(results['filename'], ndim=2, layout='[T, C] features')
-        offset = results['offset']
-        window = np.asarray(features[offset:offset + self.window_length], dtype=np.float32)
-        out = np.full((self.window_length, features.shape[1]), self.pad_value, np.float32)
+        offset, length = results['offset'], self.window_length or results['clip_length']
+        window = np.asarray(features[offset:offset + length], dtype=np.float32)
+        out = np.full((length, features.shape[1]), self.pad_value, np.float32)
         out[:len(window)] = window
         results['imgs'] = np.ascontiguousarray(out.T[:, :, None, None])
         results['valid_length'] = len(window)

@@ -1,9 +1,8 @@
 """GAF's generative attention module: attention heads, fg/bg split and CVAE."""
 from .attention_head import TemporalAttentionHead
-from .attention_neck import GenerativeAttentionNeck
 from .cvae import FeatureCVAE
 from .feature_split import split_foreground_background
 from .generative_attention import GenerativeAttention
 
-__all__ = ['FeatureCVAE', 'GenerativeAttention', 'GenerativeAttentionNeck', 'TemporalAttentionHead',
+__all__ = ['FeatureCVAE', 'GenerativeAttention', 'TemporalAttentionHead',
            'split_foreground_background']

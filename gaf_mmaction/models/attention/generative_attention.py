@@ -28,13 +28,17 @@ class GenerativeAttention(BaseModule):
 
     The attention heads (trained with the detector) split each backbone map
     into foreground and background features; the CVAEs (trained in their own
-    pass, ``cvae`` parameters) learn to generate the map from the attention,
-    and their reconstruction trains the attention in the detector pass.
+    pass, ``cvae`` parameters) learn to generate the map from the attention
+    (:meth:`cvae_loss`), and their generation trains the attention in the
+    detector pass (:meth:`reconstruction_loss`).
 
     Args:
         in_channels: Channels of each backbone map. Defaults to (832, 1024).
-        temporal_sizes: Time steps of each map. Defaults to (64, 32), the
-            Mixed_4f / Mixed_5c lengths of a 256-frame clip.
+        temporal_strides: Frames per time step of each map. Defaults to
+            (4, 8), Mixed_4f and Mixed_5c of Inception-I3D.
+        clip_length: Frames per clip; map i has ``clip_length //
+            temporal_strides[i]`` steps. The detector fills it in from its
+            own. Defaults to 256.
         spatial_sizes: Spatial size of each map (None entries, or None for
             all, take it from the input by spatial averaging). Defaults to
             (6, 3), for a 96x96 crop with Inception-I3D.
@@ -47,22 +51,28 @@ class GenerativeAttention(BaseModule):
             'per_sample' (§11 Q1) or 'per_sample_mean' (scale-preserving, for
             training from scratch), see :func:`split_foreground_background`.
             Defaults to 'batch_sum'.
+        loss_cvae: Config of each CVAE's loss. Defaults to ``CVAELoss``.
+        loss_recon: Config of the generative loss of the detector pass.
+            Defaults to ``ReconstructionLoss``.
         init_cfg: MMEngine init config. Defaults to None.
     """
 
     def __init__(self, in_channels: Sequence[int] = (832, 1024),
-                 temporal_sizes: Sequence[int] = (64, 32),
+                 temporal_strides: Sequence[int] = (4, 8), clip_length: int = 256,
                  spatial_sizes: Sequence[int | None] | None = (6, 3),
                  head: dict | None = None, cvae: dict | None = None,
-                 norm: str = 'batch_sum', init_cfg: dict | None = None) -> None:
+                 norm: str = 'batch_sum', loss_cvae: dict | None = None,
+                 loss_recon: dict | None = None, init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         spatial_sizes = spatial_sizes or [None] * len(in_channels)
-        if not len(in_channels) == len(temporal_sizes) == len(spatial_sizes):
-            raise ValueError('in_channels, temporal_sizes and spatial_sizes need one entry per '
-                             f'backbone map; got {in_channels}, {temporal_sizes}, {spatial_sizes}')
+        if not len(in_channels) == len(temporal_strides) == len(spatial_sizes):
+            raise ValueError('in_channels, temporal_strides and spatial_sizes need one entry '
+                             f'per backbone map; got {in_channels}, {temporal_strides}, '
+                             f'{spatial_sizes}')
         if norm not in ATTENTION_NORMS:
             raise ValueError(f'norm must be one of {ATTENTION_NORMS}, got {norm!r}')
         self.norm = norm
+        temporal_sizes = [clip_length // stride for stride in temporal_strides]
         head = head or dict(type='TemporalAttentionHead')
         cvae = cvae or dict(type='FeatureCVAE')
         self.heads = nn.ModuleList(
@@ -71,6 +81,8 @@ class GenerativeAttention(BaseModule):
         self.cvae = nn.ModuleList(
             MODELS.build(dict(cvae, channels=c, spatial_size=s))
             for c, s in zip(in_channels, spatial_sizes))
+        self.loss_cvae = MODELS.build(loss_cvae or dict(type='CVAELoss'))
+        self.loss_recon = MODELS.build(loss_recon or dict(type='ReconstructionLoss'))
 
     def forward(self, feats: Sequence[Tensor]) -> list[Tensor]:
         """Attention per map: [B, C_i, T_i, S_i, S_i] -> [B, C_i, T_i] in (0, 1)."""
@@ -106,6 +118,25 @@ class GenerativeAttention(BaseModule):
         self._check_count(atts)
         with nullcontext() if train_cvae else _frozen(self.cvae):
             return [cvae.inference(a) for cvae, a in zip(self.cvae, atts)]
+
+    def cvae_loss(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
+                  outputs: Sequence[tuple]) -> dict[str, Tensor]:
+        """``loss_cvae_<i>`` per map: each CVAE's :meth:`encode_decode` output vs the map."""
+        targets = self.reconstruction_targets(feats)
+        return {f'loss_cvae_{i}': self.loss_cvae(target, recon, mean, log_var, att)
+                for i, (target, att, (mean, log_var, _, recon))
+                in enumerate(zip(targets, atts, outputs))}
+
+    def reconstruction_loss(self, atts: Sequence[Tensor], targets: Sequence[Tensor],
+                            epoch: int) -> Tensor:
+        """The CVAEs' generation from ``atts`` against the maps ``targets`` (scalar).
+
+        The CVAEs are not trained by it (:meth:`generate` with
+        ``train_cvae=False``); the attention, and whatever ``targets`` carry
+        gradients to, are. ``epoch`` (1-based) sets the warm-up weight.
+        """
+        generated = self.generate(atts, train_cvae=False)
+        return self.loss_recon(generated, self.reconstruction_targets(targets), epoch)
 
     def _check_count(self, maps: Sequence[Tensor]) -> None:
         if len(maps) != len(self.heads):

@@ -12,7 +12,7 @@ class ClipDataPreprocessor(BaseDataPreprocessor):
     """Stack uint8 clips, move them to the model's device and map [0, 255] to [-1, 1].
 
     Normalising after the transfer moves a quarter of the bytes of a float
-    clip. The splice clips of the SSL augmentation (``ssl_inputs`` in the
+    clip. The splice clips of the splice augmentation (``splice_inputs`` in the
     data samples) are normalised the same way.
 
     Args:
@@ -42,7 +42,7 @@ class ClipDataPreprocessor(BaseDataPreprocessor):
         """Collated ``{'inputs': [C, T, H, W] uint8 list, 'data_samples': list}`` -> batch.
 
         Returns ``inputs`` [B, C, T, H, W] float32 on the device; data
-        samples with ``ssl_inputs`` get them normalised in place.
+        samples with ``splice_inputs`` get them normalised in place.
         """
         data = self.cast_data(data)
         inputs = data['inputs']
@@ -55,6 +55,6 @@ class ClipDataPreprocessor(BaseDataPreprocessor):
             for clip, sample in zip(inputs, samples):
                 clip[:, sample.metainfo.get('valid_length', clip.shape[1]):] = pad_value
         for sample in samples:
-            if 'ssl_inputs' in sample and self.normalize_inputs:
-                sample.ssl_inputs = self.normalize(sample.ssl_inputs)
+            if 'splice_inputs' in sample and self.normalize_inputs:
+                sample.splice_inputs = self.normalize(sample.splice_inputs)
         return dict(inputs=inputs, data_samples=samples)

@@ -4,7 +4,6 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
-from ..task_modules import attach_detections
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 
@@ -54,20 +53,20 @@ class GAFFusionDetector(BaseModel):
             load_checkpoint_exact(self.flow, flow_checkpoint, drop_prefixes=drop,
                                   allow_missing=('attention.cvae.*',))
 
-    def _forward(self, inputs: Tensor, data_samples: list | None = None) -> dict[str, Tensor]:
+    def fused_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
         """Element-wise mean of both streams' raw outputs (and the RGB priors)."""
         rgb_channels = self.rgb.backbone.in_channels
         # Per-window attention normalisation: the published batch-1 test at any batch size.
-        rgb = self.rgb._forward(inputs[:, :rgb_channels], norm='per_sample')
-        flow = self.flow._forward(inputs[:, rgb_channels:], norm='per_sample')
+        rgb = self.rgb.forward_outputs(inputs[:, :rgb_channels], norm='per_sample')
+        flow = self.flow.forward_outputs(inputs[:, rgb_channels:], norm='per_sample')
         return dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})
 
     def forward(self, inputs: Tensor, data_samples: list | None = None, mode: str = 'tensor'):
         """'tensor' returns the fused outputs, 'predict' the data samples with detections."""
         if mode == 'tensor':
-            return self._forward(inputs)
+            return self.fused_outputs(inputs)
         if mode == 'predict':
-            return attach_detections(self._forward(inputs), data_samples,
-                                     self.rgb.clip_length, self.test_cfg['score_threshold'])
+            return self.rgb.head.predict(self.fused_outputs(inputs), data_samples,
+                                         self.test_cfg['score_threshold'])
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")

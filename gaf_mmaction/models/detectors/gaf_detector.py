@@ -1,23 +1,26 @@
-"""The GAF detector: backbone, generative attention, pyramid neck and AFSD heads."""
-import logging
-import math
+"""The GAF detector: backbone, generative attention, pyramid neck and AFSD head."""
 from collections import OrderedDict
 from collections.abc import Sequence
 
 import torch
 from mmaction.registry import MODELS
-from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from ...ops import boundary_max_pool
-from ..heads import segment_regions
-from ..task_modules import attach_detections
+from .loss_checks import NON_FINITE_POLICIES, check_finite_losses
 
 TRAIN_PHASES = ('cvae', 'detector')
-SSL_MODES = ('first', 'all')
+SPLICE_MODES = ('first', 'all')
 RECON_TARGETS = ('aliased', 'raw')
-NON_FINITE_POLICIES = ('stop', 'skip', 'ignore')
+
+
+def _sized(cfg: dict, name: str, clip_length: int) -> dict:
+    """``cfg`` with the detector's clip length; a different one stated in it is an error."""
+    if cfg.get('clip_length', clip_length) != clip_length:
+        raise ValueError(f'model.{name}.clip_length={cfg["clip_length"]} differs from '
+                         f'model.clip_length={clip_length}: state the clip length once, in '
+                         'model.clip_length')
+    return dict(cfg, clip_length=clip_length)
 
 
 @MODELS.register_module()
@@ -26,13 +29,15 @@ class GAFDetector(BaseModel):
 
     A clip goes through the backbone; the attention module weights its maps
     into foreground features, which the neck turns into a temporal pyramid
-    and the heads into per-prior predictions (the foreground path, docs/published_code.md §3.5).
+    and the head into per-prior predictions (the foreground path,
+    docs/published_code.md §3.5). The head owns the detection, boundary and
+    background losses, the attention module the CVAE and reconstruction
+    losses; this class composes them.
 
     Training alternates two phases (set by the train loop through
     :meth:`set_train_state`): 'cvae' trains the CVAEs to reconstruct the
     backbone maps from the attention (§5.4); 'detector' trains everything
-    else with the detection, boundary, background, triplet and
-    reconstruction losses (§5.10).
+    else (§5.10).
 
     Args:
         backbone: Config of the backbone; returns the maps the neck takes.
@@ -40,31 +45,24 @@ class GAFDetector(BaseModel):
         head: Config of the detection head.
         attention: Config of the generative attention module, or None for a
             plain AFSD detector (the published fusion's flow branch).
-        loss_det: Config of the detection loss. Defaults to ``MultiSegmentLoss``.
-        loss_boundary: Config of the boundary BCE. Defaults to ``BoundaryBCELoss``.
-        loss_background: Config of the bg loss. Defaults to ``BackgroundLoss``.
-        loss_triplet: Config of the SSL triplet loss. Defaults to
+        clip_length: Frames per clip, given to attention, neck and head.
+            Defaults to 256.
+        loss_triplet: Config of the splice clips' triplet loss. Defaults to
             ``BoundaryTripletLoss``.
-        with_ssl: Train with the splice clips and triplet loss (§5.7).
-            Defaults to True.
-        loss_cvae: Config of the CVAE loss. Defaults to ``CVAELoss``.
-        loss_recon: Config of the reconstruction loss. Defaults to
-            ``ReconstructionLoss``.
-        ssl_mode: 'first' applies the triplet loss to the first clip of the
-            batch when its splice succeeded (published, fixed for batches
-            >1, §11 Q7); 'all' to every clip whose splice succeeded.
+        with_splice: Train with the splice clips and triplet loss (§5.7;
+            the published code calls them "ssl"). Defaults to True.
+        splice_mode: 'first' applies the triplet loss to the first clip of
+            the batch when its splice succeeded (published, fixed for
+            batches >1, §11 Q7); 'all' to every clip whose splice succeeded.
         recon_target: 'aliased' reproduces the published target of the
-            reconstruction loss, the bg features (or the splice clip's fg
+            reconstruction loss, the bg features (or the splice clips' fg
             features when the triplet loss ran) through an aliasing bug
             (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
-        non_finite_loss: What a NaN or infinite loss does (checked at every
-            step, one host synchronisation): 'stop' (default) raises
-            ``FloatingPointError`` naming the loss terms, pass, epoch and the
-            batch's windows; 'skip' logs the same as a warning and goes on;
-            'ignore' does not check. Independently of this, the base
-            schedule's :class:`SkipNonFiniteOptimWrapper` drops (and logs)
-            every step whose gradients are non-finite - what a NaN loss
-            usually gives; a plain ``OptimWrapper`` applies them.
+        non_finite_loss: What a NaN or infinite loss does, see
+            :func:`check_finite_losses`: 'stop' (default), 'skip' or
+            'ignore'. Independently, the base schedule's
+            ``SkipNonFiniteOptimWrapper`` drops (and logs) every step whose
+            gradients are non-finite.
         test_cfg: ``score_threshold`` above which a (prior, class) pair of a
             window becomes a detection. Defaults to ``dict(score_threshold=0.01)``
             (the published ``conf_thresh``).
@@ -73,44 +71,31 @@ class GAFDetector(BaseModel):
     """
 
     def __init__(self, backbone: dict, neck: dict, head: dict, attention: dict | None = None,
-                 loss_det: dict | None = None, loss_boundary: dict | None = None,
-                 loss_background: dict | None = None,
-                 loss_triplet: dict | None = None, with_ssl: bool = True,
-                 loss_cvae: dict | None = None, loss_recon: dict | None = None,
-                 ssl_mode: str = 'first', recon_target: str = 'aliased',
-                 non_finite_loss: str = 'stop', test_cfg: dict | None = None,
-                 data_preprocessor: dict | None = None,
+                 clip_length: int = 256, loss_triplet: dict | None = None,
+                 with_splice: bool = True, splice_mode: str = 'first',
+                 recon_target: str = 'aliased', non_finite_loss: str = 'stop',
+                 test_cfg: dict | None = None, data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        if ssl_mode not in SSL_MODES:
-            raise ValueError(f'ssl_mode must be one of {SSL_MODES}, got {ssl_mode!r}')
-        if non_finite_loss not in NON_FINITE_POLICIES:
-            raise ValueError(f'non_finite_loss must be one of {NON_FINITE_POLICIES}, '
-                             f'got {non_finite_loss!r}')
-        if recon_target not in RECON_TARGETS:
-            raise ValueError(f'recon_target must be one of {RECON_TARGETS}, got {recon_target!r}')
+        for name, value, allowed in (('splice_mode', splice_mode, SPLICE_MODES),
+                                     ('non_finite_loss', non_finite_loss, NON_FINITE_POLICIES),
+                                     ('recon_target', recon_target, RECON_TARGETS)):
+            if value not in allowed:
+                raise ValueError(f'{name} must be one of {allowed}, got {value!r}')
+        self.clip_length = clip_length
         self.backbone = MODELS.build(backbone)
-        self.attention = MODELS.build(attention) if attention is not None else None
-        self.neck = MODELS.build(neck)
-        self.head = MODELS.build(head)
-        self.loss_det = MODELS.build(loss_det or dict(type='MultiSegmentLoss'))
-        self.loss_boundary = MODELS.build(loss_boundary or dict(type='BoundaryBCELoss'))
-        self.loss_background = MODELS.build(loss_background or dict(type='BackgroundLoss'))
+        self.attention = (MODELS.build(_sized(attention, 'attention', clip_length))
+                          if attention is not None else None)
+        self.neck = MODELS.build(_sized(neck, 'neck', clip_length))
+        self.head = MODELS.build(_sized(head, 'head', clip_length))
         self.loss_triplet = MODELS.build(loss_triplet or dict(type='BoundaryTripletLoss'))
-        self.with_ssl = with_ssl
-        self.loss_cvae = MODELS.build(loss_cvae or dict(type='CVAELoss'))
-        self.loss_recon = MODELS.build(loss_recon or dict(type='ReconstructionLoss'))
-        self.ssl_mode = ssl_mode
+        self.with_splice = with_splice
+        self.splice_mode = splice_mode
         self.recon_target = recon_target
         self.non_finite_loss = non_finite_loss
         self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
-
-    @property
-    def clip_length(self) -> int:
-        """Frames per clip the head was built for."""
-        return self.head.clip_length
 
     def set_train_state(self, phase: str, epoch: int) -> None:
         """Select the training phase ('cvae' or 'detector') and the 1-based epoch."""
@@ -134,22 +119,38 @@ class GAFDetector(BaseModel):
         if inputs.dim() != 5 or inputs.shape[2] != self.clip_length:
             raise ValueError(
                 f'{type(self).__name__} expects clips [B, C, {self.clip_length}, H, W] '
-                f'(clip_length from the config), got {tuple(inputs.shape)}')
+                f'(model.clip_length from the config), got {tuple(inputs.shape)}')
         return self.backbone(inputs)
 
-    def _forward(self, inputs: Tensor, data_samples: list | None = None,
-                 norm: str | None = None) -> dict[str, Tensor]:
-        """Foreground-path head outputs; see :meth:`AFSDHead.forward` for keys and shapes.
+    def forward_features(self, inputs: Tensor, norm: str | None = None) -> dict:
+        """Every intermediate of the foreground path, for the losses and for other models.
 
-        ``norm`` overrides the attention's fg/bg normalisation.
+        Args:
+            inputs: [B, C, clip_length, H, W] clips normalised to [-1, 1].
+            norm: Overrides the attention's fg/bg normalisation.
+
+        Returns:
+            ``feats`` (backbone maps), ``atts`` (attention per map, [B, C_i,
+            T_i]), ``fg`` and ``bg`` (the weighted maps), ``levels`` (the
+            pyramid of ``fg``, [B, C, t_l]) and ``frame_feat`` [B, C,
+            clip_length]. Without attention ``atts`` and ``bg`` are None and
+            ``fg`` is ``feats``.
         """
         feats = self.extract_feat(inputs)
+        atts, fg, bg = None, feats, None
         if self.attention is not None:
-            feats, _ = self.attention.split(feats, self.attention(feats), norm)
-        return self.head(*self.neck(feats))
+            atts = self.attention(feats)
+            fg, bg = self.attention.split(feats, atts, norm)
+        levels, frame_feat = self.neck(fg)
+        return dict(feats=feats, atts=atts, fg=fg, bg=bg, levels=levels, frame_feat=frame_feat)
+
+    def forward_outputs(self, inputs: Tensor, norm: str | None = None) -> dict[str, Tensor]:
+        """The head's outputs on the foreground path (see ``AFSDHead.forward``)."""
+        parts = self.forward_features(inputs, norm)
+        return self.head(parts['levels'], parts['frame_feat'])
 
     def forward(self, inputs: Tensor, data_samples: list | None = None,
-                mode: str = 'tensor') -> dict[str, Tensor]:
+                mode: str = 'tensor') -> dict[str, Tensor] | list:
         """Dispatch on ``mode``.
 
         Args:
@@ -163,7 +164,7 @@ class GAFDetector(BaseModel):
                 samples with their window's detections (see :meth:`predict`).
         """
         if mode == 'tensor':
-            return self._forward(inputs, data_samples)
+            return self.forward_outputs(inputs)
         if mode == 'loss':
             return self.loss(inputs, data_samples)
         if mode == 'predict':
@@ -186,132 +187,79 @@ class GAFDetector(BaseModel):
         norm = None
         if self.attention is not None and self.attention.norm == 'batch_sum':
             norm = 'per_sample'
-        return attach_detections(self._forward(inputs, norm=norm), data_samples,
-                                 self.clip_length, self.test_cfg['score_threshold'])
+        return self.head.predict(self.forward_outputs(inputs, norm), data_samples,
+                                 self.test_cfg['score_threshold'])
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
-        """Losses of the current phase (see :meth:`set_train_state`)."""
+        """Losses of the current phase (see :meth:`set_train_state`), checked for NaN/inf."""
         if self.train_phase == 'cvae':
-            losses = self.cvae_loss(inputs)
+            losses, _ = self.cvae_losses(inputs)
         else:
-            losses = self.detector_loss(inputs, data_samples)
-        self.check_losses(losses, data_samples)
+            losses, _ = self.detector_losses(inputs, data_samples)
+        check_finite_losses(losses, data_samples, self.non_finite_loss, self.train_phase,
+                            self.epoch)
         return losses
 
-    def check_losses(self, losses: dict[str, Tensor], data_samples: Sequence) -> None:
-        """Apply ``non_finite_loss``: raise or warn naming each NaN/inf term and the windows."""
-        if self.non_finite_loss == 'ignore':
-            return
-        values = torch.stack([v.detach().float().sum() for v in losses.values()])
-        if bool(torch.isfinite(values).all()):
-            return
-        bad = [k for k, v in zip(losses, values.tolist()) if not math.isfinite(v)]
-        windows = [f"{s.metainfo.get('video_name', '?')}@{s.metainfo.get('offset', '?')}"
-                   for s in data_samples or []]
-        message = (f'Non-finite loss {bad} in the {self.train_phase} pass of epoch '
-                   f'{self.epoch}; batch windows (video@offset): {windows}')
-        if self.non_finite_loss == 'stop':
-            raise FloatingPointError(
-                f"{message}. Set model.non_finite_loss='skip' to drop such steps instead.")
-        # Whether the step is dropped is decided after the gradients are (under DDP, all-reduced
-        # and) checked by the optimizer wrapper, which logs each step it drops.
-        print_log(f"{message}. non_finite_loss='skip': the optimizer wrapper drops the step if "
-                  'its gradients are non-finite', logger='current', level=logging.WARNING)
+    def cvae_losses(self, inputs: Tensor) -> tuple[dict[str, Tensor], dict]:
+        """CVAE pass (§5.4): the frozen detector's maps and attention, reconstructed.
 
-    def cvae_forward(self, inputs: Tensor) -> tuple[list[Tensor], list[Tensor], list[tuple]]:
-        """The frozen detector's maps and attention, and the CVAEs' (mean, log_var, z, recon)."""
+        Returns:
+            ``loss_cvae_<i>`` per backbone map, and the pass's ``feats``,
+            ``atts`` and ``cvae_outputs`` ((mean, log_var, z, recon) per map).
+        """
         with torch.no_grad():
             feats = self.extract_feat(inputs)
             atts = self.attention(feats)
-        return feats, atts, self.attention.encode_decode(feats, atts)
+        outputs = self.attention.encode_decode(feats, atts)
+        return (self.attention.cvae_loss(feats, atts, outputs),
+                dict(feats=feats, atts=atts, cvae_outputs=outputs))
 
-    def cvae_loss(self, inputs: Tensor) -> dict[str, Tensor]:
-        """CVAE pass: the frozen detector's maps and attention, reconstructed (§5.4).
-
-        Returns ``loss_cvae_<i>`` per backbone map.
-        """
-        return self.cvae_losses(*self.cvae_forward(inputs))
-
-    def cvae_losses(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
-                    outputs: Sequence[tuple]) -> dict[str, Tensor]:
-        """``loss_cvae_<i>`` per backbone map from :meth:`cvae_forward`'s results."""
-        targets = self.attention.reconstruction_targets(feats)
-        return {f'loss_cvae_{i}': self.loss_cvae(target, recon, mean, log_var, att)
-                for i, (target, att, (mean, log_var, _, recon))
-                in enumerate(zip(targets, atts, outputs))}
-
-    def detector_loss(self, inputs: Tensor, data_samples: Sequence,
-                      record: dict | None = None) -> dict[str, Tensor]:
+    def detector_losses(self, inputs: Tensor,
+                        data_samples: Sequence) -> tuple[dict[str, Tensor], dict]:
         """Detector pass (§5.10); the CVAEs take part without being trained.
 
-        ``record``, if given, receives the attention maps (``atts``) and, when
-        the triplet loss ran, the splice clips (``ssl_inputs``) and their
-        attention (``ssl_atts``), for distillation.
+        Returns:
+            The losses, and the clip's :meth:`forward_features` parts; with a
+            triplet loss, ``splice`` holds the splice clips (``inputs``) and
+            their ``atts`` (the distiller reads both).
         """
-        record = {} if record is None else record
-        feats = self.extract_feat(inputs)
+        parts = self.forward_features(inputs)
+        losses = self.head.loss(self.head(parts['levels'], parts['frame_feat']), data_samples)
         if self.attention is None:
-            return self._detection_losses(self.head(*self.neck(feats)), data_samples)
-        atts = self.attention(feats)
-        record['atts'] = atts
-        fg, bg = self.attention.split(feats, atts)
-        losses = self._detection_losses(self.head(*self.neck(fg)), data_samples)
-        bg_levels, _ = self.neck(bg)
-        losses['loss_bg'] = self.loss_background(self.head.forward_conf(bg_levels))
+            return losses, parts
+        losses.update(self.head.background_loss(self.neck(parts['bg'])[0]))
+        recon_target = parts['bg']
+        if self.recon_target == 'raw':
+            recon_target = [f.detach() for f in parts['feats']]
+        splice = self._splice_loss(data_samples, losses)
+        if splice is not None:
+            parts['splice'] = splice
+            if self.recon_target == 'aliased':
+                recon_target = splice['fg']
+        losses['loss_recon'] = self.attention.reconstruction_loss(parts['atts'], recon_target,
+                                                                  self.epoch)
+        return losses, parts
 
-        recon_target = [f.detach() for f in feats] if self.recon_target == 'raw' else bg
-        ssl_fg = self._triplet_loss(data_samples, losses, record)
-        if ssl_fg is not None and self.recon_target == 'aliased':
-            recon_target = ssl_fg
-        generated = self.attention.generate(atts, train_cvae=False)
-        losses['loss_recon'] = self.loss_recon(
-            generated, self.attention.reconstruction_targets(recon_target), self.epoch)
-        return losses
-
-    def _detection_losses(self, outputs: dict[str, Tensor],
-                          data_samples: Sequence) -> dict[str, Tensor]:
-        segments = [s.gt_instances.segments for s in data_samples]
-        labels = [s.gt_instances.labels for s in data_samples]
-        losses = self.loss_det(outputs, segments, labels, self.clip_length)
-        boundaries = torch.stack([s.gt_boundaries for s in data_samples])
-        losses.update(self.loss_boundary(outputs, boundaries))
-        return losses
-
-    def _triplet_loss(self, data_samples: Sequence, losses: dict[str, Tensor],
-                      record: dict) -> list[Tensor] | None:
-        """Add ``loss_triplet`` when splice clips qualify; return their fg maps.
+    def _splice_loss(self, data_samples: Sequence, losses: dict[str, Tensor]) -> dict | None:
+        """Add ``loss_triplet`` when splice clips qualify; return their parts.
 
         All splice clips of the batch go through the network, as published
         (the batch-sum attention normalisation couples them); the loss uses
         the first one ('first') or every successful one ('all').
         """
-        if not self.with_ssl or 'ssl_inputs' not in data_samples[0]:
+        if not self.with_splice or 'splice_inputs' not in data_samples[0]:
             return None
-        valid = [bool(s.metainfo.get('ssl_valid', False)) for s in data_samples]
-        if self.ssl_mode == 'first':
-            rows = [0] if valid[0] else []
-        else:
-            rows = [i for i, ok in enumerate(valid) if ok]
+        valid = [bool(s.metainfo.get('splice_valid', False)) for s in data_samples]
+        rows = ([0] if valid[0] else []) if self.splice_mode == 'first' else [
+            i for i, ok in enumerate(valid) if ok]
         if not rows:
             return None
-        clips = torch.stack([s.ssl_inputs for s in data_samples])
-        feats = self.extract_feat(clips)
-        atts = self.attention(feats)
-        record.update(ssl_inputs=clips, ssl_atts=atts)
-        fg, _ = self.attention.split(feats, atts)
-        levels, frame_feat = self.neck(fg)
-        maps = [frame_feat, *self.head.boundary_features(levels[0])]
-        regions = segment_regions(torch.stack([s.ssl_segments for s in data_samples]))
-        anchors, positives, negatives = [], [], []
-        for feat in maps:
-            pooled = boundary_max_pool(feat, regions * (feat.shape[-1] / self.clip_length))
-            pooled = pooled[rows]
-            half = pooled.shape[1] // 2
-            anchors.append(pooled[:, half:, 0])
-            positives.append(pooled[:, :half, 1])
-            negatives.append(pooled[:, :half, 2])
-        losses['loss_triplet'] = self.loss_triplet(anchors, positives, negatives)
-        return fg
+        clips = torch.stack([s.splice_inputs for s in data_samples])
+        parts = self.forward_features(clips)
+        segments = torch.stack([s.splice_segments for s in data_samples])[rows]
+        losses['loss_triplet'] = self.loss_triplet(*self.head.splice_triplets(
+            [level[rows] for level in parts['levels']], parts['frame_feat'][rows], segments))
+        return dict(inputs=clips, atts=parts['atts'], fg=parts['fg'])
 
     def parse_losses(self, losses: dict[str, Tensor]) -> tuple[Tensor, dict[str, Tensor]]:
         """Sum the losses; log names carry the phase (``cvae/...``, ``det/...``)."""

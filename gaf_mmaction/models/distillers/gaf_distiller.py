@@ -10,6 +10,7 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
+from ..detectors.loss_checks import check_finite_losses
 
 
 def _mean_squared(a: Sequence[Tensor], b: Sequence[Tensor]) -> Tensor:
@@ -108,25 +109,24 @@ class GAFDistiller(BaseModel):
     def loss(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         """The student's losses of the current phase plus the distillation terms."""
         losses = self._losses(inputs, data_samples)
-        self.student.check_losses(losses, data_samples)
+        check_finite_losses(losses, data_samples, self.student.non_finite_loss,
+                            self.student.train_phase, self.student.epoch)
         return losses
 
     def _losses(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         if self.student.train_phase == 'cvae':
-            feats, atts, outputs = self.student.cvae_forward(inputs)
-            losses = self.student.cvae_losses(feats, atts, outputs)
+            losses, parts = self.student.cvae_losses(inputs)
             if self.kd_cvae_weight:
                 with torch.no_grad():
-                    teacher = self.teacher.attention.encode_decode(feats, atts)
+                    teacher = self.teacher.attention.encode_decode(parts['feats'], parts['atts'])
                 losses['loss_kd_cvae'] = self.kd_cvae_weight * _mean_squared(
-                    [out[3] for out in outputs], [out[3] for out in teacher])
+                    [out[3] for out in parts['cvae_outputs']], [out[3] for out in teacher])
             return losses
-        record: dict = {}
-        losses = self.student.detector_loss(inputs, data_samples, record)
-        losses['loss_kd_att'] = self.beta * self.attention_gap(inputs, record['atts'])
-        if 'ssl_atts' in record:
-            losses['loss_kd_att_ssl'] = self.beta * self.attention_gap(record['ssl_inputs'],
-                                                                       record['ssl_atts'])
+        losses, parts = self.student.detector_losses(inputs, data_samples)
+        losses['loss_kd_att'] = self.beta * self.attention_gap(inputs, parts['atts'])
+        if 'splice' in parts:
+            losses['loss_kd_att_splice'] = self.beta * self.attention_gap(
+                parts['splice']['inputs'], parts['splice']['atts'])
         return losses
 
     def attention_gap(self, inputs: Tensor, student_atts: Sequence[Tensor]) -> Tensor:

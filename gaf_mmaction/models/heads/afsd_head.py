@@ -1,14 +1,19 @@
-"""AFSD's coarse and boundary-refined detection heads (docs/published_code.md §3)."""
+"""AFSD's coarse and boundary-refined detection heads, their losses and decoding.
+
+See docs/published_code.md §3 (network), §5.5-§5.8 (losses) and §9 (decoding).
+"""
 from collections.abc import Sequence
 
 import torch
-from mmaction.registry import MODELS
+from mmaction.registry import MODELS, TASK_UTILS
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
+from ...ops import boundary_max_pool
+from ...structures import splice_triplet
 from ..layers import Unit1D, conv1d_gn_relu
+from ..task_modules import attach_detections, frame_segments, level_segments, segment_regions
 from .proposal_branch import ProposalBranch
-from .segment_regions import frame_segments, level_segments
 
 
 class ScaleExp(nn.Module):
@@ -28,7 +33,12 @@ class AFSDHead(BaseModule):
     """Anchor-free coarse predictions refined by boundary max pooling.
 
     Towers, heads and proposal branches are shared by all pyramid levels;
-    only the ``ScaleExp`` of the coarse distances is per level.
+    only the ``ScaleExp`` of the coarse distances is per level. The head
+    owns its training targets (``matcher``) and losses: detection and
+    boundary terms of the foreground path (:meth:`loss`), the background
+    path's (:meth:`background_loss`), and the splice clip's boundary
+    features for the triplet loss (:meth:`splice_triplets`); and turns its
+    outputs into detections (:meth:`predict`).
 
     Args:
         num_classes: Classes including background (index 0). Defaults to 21.
@@ -40,15 +50,27 @@ class AFSDHead(BaseModule):
         clip_length: Frames per clip; distances are in frames of it.
             Defaults to 256.
         num_groups: GroupNorm groups. Defaults to 32.
+        matcher: Config of the prior matcher (``TASK_UTILS``). Defaults to
+            ``CentreInSegmentMatcher``.
+        loss_det: Config of the detection loss. Defaults to ``MultiSegmentLoss``.
+        loss_boundary: Config of the boundary BCE. Defaults to ``BoundaryBCELoss``.
+        loss_background: Config of the background path's loss. Defaults to
+            ``BackgroundLoss``.
         init_cfg: MMEngine init config. Defaults to None.
     """
 
     def __init__(self, num_classes: int = 21, in_channels: int = 512,
                  proposal_channels: int = 512, num_levels: int = 6, clip_length: int = 256,
-                 num_groups: int = 32, init_cfg: dict | None = None) -> None:
+                 num_groups: int = 32, matcher: dict | None = None,
+                 loss_det: dict | None = None, loss_boundary: dict | None = None,
+                 loss_background: dict | None = None, init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.num_classes = num_classes
         self.clip_length = clip_length
+        self.matcher = TASK_UTILS.build(matcher or dict(type='CentreInSegmentMatcher'))
+        self.loss_det = MODELS.build(loss_det or dict(type='MultiSegmentLoss'))
+        self.loss_boundary = MODELS.build(loss_boundary or dict(type='BoundaryBCELoss'))
+        self.loss_background = MODELS.build(loss_background or dict(type='BackgroundLoss'))
         self.loc_tower = nn.Sequential(*(
             conv1d_gn_relu(in_channels, in_channels, 3, num_groups=num_groups)
             for _ in range(2)))
@@ -111,16 +133,6 @@ class AFSDHead(BaseModule):
             center=self.center_head(loc_prop).transpose(1, 2),
             loc_lr=loc_lr, conf_lr=conf_lr)
 
-    def forward_conf(self, levels: Sequence[Tensor]) -> Tensor:
-        """Coarse class logits only, [B, K, num_classes] (what the bg pass needs)."""
-        return torch.cat([self.conf_head(self.conf_tower(feat)).transpose(1, 2)
-                          for feat in levels], dim=1)
-
-    def boundary_features(self, feat: Tensor) -> tuple[Tensor, Tensor]:
-        """Unpooled boundary features of one level, loc and conf branch, [B, 2P, t] each."""
-        return (self.loc_proposal_branch.lr_conv(self.loc_tower(feat)),
-                self.conf_proposal_branch.lr_conv(self.conf_tower(feat)))
-
     def forward(self, levels: Sequence[Tensor], frame_feat: Tensor) -> dict[str, Tensor]:
         """Predictions over all levels.
 
@@ -151,3 +163,68 @@ class AFSDHead(BaseModule):
             outputs[f'start_{branch}_prop'] = lr[:, :width].transpose(1, 2)
             outputs[f'end_{branch}_prop'] = lr[:, width:].transpose(1, 2)
         return outputs
+
+    def loss(self, outputs: dict[str, Tensor], data_samples: Sequence) -> dict[str, Tensor]:
+        """Detection and boundary losses of the foreground path.
+
+        Args:
+            outputs: :meth:`forward`'s outputs for the batch.
+            data_samples: Per clip, ``gt_instances`` (``segments`` [N_i, 2]
+                in [0, 1] of the clip, ``labels`` [N_i]) and
+                ``gt_boundaries`` [2, clip_length] (start, end indicators).
+
+        Returns:
+            ``loss_loc``, ``loss_conf``, ``loss_prop_loc``,
+            ``loss_prop_conf``, ``loss_center``, ``loss_start``, ``loss_end``.
+        """
+        with torch.no_grad():
+            loc_t, conf_t = self.matcher(
+                outputs['priors'][:, 0], [s.gt_instances.segments for s in data_samples],
+                [s.gt_instances.labels for s in data_samples], self.clip_length)
+        losses = self.loss_det(outputs, loc_t, conf_t)
+        losses.update(self.loss_boundary(
+            outputs, torch.stack([s.gt_boundaries for s in data_samples])))
+        return losses
+
+    def background_loss(self, levels: Sequence[Tensor]) -> dict[str, Tensor]:
+        """``loss_bg``: every prior of the background path's pyramid is background.
+
+        Only the coarse classification runs; ``levels`` are pyramid maps
+        [B, in_channels, t_l] of the background features.
+        """
+        conf = torch.cat([self.conf_head(self.conf_tower(feat)).transpose(1, 2)
+                          for feat in levels], dim=1)
+        return dict(loss_bg=self.loss_background(conf))
+
+    def splice_triplets(self, levels: Sequence[Tensor], frame_feat: Tensor,
+                        segments: Tensor) -> tuple[list[Tensor], list[Tensor], list[Tensor]]:
+        """Boundary features of splice clips for the triplet loss.
+
+        The frame-level features and level 0's unpooled boundary features
+        (loc and conf branch) are max-pooled at the boundary regions of the
+        three splice segments and split into the triplet
+        (``gaf_mmaction.structures.splice``).
+
+        Args:
+            levels: Pyramid maps of the M splice clips [M, in_channels, t_l].
+            frame_feat: Their frame-level features [M, in_channels, clip_length].
+            segments: [M, 3, 2] splice segments in frames of the clip.
+
+        Returns:
+            Anchors, positives and negatives, one [M, C_i / 2] tensor per
+            feature map (frame level, level-0 loc, level-0 conf).
+        """
+        maps = [frame_feat,
+                self.loc_proposal_branch.lr_conv(self.loc_tower(levels[0])),
+                self.conf_proposal_branch.lr_conv(self.conf_tower(levels[0]))]
+        regions = segment_regions(segments)
+        triplets = [splice_triplet(boundary_max_pool(feat, regions * (feat.shape[-1]
+                                                                      / self.clip_length)))
+                    for feat in maps]
+        return ([a for a, _, _ in triplets], [p for _, p, _ in triplets],
+                [n for _, _, n in triplets])
+
+    def predict(self, outputs: dict[str, Tensor], data_samples: list,
+                score_threshold: float) -> list:
+        """Each window's detections, in seconds of its video (see ``attach_detections``)."""
+        return attach_detections(outputs, data_samples, self.clip_length, score_threshold)

@@ -3,6 +3,7 @@ import torch
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
+from ...structures import BACKGROUND
 from .focal_loss import softmax_focal_loss
 
 
@@ -26,5 +27,5 @@ class BackgroundLoss(nn.Module):
 
     def forward(self, conf: Tensor) -> Tensor:
         """``conf`` [B, K, num_classes] logits of the bg path -> scalar."""
-        targets = torch.zeros(conf.shape[:-1], dtype=torch.long, device=conf.device)
+        targets = torch.full(conf.shape[:-1], BACKGROUND, dtype=torch.long, device=conf.device)
         return self.loss_weight * self.conf_weight * softmax_focal_loss(conf, targets)

@@ -1,12 +1,12 @@
 """AFSD's detection loss over coarse and refined predictions (docs/published_code.md §5.5)."""
-from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor, nn
 
-from ..task_modules import distance_giou, distance_iou, match_priors, pad_targets
+from ...structures import BACKGROUND
+from ..task_modules import distance_giou, distance_iou
 from .focal_loss import softmax_focal_loss
 
 
@@ -38,16 +38,16 @@ class MultiSegmentLoss(nn.Module):
         self.conf_weight = conf_weight
         self.detach_center_target = detach_center_target
 
-    def forward(self, outputs: dict[str, Tensor], segments: Sequence[Tensor],
-                labels: Sequence[Tensor], clip_length: int) -> dict[str, Tensor]:
+    def forward(self, outputs: dict[str, Tensor], loc_t: Tensor,
+                conf_t: Tensor) -> dict[str, Tensor]:
         """Weighted loss terms.
 
         Args:
             outputs: Head outputs ``loc``, ``conf``, ``prop_loc``,
-                ``prop_conf``, ``center``, ``priors`` (see ``AFSDHead``).
-            segments: Per clip, [N_i, 2] (start, end) normalised to [0, 1].
-            labels: Per clip, [N_i] labels >= 1.
-            clip_length: Frames per clip.
+                ``prop_conf``, ``center`` (see ``AFSDHead``).
+            loc_t: [B, K, 2] frames from each prior to its target's start
+                and end (the head's matcher).
+            conf_t: [B, K] target labels, ``BACKGROUND`` where no target.
 
         Returns:
             ``loss_loc``, ``loss_conf``, ``loss_prop_loc``,
@@ -55,15 +55,14 @@ class MultiSegmentLoss(nn.Module):
         """
         loc, prop_loc = outputs['loc'], outputs['prop_loc']
         with torch.no_grad():
-            padded_segments, padded_labels = pad_targets(segments, labels)
-            loc_t, conf_t = match_priors(outputs['priors'][:, 0], padded_segments.to(loc),
-                                         padded_labels, clip_length)
             pre = loc.detach()
+            # The refined classification keeps a target only where the coarse prediction
+            # already reaches piou with it.
             prop_conf_t = torch.where(distance_iou(pre, loc_t) >= self.piou, conf_t,
-                                      torch.zeros_like(conf_t))
+                                      torch.full_like(conf_t, BACKGROUND))
             prop_loc_t = (loc_t - pre) / (0.5 * pre.sum(-1, keepdim=True))
-        pos = conf_t > 0
-        prop_pos = prop_conf_t > 0
+        pos = conf_t != BACKGROUND
+        prop_pos = prop_conf_t != BACKGROUND
         num_pos = pos.sum().clamp(min=1)
         num_prop_pos = prop_pos.sum().clamp(min=1)
         zero = loc.new_zeros(())

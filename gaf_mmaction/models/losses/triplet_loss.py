@@ -1,4 +1,4 @@
-"""Boundary-consistency triplet loss of the SSL splice clips (docs/published_code.md §5.7)."""
+"""Boundary-consistency triplet loss of the splice clips (docs/published_code.md §5.7)."""
 from collections.abc import Sequence
 
 import torch

@@ -1,6 +1,9 @@
-"""Target assignment and segment geometry used by the losses."""
+"""Target assignment, segment geometry and decoding, shared by heads and losses."""
 from .decoding import attach_detections, decode_outputs
 from .distance_iou import distance_giou, distance_iou
-from .prior_matcher import match_priors, pad_targets
+from .prior_matcher import CentreInSegmentMatcher, match_priors, pad_targets
+from .segment_regions import frame_segments, level_segments, segment_regions
 
-__all__ = ['attach_detections', 'decode_outputs', 'distance_giou', 'distance_iou', 'match_priors', 'pad_targets']
+__all__ = ['CentreInSegmentMatcher', 'attach_detections', 'decode_outputs', 'distance_giou',
+           'distance_iou', 'frame_segments', 'level_segments', 'match_priors', 'pad_targets',
+           'segment_regions']

@@ -3,6 +3,8 @@ import torch
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from ...structures import FIRST_ACTION
+
 
 def decode_outputs(outputs: dict[str, Tensor], clip_length: int) -> tuple[Tensor, Tensor]:
     """Refined segments and fused class scores of every prior.
@@ -38,7 +40,7 @@ def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_lengt
 
     Returns:
         ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
-        seconds, ``scores`` [M], ``labels`` [M] (>= 1), on the CPU; and the
+        seconds, ``scores`` [M], ``labels`` [M] (actions, >= ``FIRST_ACTION``), on the CPU; and the
         metainfo ``non_finite_outputs``, the window's count of non-finite
         scores and segments.
     """
@@ -49,8 +51,9 @@ def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_lengt
                   + (~torch.isfinite(segments)).any(-1).sum(1)).tolist()
     for b, sample in enumerate(data_samples):
         sample.set_metainfo(dict(non_finite_outputs=int(non_finite[b])))
-        prior, cls = (scores[b, :, 1:] > score_threshold).nonzero(as_tuple=True)
+        prior, action = (scores[b, :, FIRST_ACTION:] > score_threshold).nonzero(as_tuple=True)
+        label = action + FIRST_ACTION
         seconds = (segments[b, prior] + sample.metainfo['offset']) / sample.metainfo['fps']
         sample.pred_instances = InstanceData(
-            segments=seconds.cpu(), scores=scores[b, prior, cls + 1].cpu(), labels=(cls + 1).cpu())
+            segments=seconds.cpu(), scores=scores[b, prior, label].cpu(), labels=label.cpu())
     return data_samples

@@ -2,8 +2,11 @@
 from collections.abc import Sequence
 
 import torch
+from mmaction.registry import TASK_UTILS
 from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
+
+from ...structures import BACKGROUND
 
 
 def pad_targets(segments: Sequence[Tensor], labels: Sequence[Tensor]) -> tuple[Tensor, Tensor]:
@@ -33,7 +36,7 @@ def match_priors(priors: Tensor, segments: Tensor, labels: Tensor,
 
     Returns:
         ``loc_t`` [B, K, 2]: frames from each prior to its segment's start
-        and end. ``conf_t`` [B, K]: its label, 0 (background) if no segment
+        and end. ``conf_t`` [B, K]: its label, ``BACKGROUND`` if no segment
         contains the centre. Ties go to the first segment.
     """
     centre = priors.view(1, -1, 1)
@@ -45,5 +48,31 @@ def match_priors(priors: Tensor, segments: Tensor, labels: Tensor,
     loc_t = torch.stack([left.gather(-1, best[..., None]).squeeze(-1),
                          right.gather(-1, best[..., None]).squeeze(-1)], dim=-1)
     conf_t = labels.gather(1, best)
-    conf_t = torch.where(best_area >= 2.0 * clip_length, torch.zeros_like(conf_t), conf_t)
+    conf_t = torch.where(best_area >= 2.0 * clip_length, torch.full_like(conf_t, BACKGROUND),
+                         conf_t)
     return loc_t, conf_t
+
+
+@TASK_UTILS.register_module()
+class CentreInSegmentMatcher:
+    """AFSD's target assignment: each prior takes the shortest ground truth around its centre.
+
+    A registered task module (``head.matcher``), so that a head can swap the rule and its
+    losses stay functions of predictions and targets.
+    """
+
+    def __call__(self, priors: Tensor, segments: Sequence[Tensor], labels: Sequence[Tensor],
+                 clip_length: int) -> tuple[Tensor, Tensor]:
+        """Targets of every prior of a batch.
+
+        Args:
+            priors: [K] prior centres in [0, 1].
+            segments: Per clip, [N_i, 2] (start, end) in [0, 1].
+            labels: Per clip, [N_i] action labels.
+            clip_length: Frames per clip.
+
+        Returns:
+            ``loc_t`` [B, K, 2] (frames) and ``conf_t`` [B, K], see :func:`match_priors`.
+        """
+        padded_segments, padded_labels = pad_targets(segments, labels)
+        return match_priors(priors, padded_segments.to(priors), padded_labels, clip_length)

@@ -1,20 +1,20 @@
 # The GAF RGB config at test sizes: 64-frame windows, 32-pixel crops, 6 levels
 # (16, 8, 4, 2, 1, 1 cells), 3 action classes, random initialisation.
-_base_ = ['../../../configs/gaf_thumos14_rgb.py']
+_base_ = ['../../../configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py']
 
 model = dict(
+    clip_length=64,
     backbone=dict(pretrained=None),
-    attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1)),
-    neck=dict(spatial_sizes=(2, 1), clip_length=64),
-    head=dict(clip_length=64, num_classes=4),
-    loss_recon=dict(warmup_epochs=2))
+    attention=dict(spatial_sizes=(2, 1), loss_recon=dict(warmup_epochs=2)),
+    neck=dict(spatial_sizes=(2, 1)),
+    head=dict(num_classes=4))
 
 train_pipeline = [
-    dict(type='LoadFrameWindow', clip_length=64, pad_value=0),
+    dict(type='LoadFrameWindow', pad_value=0),
     dict(type='RandomCropClip', size=32),
     dict(type='FlipClip', prob=0.5),
     dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs', clip_length=64),
+    dict(type='PackDetectionInputs'),
 ]
 train_dataloader = dict(
     batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,
@@ -24,9 +24,9 @@ default_hooks = dict(logger=dict(interval=1))
 randomness = dict(seed=0)
 
 test_pipeline = [
-    dict(type='LoadFrameWindow', clip_length=64, pad_value=0),
+    dict(type='LoadFrameWindow', pad_value=0),
     dict(type='CenterCropClip', size=32),
-    dict(type='PackDetectionInputs', clip_length=64),
+    dict(type='PackDetectionInputs'),
 ]
 test_dataloader = dict(
     batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,

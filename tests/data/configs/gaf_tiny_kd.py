@@ -1,9 +1,10 @@
-# The distillation recipe (configs/gaf_thumos14_rgb_kd.py) at the tiny test sizes.
-_base_ = ['../../../configs/gaf_thumos14_rgb_kd.py']
+# The distillation recipe at the tiny test sizes, taught by the tiny model.
+_base_ = ['../../../configs/gaf/gaf-kd_top-heavy-i3d_1xb1-256x96x96-200e_thumos14-rgb.py']
 
 model = dict(
     student=dict(
-        attention=dict(temporal_sizes=(16, 8), spatial_sizes=(2, 1)),
-        neck=dict(spatial_sizes=(2, 1), clip_length=64),
-        head=dict(clip_length=64, num_classes=4)),
-    teacher_config='tests/data/configs/gaf_tiny.py')
+        clip_length=64,
+        attention=dict(spatial_sizes=(2, 1)),
+        neck=dict(spatial_sizes=(2, 1)),
+        head=dict(num_classes=4)),
+    teacher_config='{{ fileDirname }}/gaf_tiny.py')

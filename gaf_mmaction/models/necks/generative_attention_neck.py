@@ -10,12 +10,13 @@ class GenerativeAttentionNeck(BaseModule):
 
     Put it in a recognizer config as ``model.neck``. It returns the
     foreground-weighted map (same shape as its input) and, in training,
-    auxiliary losses that MMAction2 adds to the head's: ``loss_cvae`` (the
-    CVAE reconstructs the map from the attention; attention and map are
-    detached so only the CVAE learns from it) and ``loss_recon`` (the frozen
-    CVAE's generation from the attention against the map; only the
-    attention and backbone learn from it). One optimizer serves all, unlike
-    GAF's two-pass training.
+    auxiliary losses that MMAction2 adds to the head's, both the
+    :class:`GenerativeAttention` module's own: ``loss_cvae`` (the CVAE
+    reconstructs the map from the attention; attention and map are detached
+    so only the CVAE learns from it) and ``loss_recon`` (the frozen CVAE's
+    generation from the attention against the map; only the attention and
+    backbone learn from it). One optimizer serves all, unlike GAF's two-pass
+    training.
 
     Args:
         in_channels: Channels of the backbone map.
@@ -36,14 +37,15 @@ class GenerativeAttentionNeck(BaseModule):
                  rescale: bool = True, cvae_weight: float = 1.0, recon_weight: float = 0.5,
                  attention: dict | None = None, init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        # One map of temporal_size steps; the reconstruction loss at its full weight from the
+        # start (no epoch warm-up in a one-pass recognizer).
         self.attention = MODELS.build(dict(
-            type='GenerativeAttention', in_channels=(in_channels, ),
-            temporal_sizes=(temporal_size, ), spatial_sizes=(spatial_size, ), norm='per_sample',
+            type='GenerativeAttention', in_channels=(in_channels, ), temporal_strides=(1, ),
+            clip_length=temporal_size, spatial_sizes=(spatial_size, ), norm='per_sample',
+            loss_recon=dict(type='ReconstructionLoss', max_weight=recon_weight, warmup_epochs=1),
             **(attention or {})))
-        self.loss_cvae = MODELS.build(dict(type='CVAELoss'))
         self.rescale = rescale
         self.cvae_weight = cvae_weight
-        self.recon_weight = recon_weight
 
     def forward(self, x: Tensor, data_samples: list | None = None) -> tuple[Tensor, dict]:
         """[B, C, T, H, W] -> (foreground map [B, C, T, H, W], auxiliary losses)."""
@@ -53,12 +55,8 @@ class GenerativeAttentionNeck(BaseModule):
             fg = fg * att[0].numel()
         losses: dict[str, Tensor] = {}
         if self.training and data_samples is not None:
-            target = self.attention.reconstruction_targets([x.detach()])[0]
-            mean, log_var, _, recon = self.attention.encode_decode([x.detach()],
-                                                                   [att.detach()])[0]
-            losses['loss_cvae'] = self.cvae_weight * self.loss_cvae(
-                target, recon, mean, log_var, att.detach())
-            generated = self.attention.generate([att], train_cvae=False)[0]
-            losses['loss_recon'] = self.recon_weight * (
-                generated - self.attention.reconstruction_targets([x])[0]).pow(2).mean()
+            feats, atts = [x.detach()], [att.detach()]
+            cvae = self.attention.cvae_loss(feats, atts, self.attention.encode_decode(feats, atts))
+            losses['loss_cvae'] = self.cvae_weight * cvae['loss_cvae_0']
+            losses['loss_recon'] = self.attention.reconstruction_loss([att], [x], epoch=1)
         return fg, losses

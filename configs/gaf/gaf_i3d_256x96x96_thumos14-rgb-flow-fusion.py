@@ -1,0 +1,23 @@
+# RGB + flow fusion of GAF on THUMOS14 (the published `test.py --fusion`), for testing: the raw
+# outputs of the RGB detector (with attention) and of the flow detector (run without attention,
+# as published) are averaged before decoding; soft-NMS sigma 0.01. Combine the two trained
+# checkpoints into one checkpoint of this config, then test it (our test tool or MMAction2's):
+#   python tools/fuse_checkpoints.py RGB.pth FLOW.pth fused.pth
+#   python tools/test.py configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py fused.pth
+_base_ = [
+    '../_base_/models/gaf_i3d.py', '../_base_/datasets/thumos14_rgb_flow.py',
+    '../_base_/schedules/gaf_two_pass.py', '../_base_/default_runtime.py'
+]
+
+model = dict(
+    _delete_=True,
+    type='GAFFusionDetector',
+    data_preprocessor=dict(type='ClipDataPreprocessor', test_pad_value=0.0),
+    rgb={{_base_.model}},
+    flow={{_base_.model}},
+    flow_in_channels=2,
+    flow_attention=False,
+    rgb_checkpoint=None,
+    flow_checkpoint=None)
+
+test_evaluator = dict(nms_sigma=0.01)

@@ -1,0 +1,6 @@
+"""Conventions shared by the data pipeline and the model, each stated once."""
+from .labels import BACKGROUND, FIRST_ACTION, class_name
+from .splice import SPLICE_AFTER, SPLICE_BACKGROUND, SPLICE_BEFORE, splice_triplet
+
+__all__ = ['BACKGROUND', 'FIRST_ACTION', 'SPLICE_AFTER', 'SPLICE_BACKGROUND', 'SPLICE_BEFORE',
+           'class_name', 'splice_triplet']
