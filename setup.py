@@ -1,6 +1,6 @@
 """Installs gaf_mmaction, the GAF temporal action detector as an MMAction2 plugin.
 
-The wheel and sdist carry the shipped annotation files (``gaf_mmaction/data``)
+The wheel and sdist carry the shipped annotation files (``gaf_mmaction/annotations``)
 and, as OpenMMLab packages do, the configs and tools under
 ``gaf_mmaction/.mim/`` so that an installed package has everything its
 configs name.
@@ -37,7 +37,7 @@ setup(
     long_description_content_type='text/markdown',
     license='Apache-2.0',
     packages=find_packages(include=['gaf_mmaction', 'gaf_mmaction.*']),
-    package_data={'gaf_mmaction': ['data/*/*']},
+    package_data={'gaf_mmaction': ['annotations/*/*']},
     cmdclass={'build_py': BuildPyWithMim},
     python_requires='>=3.10',
     # Floors are what the code needs: torch.nn.utils.get_total_norm (torch 2.6), numpy._core

@@ -6,8 +6,8 @@ import torch
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
+from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import build_from_config
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
-"""Helpers shared by the tests: config paths, model building, published key listings."""
+"""Helpers shared by the tests: config paths, model building, tools, published key listings."""
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import torch
@@ -21,6 +23,12 @@ def build_from_config(name: str, **overrides) -> torch.nn.Module:
     cfg.merge_from_dict({f'model.{k}': v for k, v in overrides.items()})
     torch.manual_seed(0)
     return MODELS.build(cfg.model).eval()
+
+
+def run_tool(script: str, *args: object) -> subprocess.CompletedProcess:
+    """``python tools/<script> ARGS`` from the repository root, as a user runs it."""
+    return subprocess.run([sys.executable, str(REPO / 'tools' / script), *map(str, args)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
 
 
 def published_keys(name: str) -> dict[str, list[int]]:

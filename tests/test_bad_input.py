@@ -16,8 +16,8 @@ from gaf_mmaction.datasets.annotation_files import (
 )
 from gaf_mmaction.datasets.transforms import RandomCropClip
 from gaf_mmaction.evaluation import load_ground_truth
+from gaf_mmaction.testing import build_tiny_dataset as build
 from tests.helpers import TouchOnUnpickle
-from tests.synthetic_data import build_tiny_dataset as build
 
 
 def _missing(path: Path) -> None:
@@ -103,7 +103,7 @@ def _annotations(files, *rows: str) -> dict:
     ('video_zz,Billiards,12,1.0,2.0,30,60', r"row 2: video 'video_zz' is not in the video info"),
 ])
 def test_bad_annotation_rows(files, row, message):
-    with pytest.raises(ValueError, match=r'annotations\.csv, ' + message):
+    with pytest.raises(ValueError, match=r'Annotation_ours\.csv, ' + message):
         build(_annotations(files, row))
 
 
@@ -112,7 +112,7 @@ def test_annotation_outside_the_video_is_kept_with_a_warning(files, warnings_log
     dataset = build(_annotations(files, 'video_a,Billiards,12,1.0,2.0,30,60',
                                  'video_a,Billiards,12,9.0,13.0,270,390'))
     assert len(dataset) > 0
-    assert any('annotations.csv: 1 annotation(s) end after their video' in r
+    assert any('test_Annotation_ours.csv: 1 annotation(s) end after their video' in r
                and 'row 3 (video_a: 90-130 of 100)' in r for r in warnings_log)
     # Kept: the reader returns the overrunning action unchanged (frames at 10 fps).
     kept = read_annotations(files['ann_file'], read_video_info(files['video_info_file']),
@@ -122,7 +122,7 @@ def test_annotation_outside_the_video_is_kept_with_a_warning(files, warnings_log
 
 def test_no_training_window_at_all(files):
     # The only action is longer than a 64-frame window.
-    with pytest.raises(ValueError, match=r'Thumos14Dataset: no window .*annotations\.csv'):
+    with pytest.raises(ValueError, match=r'Thumos14Dataset: no window .*Annotation_ours\.csv'):
         build(_annotations(files, 'video_a,Billiards,12,0.5,9.5,15,285'))
 
 

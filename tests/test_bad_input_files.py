@@ -4,6 +4,7 @@ values, and the tools that read such files. Each message names the culprit."""
 import http.server
 import json
 import pickle
+import re
 import threading
 from pathlib import Path
 
@@ -21,9 +22,8 @@ from gaf_mmaction.checkpoint.safe_loading import (
 from gaf_mmaction.engine import checkpoint_files
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend, find_resume_checkpoint
 from gaf_mmaction.evaluation import TemporalDetectionMetric, read_results
-from tests.helpers import TouchOnUnpickle, checkpoint_bytes
-from tests.synthetic_data import build_tiny_dataset as build
-from tools.eval_detections import main as eval_main
+from gaf_mmaction.testing import build_tiny_dataset as build
+from tests.helpers import TouchOnUnpickle, checkpoint_bytes, run_tool
 
 
 @pytest.mark.parametrize('spoil,message', [
@@ -205,22 +205,23 @@ def test_unusable_detections_never_match(tmp_path, segments, scores, kept, warni
     ('{"results": {"v1": [{"label": "Jump", "score": 0.5, "segment": [1]}]}}',
      r'"segment" must be \[start, end\]'),
 ])
-def test_eval_tool_names_malformed_files(tmp_path, capsys, content, message):
+def test_eval_tool_names_malformed_files(tmp_path, content, message):
     pred = tmp_path / 'dets.json'
     pred.write_text(content)
     gt = tmp_path / 'gt.json'
     gt.write_text(json.dumps({'database': {'v1': {'subset': 'test', 'annotations': [
         {'segment': [1.0, 4.0], 'label': 'Jump'}]}}}))
-    assert eval_main([str(pred), '--gt', str(gt)]) == 1
-    assert __import__('re').search(message, capsys.readouterr().err)
+    proc = run_tool('eval_detections.py', pred, '--gt', gt)
+    assert proc.returncode == 1 and re.search(message, proc.stderr)
 
 
-def test_eval_tool_missing_file_and_bad_tiou(tmp_path, capsys):
-    assert eval_main([str(tmp_path / 'none.json'), '--gt', str(tmp_path / 'gt.json')]) == 1
-    assert 'No such detections file' in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        eval_main([str(tmp_path / 'none.json'), '--gt', 'gt.json', '--tiou', '-0.2'])
-    assert 'a tIoU threshold lies in (0, 1], got -0.2' in capsys.readouterr().err
+def test_eval_tool_missing_file_and_bad_tiou(tmp_path):
+    proc = run_tool('eval_detections.py', tmp_path / 'none.json', '--gt', tmp_path / 'gt.json')
+    assert proc.returncode == 1 and 'No such detections file' in proc.stderr
+    proc = run_tool('eval_detections.py', tmp_path / 'none.json', '--gt', 'gt.json', '--tiou',
+                    '-0.2')
+    assert proc.returncode == 2
+    assert 'a tIoU threshold lies in (0, 1], got -0.2' in proc.stderr
 
 
 def test_results_reader_drops_what_cannot_match(tmp_path):
@@ -234,7 +235,7 @@ def test_results_reader_drops_what_cannot_match(tmp_path):
 
 @pytest.mark.parametrize('kind,text,message', [
     ('class_index_file', '7 BaseballPitch\n9 BasketballDunk\n7 Billiards\n',
-     r'class_index\.txt, line 3: class index 7 or name .* appears twice'),
+     r'Class_Index_Detection\.txt, line 3: class index 7 or name .* appears twice'),
     ('class_index_file', '7 BaseballPitch\n9 BaseballPitch\n',
      r"line 2: class index 9 or name 'BaseballPitch' appears twice"),
     ('video_info_file', 'video,fps,sample_fps,count,sample_count\nvideo_a,30,10,0,100\n',
@@ -243,10 +244,10 @@ def test_results_reader_drops_what_cannot_match(tmp_path):
      r"video_info\.csv, row 2: column 'sample_count' must be > 0"),
     ('ann_file', ('video,type,type_idx,start,end,startFrame,endFrame\n'
                   'video_a,Billiards,12,1.0,2.0,nan,60\n'),
-     r"annotations\.csv, row 2: column 'startFrame' is 'nan', not a finite number"),
+     r"Annotation_ours\.csv, row 2: column 'startFrame' is 'nan', not a finite number"),
     ('ann_file', ('video,type,type_idx,start,end,startFrame,endFrame\n'
                   'video_a,Billiards,12,1.0,2.0,-30,60\n'),
-     r"annotations\.csv, row 2: column 'startFrame' must be >= 0"),
+     r"Annotation_ours\.csv, row 2: column 'startFrame' must be >= 0"),
 ])
 def test_bad_annotation_values(files, kind, text, message):
     Path(files[kind]).write_text(text)

@@ -6,13 +6,13 @@ import matplotlib.image as mpimg
 import numpy as np
 from mmengine.config import Config
 
+from gaf_mmaction.apis import DEMO_CONFIG, run_demo
 from gaf_mmaction.datasets.annotation_files import (
     read_annotations,
     read_class_index,
     read_video_info,
 )
 from gaf_mmaction.datasets.synthetic import make_synthetic_dataset
-from gaf_mmaction.demo import DEMO_CONFIG, run_demo
 
 
 def test_synthetic_dataset_is_deterministic_and_thumos_shaped(tmp_path):

@@ -122,7 +122,7 @@ def test_wheel_from_sdist_installs_and_works_outside_the_repository(tmp_path):
     with tarfile.open(sdist) as tar:
         names = tar.getnames()
         tar.extractall(tmp_path / 'unpacked', filter='data')
-    for shipped in ('gaf_mmaction/data/thumos14/thumos_gt.json',
+    for shipped in ('gaf_mmaction/annotations/thumos14/thumos_gt.json',
                     'configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py', 'tools/train.py',
                     'LICENSE'):
         assert any(n.endswith(shipped) for n in names), shipped

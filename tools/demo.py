@@ -11,7 +11,7 @@ import argparse
 
 from mmengine.config import DictAction
 
-from gaf_mmaction.demo import run_demo
+from gaf_mmaction.apis import run_demo
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 Example:
     python tools/eval_detections.py results/thumos14_rgb.json \
-        --gt gaf_mmaction/data/thumos14/thumos_gt.json --out results/thumos14_rgb_map.json
+        --gt gaf_mmaction/annotations/thumos14/thumos_gt.json --out results/thumos14_rgb_map.json
 """
 import argparse
 import json

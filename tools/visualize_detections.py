@@ -2,7 +2,7 @@
 
 Example:
     python tools/visualize_detections.py results.json \
-        --gt gaf_mmaction/data/thumos14/thumos_gt.json --out vis/
+        --gt gaf_mmaction/annotations/thumos14/thumos_gt.json --out vis/
 """
 import argparse
 import json

@@ -12,11 +12,11 @@ from mmengine.logging import print_log
 
 from ..structures import FIRST_ACTION
 
-SHIPPED = Path(__file__).resolve().parents[1] / 'data'
+SHIPPED = Path(__file__).resolve().parents[1] / 'annotations'
 
 
 def shipped_file(dataset: str, name: str) -> str:
-    """Path of an annotation file shipped inside the package (``gaf_mmaction/data``)."""
+    """Path of an annotation file shipped inside the package (``gaf_mmaction/annotations``)."""
     path = SHIPPED / dataset / name
     if not path.is_file():
         raise FileNotFoundError(f'No shipped annotation file {name!r} for {dataset} in {path.parent}')

@@ -7,11 +7,12 @@ length and position, some overlapping in time, some videos shorter than a
 window. The background has no colour, so that colour and motion identify a
 class: the demo's I3D starts from scratch and has a few CPU minutes to learn.
 """
-import json
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from .annotation_writer import write_class_index, write_ground_truth, write_split
 
 CLASSES = ((1, 'SlidingSquare'), (2, 'PulsingDisc'), (3, 'SweepingBar'))
 FPS = 30.0  # the "original" frame rate the CSVs describe
@@ -74,8 +75,8 @@ def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 
 
     Training and test videos come from independent random streams of the
     seed. Videos have ``frame_range`` frames (10 fps; upper bound
-    exclusive), actions ``action_frames`` (inclusive). Files: ``validation_npy/``, ``test_npy/`` ([T, size, size, 3]
-    uint8 at 10 fps), ``val_video_info.csv``, ``test_video_info.csv``,
+    exclusive), actions ``action_frames`` (inclusive). Files: ``validation_npy/``,
+    ``test_npy/`` ([T, size, size, 3] uint8 at 10 fps), ``val_video_info.csv``, ``test_video_info.csv``,
     ``val_Annotation_ours.csv``, ``test_Annotation_ours.csv``,
     ``Class_Index_Detection.txt`` and ``gt.json`` (ActivityNet layout).
 
@@ -83,36 +84,24 @@ def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 
         The paths, keyed as above without extensions.
     """
     out = Path(out_dir)
-    paths = {'class_index': out / 'Class_Index_Detection.txt', 'gt': out / 'gt.json'}
     out.mkdir(parents=True, exist_ok=True)
-    paths['class_index'].write_text(''.join(f'{i} {name}\n' for i, name in CLASSES))
-    names = dict(CLASSES)
-    database = {}
+    paths = {'class_index': out / 'Class_Index_Detection.txt', 'gt': out / 'gt.json'}
+    write_class_index(paths['class_index'], CLASSES)
+    subsets = {}
     for split, prefix, count, stream in (('val', 'video_validation', num_train, 0),
                                          ('test', 'video_test', num_test, 1)):
         rng = np.random.default_rng([seed, stream])
-        folder = out / ('validation_npy' if split == 'val' else 'test_npy')
-        folder.mkdir(exist_ok=True)
-        info = ['video,fps,sample_fps,count,sample_count']
-        annos = ['video,type,type_idx,start,end,startFrame,endFrame']
+        videos = {}
         for i in range(count):
-            video = f'{prefix}_{i:07d}'
             frames, actions = make_video(rng, int(rng.integers(*frame_range)), size,
                                          action_frames=action_frames)
-            np.save(folder / f'{video}.npy', frames)
-            info.append(f'{video},{FPS},{SAMPLE_FPS},{len(frames) * 3:.1f},{len(frames)}')
-            entries = []
-            for start, end, label in actions:
-                seconds = (start / SAMPLE_FPS, end / SAMPLE_FPS)
-                annos.append(f'{video},{names[label]},{label},{seconds[0]:.1f},{seconds[1]:.1f},'
-                             f'{start * 3},{end * 3}')
-                entries.append({'segment': [f'{seconds[0]:.1f}', f'{seconds[1]:.1f}'],
-                                'label': names[label]})
-            database[video] = {'subset': 'test' if split == 'test' else 'train',
-                               'annotations': entries}
-        paths[f'{split}_video_info'] = out / f'{split}_video_info.csv'
-        paths[f'{split}_annotations'] = out / f'{split}_Annotation_ours.csv'
-        paths[f'{split}_video_info'].write_text('\n'.join(info) + '\n')
-        paths[f'{split}_annotations'].write_text('\n'.join(annos) + '\n')
-    paths['gt'].write_text(json.dumps({'database': database}))
+            videos[f'{prefix}_{i:07d}'] = frames, [
+                (start / SAMPLE_FPS, end / SAMPLE_FPS, label) for start, end, label in actions]
+        written = write_split(out, split, 'validation_npy' if split == 'val' else 'test_npy',
+                              videos, CLASSES, fps=FPS, sample_fps=SAMPLE_FPS)
+        paths[f'{split}_video_info'] = written['video_info_file']
+        paths[f'{split}_annotations'] = written['ann_file']
+        subsets['train' if split == 'val' else 'test'] = {
+            video: actions for video, (_, actions) in videos.items()}
+    write_ground_truth(paths['gt'], subsets, CLASSES)
     return {k: str(v) for k, v in paths.items()}

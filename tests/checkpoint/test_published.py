@@ -9,8 +9,7 @@ from gaf_mmaction.checkpoint import (
     model_shapes,
     to_published,
 )
-from tests.helpers import CONFIGS, build_from_config, published_keys
-from tools.convert_gaf_checkpoint import main as convert_main
+from tests.helpers import CONFIGS, build_from_config, published_keys, run_tool
 
 RGB_CONFIG = CONFIGS / 'gaf' / 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'
 # Appendix A.2: the student's ten temporally flat backbone convolutions.
@@ -57,9 +56,9 @@ def test_converter_round_trip(rgb_model, tmp_path):
     torch.save(detector, tmp_path / 'checkpoint-15.ckpt')
     torch.save(cvae, tmp_path / 'checkpoint-15_cvae.ckpt')
     out = tmp_path / 'converted.pth'
-    assert convert_main([str(tmp_path / 'checkpoint-15.ckpt'), str(out),
-                         '--cvae', str(tmp_path / 'checkpoint-15_cvae.ckpt'),
-                         '--config', str(RGB_CONFIG)]) == 0
+    proc = run_tool('convert_gaf_checkpoint.py', tmp_path / 'checkpoint-15.ckpt', out,
+                    '--cvae', tmp_path / 'checkpoint-15_cvae.ckpt', '--config', RGB_CONFIG)
+    assert proc.returncode == 0, proc.stderr
     converted = torch.load(out, weights_only=True)
     assert converted['meta']['has_cvae']
     assert converted['state_dict'].keys() == state.keys()
@@ -81,15 +80,16 @@ def test_converter_without_cvae_leaves_only_cvae_out(rgb_model):
     assert set(shapes) - set(converted) == {k for k in shapes if k.startswith('attention.cvae.')}
 
 
-def test_converter_names_every_leftover(rgb_model, tmp_path, capsys):
+def test_converter_names_every_leftover(rgb_model, tmp_path):
     detector, _ = to_published(rgb_model.state_dict())
     del detector['Att_Head_5c.3.weight']
     detector['module.extra.weight'] = torch.zeros(1)
     detector['backbone._model.Conv3d_1a_7x7.conv3d.weight'] = torch.zeros(64, 2, 7, 7, 7)
     torch.save(detector, tmp_path / 'bad.ckpt')
-    assert convert_main([str(tmp_path / 'bad.ckpt'), str(tmp_path / 'out.pth'),
-                         '--config', str(RGB_CONFIG)]) == 1
-    message = capsys.readouterr().err
+    proc = run_tool('convert_gaf_checkpoint.py', tmp_path / 'bad.ckpt', tmp_path / 'out.pth',
+                    '--config', RGB_CONFIG)
+    message = proc.stderr
+    assert proc.returncode == 1
     assert 'attention.heads.1.attend.3.weight' in message  # missing target
     assert 'module.extra.weight' in message  # source key with no counterpart
     assert 'backbone.Conv3d_1a_7x7.conv3d.weight: checkpoint (64, 2, 7, 7, 7)' in message

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from gaf_mmaction.datasets.annotation_files import read_video_info
-from gaf_mmaction.datasets.preparation import read_video, sample_frames, tvl1_flow
-from tools.data.videos_to_npy import main as convert_main
+from gaf_mmaction.preparation import read_video, sample_frames, tvl1_flow
+from tests.helpers import run_tool
 
 
 def test_sampling_rule():
@@ -49,22 +49,23 @@ def test_tvl1_flow_of_a_moving_pattern():
 
 
 def test_tool_writes_frames_and_info(video, tmp_path):
-    assert convert_main([str(video.parent), str(tmp_path / 'npy'), '--flow-dir',
-                         str(tmp_path / 'flow'), '--info-csv', str(tmp_path / 'info.csv'),
-                         '--size', '16']) == 0
+    proc = run_tool('data/videos_to_npy.py', video.parent, tmp_path / 'npy', '--flow-dir',
+                    tmp_path / 'flow', '--info-csv', tmp_path / 'info.csv', '--size', '16')
+    assert proc.returncode == 0, proc.stderr
     assert np.load(tmp_path / 'npy' / 'clip_one.npy').shape == (4, 16, 16, 3)
     assert np.load(tmp_path / 'flow' / 'clip_one.npy').shape == (4, 16, 16, 2)
     assert read_video_info(str(tmp_path / 'info.csv'))['clip_one'].sample_count == 4
 
 
-def test_tool_converts_the_good_videos_when_one_is_unreadable(video, tmp_path, capsys):
+def test_tool_converts_the_good_videos_when_one_is_unreadable(video, tmp_path):
     folder = tmp_path / 'videos'
     folder.mkdir()
     (folder / 'clip_one.avi').write_bytes(video.read_bytes())
     (folder / 'broken.mp4').write_bytes(b'not a video at all')
-    assert convert_main([str(folder), str(tmp_path / 'npy'), '--info-csv',
-                         str(tmp_path / 'info.csv'), '--size', '16']) == 1
-    err = capsys.readouterr().err
+    proc = run_tool('data/videos_to_npy.py', folder, tmp_path / 'npy', '--info-csv',
+                    tmp_path / 'info.csv', '--size', '16')
+    err = proc.stderr
+    assert proc.returncode == 1
     assert '1 video(s) could not be converted' in err and 'broken.mp4' in err
     assert sorted(p.name for p in (tmp_path / 'npy').iterdir()) == ['clip_one.npy']
     assert list(read_video_info(str(tmp_path / 'info.csv'))) == ['clip_one']

@@ -6,7 +6,7 @@ from mmaction.registry import DATASETS, MODELS
 from mmaction.structures import ActionDataSample
 
 from gaf_mmaction.datasets.transforms import LoadFrameWindow
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
+from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 
 PIPELINE = [
     dict(type='LoadFrameWindow'),

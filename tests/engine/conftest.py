@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import REPO, TEST_DATA
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 TINY_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
 

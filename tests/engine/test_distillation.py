@@ -9,9 +9,8 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-from tests.helpers import TEST_DATA, build_from_config
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
-from tools.export_student import main as export_main
+from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
+from tests.helpers import TEST_DATA, build_from_config, run_tool
 
 KD_CONFIG = TEST_DATA / 'configs' / 'gaf_tiny_kd.py'
 
@@ -101,13 +100,14 @@ def test_attention_kd_is_zero_for_an_identical_student(setup):
         assert distiller.attention_gap(data['inputs'], other).item() > 0
 
 
-def test_exported_student_loads_into_the_plain_student_config(setup, capsys):
+def test_exported_student_loads_into_the_plain_student_config(setup):
     cfg, _, _, tmp = setup
     distiller = build(cfg).eval()
     path = tmp / 'kd.pth'
     torch.save(dict(meta=dict(epoch=1), state_dict=distiller.state_dict()), path)
     out = tmp / 'student.pth'
-    assert export_main([str(path), str(out)]) == 0
+    proc = run_tool('export_student.py', path, out)
+    assert proc.returncode == 0, proc.stderr
     plain_cfg = copy.deepcopy(cfg.model.student)
     plain_cfg.data_preprocessor = None
     plain = MODELS.build(plain_cfg).eval()
@@ -117,8 +117,8 @@ def test_exported_student_loads_into_the_plain_student_config(setup, capsys):
     with torch.no_grad():
         ours, theirs = plain(clip), distiller(clip)
     assert all(torch.equal(ours[k], theirs[k]) for k in ours)
-    assert export_main([str(out), str(tmp / 'again.pth')]) == 1
-    assert 'not a GAFDistiller state dict' in capsys.readouterr().err
+    proc = run_tool('export_student.py', out, tmp / 'again.pth')
+    assert proc.returncode == 1 and 'not a GAFDistiller state dict' in proc.stderr
 
 
 def test_student_config_builds_alone():

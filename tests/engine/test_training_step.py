@@ -9,8 +9,8 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
+from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import TEST_DATA
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 
 @pytest.fixture(scope='module')

@@ -16,7 +16,7 @@ from gaf_mmaction.evaluation import (
     merge_windows,
     relabel_by_video_classes,
 )
-from tools.eval_detections import main as eval_main
+from tests.helpers import run_tool
 
 
 def test_ground_truth_equal_detections_score_one():
@@ -80,8 +80,9 @@ def test_metric_merges_windows_and_agrees_with_the_tool(tmp_path):
     assert {d['label'] for d in saved['results']['v1']} == {'Jump', 'Run'}
     # The published soft-NMS never keeps the last candidate of a class.
     assert len([d for d in saved['results']['v1'] if d['label'] == 'Run']) == 1
-    assert eval_main([str(out_file), '--gt', str(gt_file), '--tiou', '0.5', '0.7',
-                      '--out', str(tmp_path / 'tool.json')]) == 0
+    proc = run_tool('eval_detections.py', out_file, '--gt', gt_file, '--tiou', '0.5', '0.7',
+                    '--out', tmp_path / 'tool.json')
+    assert proc.returncode == 0, proc.stderr
     tool = json.loads((tmp_path / 'tool.json').read_text())
     assert set(tool) == {'mAP@0.5', 'mAP@0.7', 'mAP_avg'}
     for key, value in tool.items():

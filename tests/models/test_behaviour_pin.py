@@ -20,8 +20,8 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
+from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import TEST_DATA
-from tests.synthetic_data import TINY_VIDEOS, write_thumos_like
 
 PIN = TEST_DATA / 'behaviour_pin.json'
 TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 from mmengine.utils import ProgressBar
 
-from gaf_mmaction.datasets.preparation import read_video, tvl1_flow, write_video_info
+from gaf_mmaction.datasets.annotation_writer import write_video_info
+from gaf_mmaction.preparation import read_video, tvl1_flow
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
 

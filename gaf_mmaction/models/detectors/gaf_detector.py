@@ -151,17 +151,9 @@ class GAFDetector(BaseModel):
 
     def forward(self, inputs: Tensor, data_samples: list | None = None,
                 mode: str = 'tensor') -> dict[str, Tensor] | list:
-        """Dispatch on ``mode``.
+        """'tensor': :meth:`forward_outputs`; 'loss': :meth:`loss`; 'predict': :meth:`predict`.
 
-        Args:
-            inputs: [B, C, clip_length, H, W] clips normalised to [-1, 1].
-            data_samples: Annotations per clip (used by 'loss' and 'predict').
-            mode: 'tensor' returns the raw head outputs of the foreground
-                path: ``loc`` [B, K, 2], ``conf`` [B, K, num_classes],
-                ``prop_loc``, ``prop_conf``, ``center`` [B, K, 1], ``priors``
-                [K, 1] and the boundary features. 'loss' returns the losses
-                of the current training phase. 'predict' returns the data
-                samples with their window's detections (see :meth:`predict`).
+        ``inputs`` are [B, C, clip_length, H, W] clips normalised to [-1, 1].
         """
         if mode == 'tensor':
             return self.forward_outputs(inputs)
@@ -172,17 +164,11 @@ class GAFDetector(BaseModel):
         raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
 
     def predict(self, inputs: Tensor, data_samples: list) -> list:
-        """Detections of a batch of windows, in seconds of their videos.
+        """``data_samples`` with their windows' detections (``AFSDHead.predict``), in seconds.
 
-        Each window's attention is normalised over that window alone, which
-        is the published test (one window per batch) for any batch size
-        ('batch_sum' becomes 'per_sample'; the per-sample norms stay).
-        Per-video merging and soft-NMS happen once all windows of a video
-        are in (``TemporalDetectionMetric``).
-
-        Returns:
-            ``data_samples`` with ``pred_instances`` (``segments`` [M, 2]
-            seconds, ``scores`` [M], ``labels`` [M]).
+        Each window's attention is normalised over that window alone: the
+        published test (one window per batch) at any batch size. Per-video
+        merging and soft-NMS follow in ``TemporalDetectionMetric``.
         """
         norm = None
         if self.attention is not None and self.attention.norm == 'batch_sum':

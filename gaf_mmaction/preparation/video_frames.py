@@ -1,5 +1,7 @@
-"""Turning videos into the frame arrays GAF reads (docs/published_code.md §8.1)."""
-import csv
+"""Turning videos into the frame arrays GAF reads (docs/published_code.md §8.1).
+
+The library side of ``tools/data/videos_to_npy.py``: decoding and resampling, TV-L1 flow.
+"""
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -7,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .annotation_files import VideoInfo
+from ..datasets.annotation_files import VideoInfo
 
 FLOW_BOUND = 20.0  # TV-L1 displacements are clipped to +-20 pixels before quantising
 
@@ -94,12 +96,3 @@ def tvl1_flow(frames: np.ndarray) -> np.ndarray:
     scaled = (np.clip(np.stack(flows), -FLOW_BOUND, FLOW_BOUND) + FLOW_BOUND) * (
         255.0 / (2 * FLOW_BOUND))
     return np.round(scaled).astype(np.uint8)
-
-
-def write_video_info(path: str | Path, infos: dict[str, VideoInfo]) -> None:
-    """Write ``video,fps,sample_fps,count,sample_count`` rows, one per video."""
-    with open(path, 'w', newline='') as f:
-        writer = csv.writer(f)
-        writer.writerow(['video', 'fps', 'sample_fps', 'count', 'sample_count'])
-        for video, info in sorted(infos.items()):
-            writer.writerow([video, info.fps, info.sample_fps, info.count, info.sample_count])
