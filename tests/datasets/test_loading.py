@@ -25,8 +25,10 @@ def test_feature_window_length_from_the_window_and_bad_rank(tmp_path):
     # Without a length of its own, the loader reads the window's (the dataset's clip_length).
     path = tmp_path / 'video.npy'
     np.save(path, np.ones((300, 2), np.float32))
-    out = LoadFeatureWindow()(dict(filename=str(path), offset=0, clip_length=256))
-    assert out['imgs'].shape == (2, 256, 1, 1) and out['imgs'].sum() == 512
+    out = LoadFeatureWindow()(dict(filename=str(path), offset=200, clip_length=256))
+    # 100 steps left, padded with 0 by default.
+    assert out['imgs'].shape == (2, 256, 1, 1) and out['imgs'].sum() == 200
+    assert not out['imgs'][:, 100:].any()
     np.save(path, np.ones((3, 2, 2), np.float32))
     with pytest.raises(ValueError, match=r'video\.npy: expected \[T, C\] features'):
         LoadFeatureWindow()(dict(filename=str(path), offset=0))

@@ -1,7 +1,7 @@
 """Segment arithmetic of docs/published_code.md §3.2."""
 import torch
 
-from gaf_mmaction.models.task_modules import frame_segments, level_segments
+from gaf_mmaction.models.task_modules import frame_segments, level_segments, segment_regions
 
 
 def test_worked_example():
@@ -22,3 +22,9 @@ def test_minimum_region_and_half_to_even_rounding():
     loc = torch.zeros(1, 4, 2)
     loc[0, 0] = torch.tensor([0.0, 640.0])  # 640 / 256 * 4 = 10 cells
     assert level_segments(loc, 256)[0, 0].tolist() == [-1, 2, 8, 11]
+
+
+def test_explicit_segment_regions_by_hand():
+    # Frames [0, 109]: length 110, inner 110 / 4 = 27.5, outer 110 / 10 = 11:
+    # [0 - 11, 0 + 27.5, 109 - 27.5, 109 + 11] -> 27.5 and 81.5 round half to even.
+    assert segment_regions(torch.tensor([[0.0, 109.0]])).tolist() == [[-11, 28, 82, 120]]
