@@ -5,8 +5,33 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from ..ops import soft_nms
+from ..ops import batched_soft_nms
 from ..structures import class_name
+
+# Groups of one batched soft-NMS call hold at most this many (padded) rows: ~50 MB of float32.
+CHUNK_ROWS = 4_000_000
+
+
+def _soft_nms_in_chunks(groups: Sequence[torch.Tensor], sigma: float, top_k: int,
+                        score_threshold: float, variant: str) -> list[torch.Tensor]:
+    """:func:`batched_soft_nms` of every group, in the order given.
+
+    Groups of similar size run together (sorted by size, so that little padding is
+    processed), in chunks of bounded padded size.
+    """
+    order = sorted(range(len(groups)), key=lambda i: len(groups[i]))
+    kept: list[torch.Tensor | None] = [None] * len(groups)
+    chunk: list[int] = []
+    for index in [*order, None]:
+        if chunk and (index is None or (len(chunk) + 1) * len(groups[index]) > CHUNK_ROWS):
+            results = batched_soft_nms([groups[i] for i in chunk], sigma, top_k,
+                                       score_threshold, variant)
+            for i, result in zip(chunk, results):
+                kept[i] = result
+            chunk = []
+        if index is not None:
+            chunk.append(index)
+    return kept
 
 
 def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float, top_k: int,
@@ -18,7 +43,8 @@ def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float,
         windows: One dict per window: ``video_name``, ``segments`` [M, 2]
             seconds, ``scores`` [M], ``labels`` [M] (1-based class index).
         classes: Class names in label order (``structures.class_name``).
-        sigma, top_k, score_threshold, variant: See :func:`soft_nms`.
+        sigma, top_k, score_threshold, variant: See :func:`~gaf_mmaction.ops.soft_nms`
+            (run for every video and class at once, :func:`batched_soft_nms`).
 
     Returns:
         ``{video: [{"label", "score", "segment": [start, end]}]}`` in
@@ -33,16 +59,14 @@ def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float,
         labels = np.asarray(window['labels']).reshape(-1)
         for label in np.unique(labels):
             video[int(label)].append(rows[labels == label])
-    results = {}
-    for video, by_label in pooled.items():
-        detections = []
-        for label in sorted(by_label):
-            kept = soft_nms(torch.from_numpy(np.concatenate(by_label[label])), sigma, top_k,
-                            score_threshold, variant)
-            detections.extend({'label': class_name(classes, label), 'score': float(score),
+    keys = [(video, label) for video, by_label in pooled.items() for label in sorted(by_label)]
+    groups = [torch.from_numpy(np.concatenate(pooled[video][label])) for video, label in keys]
+    results: dict[str, list[dict]] = {video: [] for video in pooled}
+    for (video, label), kept in zip(keys, _soft_nms_in_chunks(groups, sigma, top_k,
+                                                              score_threshold, variant)):
+        results[video].extend({'label': class_name(classes, label), 'score': float(score),
                                'segment': [float(start), float(end)]}
                               for start, end, score in kept.tolist() if score > 0)
-        results[video] = detections
     return results
 
 

@@ -1,4 +1,6 @@
 """Gaussian soft-NMS of 1-D segments, as the published test (docs/published_code.md §9 step 7)."""
+from collections.abc import Sequence
+
 import torch
 from torch import Tensor
 
@@ -53,3 +55,61 @@ def soft_nms(segments: Tensor, sigma: float, top_k: int, score_threshold: float 
         score = torch.where(candidate, score * torch.exp(-iou.pow(2) / sigma), score)
         candidate &= score >= score_threshold
     return torch.stack([start[kept], end[kept], score[kept]], dim=-1)
+
+
+def batched_soft_nms(groups: Sequence[Tensor], sigma: float, top_k: int,
+                     score_threshold: float = 0.001, variant: str = 'reference') -> list[Tensor]:
+    """:func:`soft_nms` of many independent groups at once (e.g. every class of a video).
+
+    Each step selects and decays in every group that is still running, so the Python loop
+    runs as many times as the most selections of one group rather than their sum. Every
+    group's arithmetic is :func:`soft_nms`'s, element by element, so the kept rows are the
+    same and their scores agree to float32 rounding.
+
+    Args:
+        groups: [N_g, 3] float (start, end, score) per group, on one device.
+        sigma, top_k, score_threshold, variant: See :func:`soft_nms`.
+
+    Returns:
+        Per group, what :func:`soft_nms` returns for it.
+    """
+    if variant not in SOFT_NMS_VARIANTS:
+        raise ValueError(f'variant must be one of {SOFT_NMS_VARIANTS}, got {variant!r}')
+    for group in groups:
+        if group.dim() != 2 or group.shape[1] != 3:
+            raise ValueError(f'soft_nms expects [N, 3] (start, end, score), got '
+                             f'{tuple(group.shape)}')
+    if not groups:
+        return []
+    sizes = [len(g) for g in groups]
+    padded = groups[0].new_zeros(len(groups), max(max(sizes), 1), 3)
+    valid = torch.zeros(padded.shape[:2], dtype=torch.bool, device=padded.device)
+    for row, group in enumerate(groups):
+        padded[row, :len(group)] = group
+        valid[row, :len(group)] = True
+    start, end, score = padded[..., 0], padded[..., 1], padded[..., 2].clone()
+    candidate = valid & (score >= score_threshold)
+    kept = torch.zeros_like(candidate)
+    num_kept = torch.zeros(len(groups), dtype=torch.long, device=padded.device)
+    last = 1 if variant == 'reference' else 0
+    while True:
+        running = ((candidate.sum(1) > last) & (num_kept < top_k)).nonzero().squeeze(1)
+        if not len(running):
+            break
+        best = torch.where(candidate[running], score[running],
+                           score.new_tensor(-float('inf'))).argmax(1)
+        candidate[running, best] = False
+        kept[running, best] = True
+        num_kept[running] += 1
+        best_start, best_end = start[running, best, None], end[running, best, None]
+        width = (best_end - best_start).clamp(min=1e-5)
+        starts, ends = start[running], end[running]
+        inter = (torch.minimum(ends, best_end) - torch.maximum(starts, best_start)).clamp(min=0)
+        iou = inter / (width + (ends - starts) - inter)
+        still = candidate[running]
+        decayed = torch.where(still, score[running] * torch.exp(-iou.pow(2) / sigma),
+                              score[running])
+        score[running] = decayed
+        candidate[running] = still & (decayed >= score_threshold)
+    return [torch.stack([start[row, kept[row]], end[row, kept[row]], score[row, kept[row]]],
+                        dim=-1) for row in range(len(groups))]

@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from gaf_mmaction.ops import soft_nms
+from gaf_mmaction.ops import batched_soft_nms, soft_nms
 
 
 def rows(*values):
@@ -81,3 +81,22 @@ def test_top_k_and_the_decay_width():
     rows = torch.tensor([[0.0, 0.5, 0.9], [0.0, 0.25, 0.5]])
     kept = soft_nms(rows, sigma=0.5, top_k=10, score_threshold=0.001, variant='fixed')
     assert kept[1, 2].item() == pytest.approx(0.5 * math.exp(-0.25 / 0.5), rel=1e-6)
+
+
+@pytest.mark.parametrize('variant,sigma,top_k', [('reference', 0.5, 5000), ('fixed', 0.01, 30),
+                                                 ('reference', 0.95, 3)])
+def test_batched_soft_nms_equals_one_group_at_a_time(variant, sigma, top_k):
+    # Groups of different sizes (an empty one, a lone candidate, exact ties, rows below the
+    # threshold) run together; each must come out exactly as soft_nms gives it alone.
+    gen = torch.Generator().manual_seed(0)
+    groups = []
+    for size in (0, 1, 3, 40, 250):
+        start = torch.rand(size, generator=gen) * 50
+        width = torch.rand(size, generator=gen) * 8
+        groups.append(torch.stack([start, start + width,
+                                   torch.rand(size, generator=gen) ** 3], 1))
+    groups.append(torch.tensor([[1.0, 2.0, 0.5], [1.0, 2.0, 0.5], [5.0, 6.0, 0.0005]]))
+    batched = batched_soft_nms(groups, sigma, top_k, variant=variant)
+    for group, result in zip(groups, batched):
+        assert torch.equal(result, soft_nms(group, sigma, top_k, variant=variant))
+    assert batched_soft_nms([], sigma, top_k) == []

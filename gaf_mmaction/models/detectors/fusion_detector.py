@@ -4,6 +4,7 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
+from .gaf_detector import inference_autocast
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 
@@ -25,7 +26,8 @@ class GAFFusionDetector(BaseModel):
             False, as published.
         rgb_checkpoint: Checkpoint of the RGB detector. Defaults to None.
         flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
-        test_cfg: ``score_threshold`` of a detection. Defaults to 0.01.
+        test_cfg: ``score_threshold`` of a detection (default 0.01) and
+            ``autocast_dtype`` (default None), as ``GAFDetector``'s.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
     """
 
@@ -45,7 +47,7 @@ class GAFFusionDetector(BaseModel):
         if self.rgb.clip_length != self.flow.clip_length:
             raise ValueError('The RGB and flow detectors must share clip_length, got '
                              f'{self.rgb.clip_length} and {self.flow.clip_length}')
-        self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
+        self.test_cfg = {'score_threshold': 0.01, 'autocast_dtype': None, **(test_cfg or {})}
         if rgb_checkpoint:
             load_checkpoint_exact(self.rgb, rgb_checkpoint, allow_missing=('attention.cvae.*',))
         if flow_checkpoint:
@@ -66,7 +68,8 @@ class GAFFusionDetector(BaseModel):
         if mode == 'tensor':
             return self.fused_outputs(inputs)
         if mode == 'predict':
-            return self.rgb.head.predict(self.fused_outputs(inputs), data_samples,
-                                         self.test_cfg['score_threshold'])
+            with inference_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
+                outputs = self.fused_outputs(inputs)
+            return self.rgb.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")

@@ -1,6 +1,7 @@
 """The GAF detector: backbone, generative attention, pyramid neck and AFSD head."""
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 import torch
 from mmaction.registry import MODELS
@@ -21,6 +22,11 @@ def _sized(cfg: dict, name: str, clip_length: int) -> dict:
                          f'model.clip_length={clip_length}: state the clip length once, in '
                          'model.clip_length')
     return dict(cfg, clip_length=clip_length)
+
+
+def inference_autocast(device_type: str, dtype: str | None) -> AbstractContextManager:
+    """Autocast to ``dtype`` ('bfloat16', 'float16') for inference, or nothing for None."""
+    return torch.autocast(device_type, dtype=getattr(torch, dtype)) if dtype else nullcontext()
 
 
 @MODELS.register_module()
@@ -64,8 +70,9 @@ class GAFDetector(BaseModel):
             ``SkipNonFiniteOptimWrapper`` drops (and logs) every step whose
             gradients are non-finite.
         test_cfg: ``score_threshold`` above which a (prior, class) pair of a
-            window becomes a detection. Defaults to ``dict(score_threshold=0.01)``
-            (the published ``conf_thresh``).
+            window becomes a detection (the published ``conf_thresh``, 0.01),
+            and ``autocast_dtype``: 'bfloat16' runs the network under autocast
+            (decoding stays float32), None (default) in float32.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
         init_cfg: MMEngine init config. Defaults to None.
     """
@@ -93,7 +100,7 @@ class GAFDetector(BaseModel):
         self.splice_mode = splice_mode
         self.recon_target = recon_target
         self.non_finite_loss = non_finite_loss
-        self.test_cfg = {'score_threshold': 0.01, **(test_cfg or {})}
+        self.test_cfg = {'score_threshold': 0.01, 'autocast_dtype': None, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
 
@@ -173,8 +180,9 @@ class GAFDetector(BaseModel):
         norm = None
         if self.attention is not None and self.attention.norm == 'batch_sum':
             norm = 'per_sample'
-        return self.head.predict(self.forward_outputs(inputs, norm), data_samples,
-                                 self.test_cfg['score_threshold'])
+        with inference_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
+            outputs = self.forward_outputs(inputs, norm)
+        return self.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
         """Losses of the current phase (see :meth:`set_train_state`), checked for NaN/inf."""

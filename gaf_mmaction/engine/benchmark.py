@@ -1,0 +1,257 @@
+"""Speed and memory of a config's model, data loader and post-processing, on any device.
+
+Each case returns one flat dict (one JSON line of ``tools/benchmark.py``): what ran
+(``mode``, ``batch_size``, ``dtype``, ``compile``, ``device``, ``torch``) and what it measured
+(``items_per_s``, ``ms_per_step``, ``peak_gib``). Inputs are synthetic, of the config's sizes.
+"""
+import contextlib
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import torch
+from mmaction.registry import DATASETS, MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
+from torch.utils.data import DataLoader
+
+from ..datasets.annotation_files import read_video_info, shipped_file
+from ..datasets.windows import window_offsets
+from ..evaluation.video_merging import merge_windows
+from ..models.task_modules import attach_detections
+
+MODES = ('test', 'train', 'data', 'post')
+
+
+def device_name(device: torch.device) -> str:
+    """The GPU's name, or the CPU's architecture and thread count."""
+    if device.type == 'cuda':
+        return torch.cuda.get_device_name(device)
+    return f'cpu ({torch.get_num_threads()} threads)'
+
+
+@contextlib.contextmanager
+def _peak_memory(device: torch.device, result: dict) -> Iterator[None]:
+    """Put the peak memory of the block (GiB) into ``result['peak_gib']``.
+
+    On CUDA the allocator's peak; on the CPU the process's peak resident set, which
+    includes everything loaded before (a ceiling, not the block's own use).
+    """
+    if device.type == 'cuda':
+        torch.cuda.reset_peak_memory_stats(device)
+    yield
+    if device.type == 'cuda':
+        result['peak_gib'] = torch.cuda.max_memory_allocated(device) / 2**30
+    else:
+        scale = 1 if sys.platform == 'darwin' else 1024  # ru_maxrss: bytes on macOS, else KiB
+        result['peak_gib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**30
+
+
+def _timed(step: Callable[[], object], iters: int, warmup: int,
+           device: torch.device) -> float:
+    """Seconds per call of ``step`` after ``warmup`` calls, the device synchronised."""
+    for _ in range(warmup):
+        step()
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+    start = time.perf_counter()
+    for _ in range(iters):
+        step()
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+    return (time.perf_counter() - start) / iters
+
+
+def clip_shape(cfg: Config) -> tuple[int, int, int, int]:
+    """(channels, frames, height, width) of the config's test clips."""
+    model = cfg.model if cfg.model.type != 'GAFFusionDetector' else cfg.model.rgb
+    channels = model.backbone.get('in_channels', 3)
+    crop = next((t['size'] for t in cfg.test_dataloader.dataset.pipeline
+                 if t['type'] in ('CenterCropClip', 'RandomCropClip')), 1)
+    return channels, model.clip_length, crop, crop
+
+
+def build_model(cfg: Config, device: torch.device) -> torch.nn.Module:
+    """The config's model with random weights (no pretrained backbone), on ``device``."""
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    model_cfg = cfg.model.copy()
+    if 'backbone' in model_cfg and 'pretrained' in model_cfg.backbone:
+        model_cfg.backbone = dict(model_cfg.backbone, pretrained=None)
+    torch.manual_seed(0)
+    return MODELS.build(model_cfg).to(device)
+
+
+def _autocast(device: torch.device, amp: bool) -> contextlib.AbstractContextManager:
+    return torch.autocast(device.type, dtype=torch.bfloat16) if amp else contextlib.nullcontext()
+
+
+def _samples(batch: int, clip_length: int) -> list[ActionDataSample]:
+    """Training samples with two actions each and their boundary curves."""
+    samples = []
+    for _ in range(batch):
+        sample = ActionDataSample(metainfo=dict(video_name='synthetic', offset=0))
+        sample.gt_instances = InstanceData(segments=torch.tensor([[0.1, 0.3], [0.5, 0.9]]),
+                                           labels=torch.tensor([1, 2]))
+        boundaries = torch.zeros(2, clip_length)
+        for start, end in ((0.1, 0.3), (0.5, 0.9)):
+            boundaries[0, int(start * clip_length)] = boundaries[1, int(end * clip_length) - 1] = 1
+        sample.set_data(dict(gt_boundaries=boundaries))
+        samples.append(sample)
+    return samples
+
+
+def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
+               compile_model: bool = False, iters: int = 10, warmup: int = 2) -> dict:
+    """Inference of the config's model on uint8 clips: backbone to head outputs, no NMS.
+
+    Clips are normalised on the device by the model's data preprocessor, as in testing.
+    """
+    model = build_model(cfg, device).eval()
+    channels, frames, height, width = clip_shape(cfg)
+    clips = torch.randint(0, 256, (batch_size, channels, frames, height, width),
+                          dtype=torch.uint8, device=device)
+    forward = model.forward_outputs if hasattr(model, 'forward_outputs') else model.fused_outputs
+    forward = torch.compile(forward) if compile_model else forward
+
+    def step() -> None:
+        with torch.inference_mode(), _autocast(device, amp):
+            forward(model.data_preprocessor.normalize(clips))
+
+    result = _case('test', cfg, device, batch_size, amp, compile_model)
+    with _peak_memory(device, result):
+        seconds = _timed(step, iters, warmup, device)
+    return _rates(result, seconds, batch_size)
+
+
+def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
+                compile_model: bool = False, iters: int = 5, warmup: int = 1) -> dict:
+    """One detector-pass training step (foreground, background and reconstruction losses,
+    no splice clips, as the published figures), Adam, on synthetic clips and targets."""
+    model = build_model(cfg, device).train()
+    model.with_splice = False
+    model.set_train_state('detector', 1)
+    channels, frames, height, width = clip_shape(cfg)
+    clips = torch.randint(0, 256, (batch_size, channels, frames, height, width),
+                          dtype=torch.uint8, device=device)
+    samples = [s.to(device) for s in _samples(batch_size, frames)]
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-5)
+    loss_fn = torch.compile(model.loss) if compile_model else model.loss
+
+    def step() -> None:
+        with _autocast(device, amp):
+            losses = loss_fn(model.data_preprocessor.normalize(clips), samples)
+        total, _ = model.parse_losses(losses)
+        optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        optimizer.step()
+
+    result = _case('train', cfg, device, batch_size, amp, compile_model)
+    with _peak_memory(device, result):
+        seconds = _timed(step, iters, warmup, device)
+    return _rates(result, seconds, batch_size)
+
+
+def bench_data(cfg: Config, device: torch.device, batch_size: int, iters: int = 20,
+               num_videos: int | None = None, num_workers: int | None = None, **_) -> dict:
+    """The test data loader alone: windows per second from memory-mapped npy frames.
+
+    Writes ``num_videos`` videos of random frames (the shipped layout at 112x112, each a few
+    windows long) to a temporary folder and reads them with the config's test pipeline and
+    number of workers.
+    """
+    from ..testing import write_thumos_like
+    channels, frames, _, _ = clip_shape(cfg)
+    if channels != 3:
+        raise ValueError('--mode data writes RGB frames; use an RGB config')
+    workers = cfg.test_dataloader.get('num_workers', 0) if num_workers is None else num_workers
+    num_videos = num_videos or 4
+    result = _case('data', cfg, device, batch_size, False, False)
+    result['num_workers'] = workers
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds_per_video = 3 * frames // 10
+        files = write_thumos_like(Path(tmp), {f'video_{i}': (3 * frames, [
+            (1.0, 1.0 + seconds_per_video / 3, 7)]) for i in range(num_videos)}, size=112)
+        init_default_scope(cfg.get('default_scope', 'mmaction'))
+        dataset = DATASETS.build(dict(
+            cfg.test_dataloader.dataset, data_root=None,
+            data_prefix=dict(video=files['video_dir']), video_info_file=files['video_info_file'],
+            class_index_file=files['class_index_file']))
+        loader = DataLoader(dataset, batch_size=batch_size, num_workers=workers,
+                            collate_fn=pseudo_collate, pin_memory=device.type == 'cuda',
+                            persistent_workers=workers > 0)
+        windows = 0
+        with _peak_memory(device, result):
+            start = time.perf_counter()
+            while windows < iters * batch_size:
+                for batch in loader:
+                    windows += len(batch['inputs'])
+                    if windows >= iters * batch_size:
+                        break
+            seconds = time.perf_counter() - start
+    result.update(items_per_s=windows / seconds, ms_per_step=1000 * seconds * batch_size / windows)
+    return result
+
+
+def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: int = 1,
+               num_videos: int | None = None, **_) -> dict:
+    """Decoding, per-video merging and soft-NMS of a THUMOS14-sized test set.
+
+    The real test video lengths (the shipped video-info CSV; its first ``num_videos``, or
+    all 213) give the windows; each window's head outputs are random (of the config's prior
+    and class counts), so that more detections pass the threshold than a trained model's.
+    """
+    model = build_model(cfg, torch.device('cpu')).eval()
+    channels, frames, height, width = clip_shape(cfg)
+    with torch.inference_mode():
+        example = model.forward_outputs(torch.zeros(1, channels, frames, height, width))
+    priors = example.pop('priors')
+    shapes = {k: v.shape[1:] for k, v in example.items()}
+    stride = cfg.test_dataloader.dataset.get('clip_stride', frames // 2)
+    infos = read_video_info(shipped_file('thumos14', 'test_video_info.csv'))
+    infos = dict(list(infos.items())[:num_videos])
+    windows = [(video, offset) for video, info in infos.items()
+               for offset in window_offsets(info.sample_count, frames, stride)]
+    classes = [f'class_{i}' for i in range(1, model.head.num_classes)]
+    gen = torch.Generator().manual_seed(0)
+    result = _case('post', cfg, device, batch_size, False, False)
+    result['windows'] = len(windows)
+
+    def step() -> None:
+        records = []
+        for video, offset in windows:
+            outputs = {k: torch.randn(1, *shape, generator=gen) for k, shape in shapes.items()}
+            outputs['loc'] = outputs['loc'].exp()
+            outputs['priors'] = priors
+            sample = ActionDataSample(metainfo=dict(video_name=video, offset=offset, fps=10.0))
+            pred = attach_detections(outputs, [sample], frames, 0.01)[0].pred_instances
+            records.append(dict(video_name=video, segments=pred.segments.numpy(),
+                                scores=pred.scores.numpy(), labels=pred.labels.numpy()))
+        merge_windows(records, classes, sigma=cfg.test_evaluator.get('nms_sigma', 0.5),
+                      top_k=cfg.test_evaluator.get('top_k', 5000))
+
+    with _peak_memory(torch.device('cpu'), result):
+        seconds = _timed(step, iters, 0, torch.device('cpu'))
+    result.update(items_per_s=len(windows) / seconds, ms_per_step=1000 * seconds,
+                  seconds_per_test_set=seconds)
+    return result
+
+
+def _case(mode: str, cfg: Config, device: torch.device, batch_size: int, amp: bool,
+          compile_model: bool) -> dict:
+    return dict(mode=mode, config=Path(cfg.filename).name if cfg.filename else None,
+                batch_size=batch_size, dtype='bfloat16' if amp else 'float32',
+                compile=compile_model, device=device_name(device), torch=torch.__version__)
+
+
+def _rates(result: dict, seconds: float, batch_size: int) -> dict:
+    result.update(items_per_s=batch_size / seconds, ms_per_step=1000 * seconds)
+    return result
+
+
+CASES = dict(test=bench_test, train=bench_train, data=bench_data, post=bench_post)

@@ -1,0 +1,66 @@
+"""Measure a config's inference, training step, data loading or post-processing speed.
+
+Prints one JSON line per case: items (windows or clips) per second, ms per step, peak memory
+(GiB), dtype, device and torch version. With --baseline a second case runs the model the way
+the published code was measured (fp32, eager, batch 1 for test and 8 for train; README,
+"Performance") and a last line gives the ratios (memory only on CUDA, where the peak is the
+allocator's; on the CPU it is the process's peak resident set).
+
+Examples:
+    python tools/benchmark.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
+        --mode test --batch-size 16 --amp --device cuda --baseline
+    python tools/benchmark.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py --mode post
+"""
+import argparse
+import json
+
+import torch
+from mmengine.config import Config, DictAction
+
+from gaf_mmaction.engine.benchmark import CASES, MODES
+
+BASELINE_BATCH = dict(test=1, train=8)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='config file')
+    parser.add_argument('--mode', choices=MODES, default='test')
+    parser.add_argument('--batch-size', type=int, default=8, help='clips or windows per step')
+    parser.add_argument('--amp', action='store_true', help='bf16 autocast (test and train)')
+    parser.add_argument('--compile', action='store_true', help='torch.compile the model')
+    parser.add_argument('--iters', type=int, default=10, help='timed steps after warm-up')
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--videos', type=int, default=None,
+                        help='data and post modes: number of videos (default 4 and all 213)')
+    parser.add_argument('--baseline', action='store_true',
+                        help='also run fp32 eager at the published batch size; print the ratio')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, as in tools/train.py')
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    device = torch.device(args.device)
+    case = CASES[args.mode]
+    options = dict(amp=args.amp, compile_model=args.compile) if args.mode in (
+        'test', 'train') else dict(num_videos=args.videos)
+    result = case(cfg, device, args.batch_size, iters=args.iters, **options)
+    print(json.dumps(result), flush=True)
+    if args.baseline and args.mode in BASELINE_BATCH:
+        baseline = case(cfg, device, BASELINE_BATCH[args.mode], iters=args.iters)
+        baseline['baseline'] = True
+        print(json.dumps(baseline), flush=True)
+        ratios = dict(mode=args.mode, speedup=result['items_per_s'] / baseline['items_per_s'])
+        if device.type == 'cuda':
+            ratios['memory_ratio'] = result['peak_gib'] / baseline['peak_gib']
+        print(json.dumps(ratios), flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
