@@ -1,4 +1,5 @@
-"""High-level entry points: the demo's whole path in one call."""
+"""High-level entry points: detection in one video, and the demo's whole path in one call."""
 from .demo import DEMO_CONFIG, demo_config, run_demo
+from .inference import inference_detector, init_detector
 
-__all__ = ['DEMO_CONFIG', 'demo_config', 'run_demo']
+__all__ = ['DEMO_CONFIG', 'demo_config', 'inference_detector', 'init_detector', 'run_demo']

@@ -1,0 +1,103 @@
+"""Detect actions in one video with a trained model, as MMDetection's ``inference_detector``.
+
+The video goes through exactly the test path of ``tools/test.py``: the config's test dataset
+(its windows and pipeline) over the video's frames, the model's ``predict``, and the test
+metric's merging and soft-NMS, without a ground truth.
+"""
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from mmaction.registry import DATASETS, METRICS, MODELS
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import init_default_scope
+
+from ..checkpoint.exact_load import load_checkpoint_exact
+from ..datasets.annotation_files import VideoInfo
+from ..datasets.annotation_writer import write_video_info
+from ..preparation import read_video
+
+SAMPLE_FPS = 10.0  # the frame rate of the data preparation and of every config
+
+
+def init_detector(config: str | Path | Config, checkpoint: str | None = None,
+                  device: str = 'cpu', cfg_options: dict | None = None) -> torch.nn.Module:
+    """Build the config's model, load ``checkpoint`` (safely, every key accounted for), eval.
+
+    The CVAEs, which testing does not use, may be absent from the checkpoint. The config is
+    kept as ``model.cfg`` for :func:`inference_detector`.
+    """
+    cfg = config if isinstance(config, Config) else Config.fromfile(str(config))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    model_cfg = cfg.model.copy()
+    if checkpoint and 'pretrained' in model_cfg.get('backbone', {}):
+        # The checkpoint holds the backbone: do not read the Kinetics weights first.
+        model_cfg.backbone = dict(model_cfg.backbone, pretrained=None)
+    model = MODELS.build(model_cfg)
+    if checkpoint:
+        load_checkpoint_exact(model, checkpoint, allow_missing=('*attention.cvae.*', ))
+    model.cfg = cfg
+    return model.to(device).eval()
+
+
+def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
+                       batch_size: int = 8) -> list[dict]:
+    """Detections of one video, in seconds, best first.
+
+    Args:
+        model: From :func:`init_detector`, of a single-stream config (RGB, flow or
+            features; the two-stream fusion model needs both streams, not supported here).
+        video: A video file (decoded and resampled to 10 fps and 112x112 frames, as the data
+            preparation does), an npy frame file, or a uint8 array [T, H, W, C] at 10 fps.
+        batch_size: Windows per forward pass.
+
+    Returns:
+        ``[{'segment': [start, end], 'label': class name, 'score': p}, ...]`` sorted by score,
+        segments clipped to the video (a window padded past its end can reach beyond it).
+    """
+    cfg = model.cfg
+    if type(model).__name__ == 'GAFFusionDetector':
+        raise ValueError('inference_detector takes one stream; test the fusion model with '
+                         'tools/test.py on prepared RGB and flow files')
+    frames = _frames(video)
+    with tempfile.TemporaryDirectory() as tmp:
+        np.save(Path(tmp) / 'video.npy', frames)
+        info_file = Path(tmp) / 'video_info.csv'
+        write_video_info(info_file, {'video': VideoInfo(
+            fps=SAMPLE_FPS, sample_fps=SAMPLE_FPS, count=len(frames), sample_count=len(frames))})
+        dataset = DATASETS.build(dict(
+            cfg.test_dataloader.dataset, data_root=None, data_prefix=dict(video=tmp),
+            video_info_file=str(info_file), test_mode=True))
+        metric = METRICS.build(cfg.test_evaluator)
+        metric.dataset_meta = dataset.metainfo
+        with torch.no_grad():
+            for start in range(0, len(dataset), batch_size):
+                batch = pseudo_collate([dataset[i] for i in range(
+                    start, min(start + batch_size, len(dataset)))])
+                data = model.data_preprocessor(batch)
+                samples = model(**data, mode='predict')
+                metric.process(batch, [s.to_dict() for s in samples])
+    merged, _ = metric.merged_results(metric.results)
+    duration = len(frames) / SAMPLE_FPS
+    detections = [dict(d, segment=[min(max(t, 0.0), duration) for t in d['segment']])
+                  for d in merged.get('video', [])]
+    return sorted(detections, key=lambda d: d['score'], reverse=True)
+
+
+def _frames(video: str | Path | np.ndarray) -> np.ndarray:
+    """[T, H, W, C] uint8 frames of a video file, an npy file or an array."""
+    if isinstance(video, np.ndarray):
+        frames = video
+    elif Path(video).suffix == '.npy':
+        frames = np.load(video)
+    else:
+        frames, _ = read_video(video, sample_fps=SAMPLE_FPS)
+    if frames.ndim != 4 or frames.dtype != np.uint8 or not len(frames):
+        raise ValueError(f'{video if not isinstance(video, np.ndarray) else "The array"}: '
+                         f'expected [T, H, W, C] uint8 frames, got {frames.dtype} '
+                         f'{tuple(frames.shape)}')
+    return frames

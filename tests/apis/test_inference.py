@@ -1,0 +1,74 @@
+"""init_detector / inference_detector on one video: an array, an npy file or a video file."""
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from gaf_mmaction.apis import inference_detector, init_detector
+from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
+from tests.helpers import TEST_DATA
+
+TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
+
+
+@pytest.fixture(scope='module')
+def detector(tmp_path_factory):
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(TINY).model)
+    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    # Without the CVAEs, as a converted published checkpoint: testing does not need them.
+    torch.save(dict(meta={}, state_dict={k: v for k, v in model.state_dict().items()
+                                         if '.cvae.' not in k}), path)
+    loaded = init_detector(TINY, str(path))
+    assert not loaded.training
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in loaded.state_dict().items()
+               if '.cvae.' not in k)
+    return loaded
+
+
+def test_detections_of_an_array_and_of_its_npy_file(detector, tmp_path):
+    frames = np.random.default_rng(0).integers(0, 256, (150, 40, 40, 3), dtype=np.uint8)
+    detections = inference_detector(detector, frames, batch_size=3)
+    assert detections, 'a random tiny model scores many pairs above 0.01'
+    assert set(detections[0]) == {'segment', 'label', 'score'}
+    scores = [d['score'] for d in detections]
+    assert scores == sorted(scores, reverse=True)
+    # Segments lie inside the 15 s video; labels are the config's classes (the tiny model's
+    # three actions are the first three of the shipped THUMOS14 list).
+    assert all(0 <= d['segment'][0] <= d['segment'][1] <= 15.0 for d in detections)
+    classes = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
+    assert {d['label'] for d in detections} <= set(classes[:3])
+    # Windows are normalised alone: any batch size gives the same detections (to float32
+    # rounding of the batched convolutions); the npy file of the same frames too.
+    np.save(tmp_path / 'frames.npy', frames)
+    again = inference_detector(detector, tmp_path / 'frames.npy', batch_size=8)
+
+    def by_place(found):  # near-equal scores may swap places between the two runs
+        return sorted(found, key=lambda d: (d['label'], *d['segment']))
+    first, second = by_place(detections), by_place(again)
+    assert [d['label'] for d in second] == [d['label'] for d in first]
+    assert np.allclose([d['score'] for d in second], [d['score'] for d in first], rtol=1e-5)
+    assert np.allclose([d['segment'] for d in second], [d['segment'] for d in first], atol=1e-4)
+
+
+def test_video_file_is_resampled_to_10_fps(detector, tmp_path):
+    path = tmp_path / 'clip.avi'
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), 30.0, (48, 48))
+    for t in range(90):  # 3 s at 30 fps: a square moving right
+        frame = np.full((48, 48, 3), 40, np.uint8)
+        frame[18:30, t // 3:t // 3 + 12] = 220
+        writer.write(frame)
+    writer.release()
+    detections = inference_detector(detector, path)
+    # 30 frames at 10 fps in one window padded to 64 frames: segments are clipped to 3 s.
+    assert detections and max(d['segment'][1] for d in detections) == 3.0
+    assert all(0 <= d['segment'][0] <= d['segment'][1] <= 3.0 for d in detections)
+
+
+def test_bad_frames_are_named(detector):
+    with pytest.raises(ValueError, match=r'expected \[T, H, W, C\] uint8 frames, got float32'):
+        inference_detector(detector, np.zeros((10, 8, 8, 3), np.float32))
