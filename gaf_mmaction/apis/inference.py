@@ -13,6 +13,7 @@ from mmaction.registry import DATASETS, METRICS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
+from mmengine.utils import ProgressBar
 
 from ..checkpoint.exact_load import load_checkpoint_exact
 from ..datasets.annotation_files import VideoInfo
@@ -45,7 +46,7 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
 
 
 def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
-                       batch_size: int = 8) -> list[dict]:
+                       batch_size: int = 8, progress: bool = False) -> list[dict]:
     """Detections of one video, in seconds, best first.
 
     Args:
@@ -54,6 +55,7 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
         video: A video file (decoded and resampled to 10 fps and 112x112 frames, as the data
             preparation does), an npy frame file, or a uint8 array [T, H, W, C] at 10 fps.
         batch_size: Windows per forward pass.
+        progress: Show a progress bar over the windows.
 
     Returns:
         ``[{'segment': [start, end], 'label': class name, 'score': p}, ...]`` sorted by score,
@@ -63,7 +65,7 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
     if type(model).__name__ == 'GAFFusionDetector':
         raise ValueError('inference_detector takes one stream; test the fusion model with '
                          'tools/test.py on prepared RGB and flow files')
-    frames = _frames(video)
+    frames = load_frames(video)
     with tempfile.TemporaryDirectory() as tmp:
         np.save(Path(tmp) / 'video.npy', frames)
         info_file = Path(tmp) / 'video_info.csv'
@@ -74,6 +76,7 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
             video_info_file=str(info_file), test_mode=True))
         metric = METRICS.build(cfg.test_evaluator)
         metric.dataset_meta = dataset.metainfo
+        bar = ProgressBar(len(dataset)) if progress else None
         with torch.no_grad():
             for start in range(0, len(dataset), batch_size):
                 batch = pseudo_collate([dataset[i] for i in range(
@@ -81,6 +84,8 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
                 data = model.data_preprocessor(batch)
                 samples = model(**data, mode='predict')
                 metric.process(batch, [s.to_dict() for s in samples])
+                if bar:
+                    bar.update(len(samples))
     merged, _ = metric.merged_results(metric.results)
     duration = len(frames) / SAMPLE_FPS
     detections = [dict(d, segment=[min(max(t, 0.0), duration) for t in d['segment']])
@@ -88,8 +93,8 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
     return sorted(detections, key=lambda d: d['score'], reverse=True)
 
 
-def _frames(video: str | Path | np.ndarray) -> np.ndarray:
-    """[T, H, W, C] uint8 frames of a video file, an npy file or an array."""
+def load_frames(video: str | Path | np.ndarray) -> np.ndarray:
+    """[T, H, W, C] uint8 frames at 10 fps of a video file, an npy file or an array."""
     if isinstance(video, np.ndarray):
         frames = video
     elif Path(video).suffix == '.npy':

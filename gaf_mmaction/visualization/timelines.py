@@ -1,4 +1,5 @@
 """Pictures of detection results: a timeline per video and per-class AP."""
+import colorsys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,9 +11,31 @@ import numpy as np
 
 
 def class_colours(classes: Sequence[str]) -> dict[str, tuple]:
-    """A distinct colour per class name."""
-    cmap = plt.get_cmap('tab10')
-    return {name: cmap(i % 10) for i, name in enumerate(classes)}
+    """A distinct colour per class name (THUMOS14's 20 and ActivityNet's 200 included).
+
+    Up to 20 classes take matplotlib's tab20 (dark and light of ten hues); more take hues
+    spaced by the golden angle at three lightness levels.
+    """
+    if len(classes) <= 20:
+        cmap = plt.get_cmap('tab20')
+        return {name: cmap((2 * i) % 20 + (2 * i) // 20) for i, name in enumerate(classes)}
+    return {name: colorsys.hsv_to_rgb((i * 0.618034) % 1.0, 0.85, (1.0, 0.75, 0.5)[i % 3])
+            for i, name in enumerate(classes)}
+
+
+def lanes(segments: Sequence[tuple[float, float]]) -> list[int]:
+    """A lane per segment so that segments sharing a lane do not overlap (fewest lanes)."""
+    ends: list[float] = []
+    lane_of = [0] * len(segments)
+    for index in sorted(range(len(segments)), key=lambda i: segments[i][0]):
+        start, end = segments[index]
+        free = next((lane for lane, last in enumerate(ends) if last <= start), None)
+        if free is None:
+            free = len(ends)
+            ends.append(end)
+        ends[free] = end
+        lane_of[index] = free
+    return lane_of
 
 
 def plot_video_timeline(video: str, ground_truth: Sequence[tuple[float, float, str]],
@@ -20,34 +43,49 @@ def plot_video_timeline(video: str, ground_truth: Sequence[tuple[float, float, s
                         duration: float | None = None, max_detections: int = 15) -> None:
     """Draw ground truth over the video's best detections on a shared time axis (seconds).
 
-    The top row is the ground truth; below, the ``max_detections`` best
-    detections, one per row, coloured by class, more opaque the higher their
-    score, which is written beside each. The axis spans ``duration`` (or the
-    last segment's end).
+    The top lanes hold the ground truth (overlapping actions on separate lanes); below, the
+    ``max_detections`` best detections, one per row, coloured by class, more opaque the
+    higher their score, which is written beside each. The axis spans ``duration`` (or the
+    last segment's end); segments are clipped to it. The legend names the classes drawn.
     """
     colours = class_colours(classes)
+    limit = duration if duration else max(
+        [e for _, e, _ in ground_truth] + [d['segment'][1] for d in detections], default=1.0)
+
+    def clip(start: float, end: float) -> tuple[float, float]:
+        return min(max(start, 0.0), limit), min(max(end, 0.0), limit)
+
     kept = sorted(detections, key=lambda d: -d['score'])[:max_detections]
-    rows = 1 + len(kept)
+    gt_lanes = lanes([(s, e) for s, e, _ in ground_truth])
+    num_gt = max(gt_lanes, default=0) + 1
+    rows = num_gt + len(kept)
     fig, ax = plt.subplots(figsize=(10, 1.8 + 0.3 * rows), layout='constrained')
-    for start, end, label in ground_truth:
-        ax.barh(rows - 1, end - start, left=start, height=0.8, color=colours.get(label, 'grey'),
-                edgecolor='black')
+    for (start, end, label), lane in zip(ground_truth, gt_lanes):
+        start, end = clip(start, end)
+        ax.barh(rows - 1 - lane, end - start, left=start, height=0.8,
+                color=colours.get(label, 'grey'), edgecolor='black')
     for row, det in enumerate(kept):
-        start, end = det['segment']
-        ax.barh(rows - 2 - row, end - start, left=start, height=0.7,
-                color=colours.get(det['label'], 'grey'), alpha=0.2 + 0.8 * det['score'])
-        ax.text(end, rows - 2 - row, f" {det['score']:.2f}", va='center', fontsize=7)
-    ends = [e for _, e, _ in ground_truth] + [d['segment'][1] for d in kept]
-    ax.set_xlim(0, duration if duration else max(ends, default=1.0))
+        start, end = clip(*det['segment'])
+        y = len(kept) - 1 - row
+        ax.barh(y, end - start, left=start, height=0.7, color=colours.get(det['label'], 'grey'),
+                alpha=0.2 + 0.8 * det['score'])
+        ax.text(min(end, limit), y, f" {det['score']:.2f}", va='center', fontsize=7)
+    ax.set_xlim(0, limit)
     ax.set_ylim(-0.7, rows - 0.3)
-    ax.set_yticks([rows - 1, (rows - 2) / 2] if kept else [rows - 1],
-                  ['ground truth', f'top {len(kept)} detections'][:1 + bool(kept)])
-    ax.axhline(rows - 1.5, color='black', linewidth=0.5)
+    ticks, names = [rows - 1 - (num_gt - 1) / 2], ['ground truth']
+    if kept:
+        ticks.append((len(kept) - 1) / 2)
+        names.append(f'top {len(kept)} detections')
+    ax.set_yticks(ticks, names)
+    ax.axhline(len(kept) - 0.5, color='black', linewidth=0.5)
     ax.set_xlabel('time (s)')
     ax.set_title(video)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[c]) for c in classes]
-    fig.legend(handles, classes, loc='outside lower center', ncol=min(len(classes), 5),
-               fontsize=8, frameon=False)
+    shown = [c for c in classes if c in {label for _, _, label in ground_truth}
+             | {d['label'] for d in kept}]
+    if shown:
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colours[c]) for c in shown]
+        fig.legend(handles, shown, loc='outside lower center', ncol=min(len(shown), 5),
+                   fontsize=8, frameon=False)
     fig.savefig(out_path, dpi=100)
     plt.close(fig)
 

@@ -1,5 +1,10 @@
 """init_detector / inference_detector on one video: an array, an npy file or a video file."""
+import json
+import subprocess
+import sys
+
 import cv2
+import matplotlib.image as mpimg
 import numpy as np
 import pytest
 import torch
@@ -7,9 +12,9 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from gaf_mmaction.apis import inference_detector, init_detector
+from gaf_mmaction.apis import inference_detector, init_detector, load_frames
 from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
-from tests.helpers import TEST_DATA
+from tests.helpers import REPO, TEST_DATA
 
 TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
 
@@ -55,14 +60,48 @@ def test_detections_of_an_array_and_of_its_npy_file(detector, tmp_path):
     assert np.allclose([d['segment'] for d in second], [d['segment'] for d in first], atol=1e-4)
 
 
-def test_video_file_is_resampled_to_10_fps(detector, tmp_path):
-    path = tmp_path / 'clip.avi'
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), 30.0, (48, 48))
-    for t in range(90):  # 3 s at 30 fps: a square moving right
-        frame = np.full((48, 48, 3), 40, np.uint8)
-        frame[18:30, t // 3:t // 3 + 12] = 220
+def write_video(path, seconds: float, fps: float = 30.0, size: int = 48) -> None:
+    """A video of a bright square moving right over a grey background."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), fps, (size, size))
+    for t in range(int(seconds * fps)):
+        frame = np.full((size, size, 3), 40, np.uint8)
+        left = t % (size - 12)
+        frame[18:30, left:left + 12] = 220
         writer.write(frame)
     writer.release()
+
+
+def test_demo_script_on_a_video_of_several_windows(detector, tmp_path):
+    # 10 s at 30 fps -> 100 frames at 10 fps: windows of 64 frames at 0, 32 and 36.
+    video = tmp_path / 'moving.avi'
+    write_video(video, 10.0)
+    checkpoint = tmp_path / 'tiny.pth'
+    torch.save(dict(meta={}, state_dict=detector.state_dict()), checkpoint)
+    out_json, out_png = tmp_path / 'dets.json', tmp_path / 'timeline.png'
+    proc = subprocess.run(
+        [sys.executable, str(REPO / 'demo' / 'detect_video.py'), str(video), str(TINY),
+         str(checkpoint), '--out-json', str(out_json), '--out-png', str(out_png)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    written = json.loads(out_json.read_text())
+    assert written['video'] == 'moving' and written['duration'] == 10.0
+    detections = written['detections']
+    assert detections and all(set(d) == {'segment', 'label', 'score'} for d in detections)
+    assert all(0 < d['score'] <= 1 and 0 <= d['segment'][0] <= d['segment'][1] <= 10.0
+               for d in detections)
+    assert 'start (s)' in proc.stdout and mpimg.imread(out_png).ndim == 3
+    # The same video as an npy file of its decoded frames gives the same detections.
+    np.save(tmp_path / 'moving.npy', load_frames(video))
+    again = inference_detector(detector, tmp_path / 'moving.npy')
+    assert [d['label'] for d in again] == [d['label'] for d in detections]
+    assert np.allclose([d['score'] for d in again], [d['score'] for d in detections],
+                       rtol=1e-5)
+
+
+def test_video_file_is_resampled_to_10_fps(detector, tmp_path):
+    path = tmp_path / 'clip.avi'
+    write_video(path, 3.0)
+    assert load_frames(path).shape == (30, 112, 112, 3)
     detections = inference_detector(detector, path)
     # 30 frames at 10 fps in one window padded to 64 frames: segments are clipped to 3 s.
     assert detections and max(d['segment'][1] for d in detections) == 3.0
