@@ -69,3 +69,30 @@ def test_tool_converts_the_good_videos_when_one_is_unreadable(video, tmp_path):
     assert '1 video(s) could not be converted' in err and 'broken.mp4' in err
     assert sorted(p.name for p in (tmp_path / 'npy').iterdir()) == ['clip_one.npy']
     assert list(read_video_info(str(tmp_path / 'info.csv'))) == ['clip_one']
+
+
+def test_parallel_conversion_of_files_and_folders_resumes(video, tmp_path):
+    # Four videos (three in a folder, one named as a file) with 2 workers give the arrays of
+    # 1 worker; a second run finds them all converted and only rewrites the info CSV.
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    for i in range(3):
+        (folder / f'clip_{i}.avi').write_bytes(video.read_bytes())
+    single = tmp_path / 'single.avi'
+    single.write_bytes(video.read_bytes())
+    outputs = {}
+    for workers in (1, 2):
+        out = tmp_path / f'npy_{workers}'
+        proc = run_tool('data/videos_to_npy.py', folder, single, out, '--info-csv',
+                        out / 'info.csv', '--size', '16', '--num-workers', workers)
+        assert proc.returncode == 0, proc.stderr
+        assert f'converting 4 with {workers} worker(s)' in proc.stdout
+        outputs[workers] = {p.name: np.load(p) for p in out.glob('*.npy')}
+    assert sorted(outputs[2]) == ['clip_0.npy', 'clip_1.npy', 'clip_2.npy', 'single.npy']
+    assert all(np.array_equal(outputs[1][name], array) for name, array in outputs[2].items())
+    assert not list((tmp_path / 'npy_2').glob('*.partial.npy'))
+    proc = run_tool('data/videos_to_npy.py', folder, single, tmp_path / 'npy_2', '--info-csv',
+                    tmp_path / 'npy_2' / 'info.csv', '--size', '16', '--num-workers', '2')
+    assert proc.returncode == 0 and '4 of 4 videos already converted; converting 0' in proc.stdout
+    assert sorted(read_video_info(str(tmp_path / 'npy_2' / 'info.csv'))) == [
+        'clip_0', 'clip_1', 'clip_2', 'single']

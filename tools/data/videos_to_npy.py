@@ -1,20 +1,29 @@
 """Convert videos into GAF's frame arrays: 10 fps, 112x112, one .npy per video.
 
-Writes OUT_DIR/<video>.npy ([T, 112, 112, 3] uint8 RGB), optionally the TV-L1
-flow arrays ([T, 112, 112, 2] uint8) and the video-info CSV the datasets read.
+Writes OUT_DIR/<video>.npy ([T, 112, 112, 3] uint8 RGB), optionally the TV-L1 flow arrays
+([T, 112, 112, 2] uint8) and the video-info CSV the datasets read. Takes video files and
+folders of videos; converts them in parallel (--num-workers, default: every core); a video
+whose arrays exist (and whose row the existing --info-csv has) is skipped, so an interrupted
+extraction resumes where it stopped. Arrays are written under a temporary name and renamed,
+so a killed run leaves no half file.
 
 Example (THUMOS14 validation videos):
     python tools/data/videos_to_npy.py data/thumos14/videos/validation \
         data/thumos14/validation_npy --flow-dir data/thumos14/validation_flow_npy \
-        --info-csv data/thumos14/val_video_info.csv
+        --info-csv data/thumos14/val_video_info.csv --num-workers 16
 """
 import argparse
+import multiprocessing
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import cv2
 import numpy as np
 from mmengine.utils import ProgressBar
 
+from gaf_mmaction.datasets.annotation_files import VideoInfo, read_video_info
 from gaf_mmaction.datasets.annotation_writer import write_video_info
 from gaf_mmaction.preparation import read_video, tvl1_flow
 
@@ -23,46 +32,99 @@ VIDEO_SUFFIXES = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('video_dir', help='folder of videos')
+    parser.add_argument('inputs', nargs='+', help='video files and/or folders of videos')
     parser.add_argument('out_dir', help='folder for the RGB .npy files')
     parser.add_argument('--flow-dir', help='also write TV-L1 flow .npy files here')
     parser.add_argument('--info-csv', help='write the video-info CSV here')
     parser.add_argument('--fps', type=float, default=10.0, help='sampling rate (default 10)')
     parser.add_argument('--size', type=int, default=112, help='frame side (default 112)')
+    parser.add_argument('--num-workers', type=int, default=os.cpu_count() or 1,
+                        help='videos converted at once (default: every core)')
     return parser.parse_args(argv)
+
+
+def find_videos(inputs: list[str]) -> list[Path]:
+    """The video files named, and those in the folders named, sorted within each folder."""
+    videos = []
+    for item in map(Path, inputs):
+        if item.is_dir():
+            videos += sorted(p for p in item.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+        else:
+            videos.append(item)
+    return videos
+
+
+def save_atomic(path: Path, array: np.ndarray) -> None:
+    """``np.save`` under a temporary name, then rename: a killed run leaves no half file."""
+    partial = path.with_name(path.name + '.partial.npy')
+    np.save(partial, array)
+    os.replace(partial, path)
+
+
+def convert(video: Path, out_dir: Path, flow_dir: Path | None, fps: float,
+            size: int) -> VideoInfo:
+    """Decode one video and write its arrays; raises what :func:`read_video` raises."""
+    frames, info = read_video(video, fps, size)
+    if flow_dir:
+        save_atomic(flow_dir / f'{video.stem}.npy', tvl1_flow(frames))
+    save_atomic(out_dir / f'{video.stem}.npy', frames)
+    return info
+
+
+def frame_count(video: Path) -> int:
+    """The container's frame count (for the progress bar; 1 if it does not say)."""
+    capture = cv2.VideoCapture(str(video))
+    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if capture.isOpened() else 0
+    capture.release()
+    return max(count, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    videos = sorted(p for p in Path(args.video_dir).iterdir()
-                    if p.suffix.lower() in VIDEO_SUFFIXES)
+    videos = find_videos(args.inputs)
     if not videos:
-        print(f'No videos ({", ".join(VIDEO_SUFFIXES)}) in {args.video_dir}', file=sys.stderr)
+        print(f'No videos ({", ".join(VIDEO_SUFFIXES)}) in {", ".join(args.inputs)}',
+              file=sys.stderr)
         return 1
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if args.flow_dir:
-        Path(args.flow_dir).mkdir(parents=True, exist_ok=True)
+    flow_dir = Path(args.flow_dir) if args.flow_dir else None
+    if flow_dir:
+        flow_dir.mkdir(parents=True, exist_ok=True)
+    known = read_video_info(args.info_csv) if args.info_csv and Path(
+        args.info_csv).exists() else {}
     infos, failed = {}, {}
-    progress = ProgressBar(len(videos))
+    todo = []
     for video in videos:
-        # One unreadable video must not cost the others (or the info CSV): list it at the end.
-        try:
-            frames, info = read_video(video, args.fps, args.size)
-            np.save(out_dir / f'{video.stem}.npy', frames)
-            if args.flow_dir:
-                np.save(Path(args.flow_dir) / f'{video.stem}.npy', tvl1_flow(frames))
-            infos[video.stem] = info
-        except (OSError, ValueError, RuntimeError) as err:
-            failed[video] = err
-        progress.update()
+        done = (out_dir / f'{video.stem}.npy').exists() and (
+            not flow_dir or (flow_dir / f'{video.stem}.npy').exists())
+        if done and (video.stem in known or not args.info_csv):
+            infos[video.stem] = known.get(video.stem)
+        else:
+            todo.append(video)
+    print(f'{len(videos) - len(todo)} of {len(videos)} videos already converted; converting '
+          f'{len(todo)} with {args.num_workers} worker(s)')
+    sizes = {video: frame_count(video) for video in todo}
+    progress = ProgressBar(sum(sizes.values()))
+    context = multiprocessing.get_context('spawn')
+    with ProcessPoolExecutor(max(args.num_workers, 1), mp_context=context) as pool:
+        jobs = {pool.submit(convert, video, out_dir, flow_dir, args.fps, args.size): video
+                for video in todo}
+        for job in as_completed(jobs):
+            video = jobs[job]
+            # One unreadable video must not cost the others (or the info CSV): list it at the end.
+            try:
+                infos[video.stem] = job.result()
+            except (OSError, ValueError, RuntimeError) as err:
+                failed[video] = err
+            progress.update(sizes[video])
     if args.info_csv and infos:
-        write_video_info(args.info_csv, infos)
-    print(f'\nWrote {len(infos)} videos to {out_dir}')
+        write_video_info(args.info_csv, {k: v for k, v in infos.items() if v is not None})
+    print(f'\nWrote {len(infos) - (len(videos) - len(todo))} videos to {out_dir}')
     if failed:
         print(f'{len(failed)} video(s) could not be converted (left out of '
               f'{args.info_csv or "the output"}):', file=sys.stderr)
-        for video, err in failed.items():
+        for video, err in sorted(failed.items()):
             print(f'  {video}: {err}', file=sys.stderr)
         return 1
     return 0
