@@ -25,6 +25,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--out-png', help='draw the timeline here')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda, cuda:1')
     parser.add_argument('--score-thr', type=float, default=0.0, help='keep detections above')
+    parser.add_argument('--flow', help='for a fusion config: the flow npy of the video '
+                        '(default: TV-L1 flow computed from the frames)')
     parser.add_argument('--gt', help='ground truth (ActivityNet layout) to draw above')
     parser.add_argument('--subset', default='test', help='its subset (default: test)')
     parser.add_argument('--top', type=int, default=10, help='detections in the table and picture')
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f'error: {err}', file=sys.stderr)
         return 1
     model = init_detector(args.config, args.checkpoint, args.device)
-    detections = [d for d in inference_detector(model, frames, args.batch_size, progress=True)
+    detections = [d for d in inference_detector(model, frames, args.batch_size, progress=True,
+                                                flow=args.flow)
                   if d['score'] > args.score_thr]
     duration = len(frames) / SAMPLE_FPS
     print(f'\n{name}: {duration:.1f} s, {len(detections)} detections; the best {args.top}:')

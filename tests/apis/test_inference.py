@@ -111,3 +111,34 @@ def test_video_file_is_resampled_to_10_fps(detector, tmp_path):
 def test_bad_frames_are_named(detector):
     with pytest.raises(ValueError, match=r'expected \[T, H, W, C\] uint8 frames, got float32'):
         inference_detector(detector, np.zeros((10, 8, 8, 3), np.float32))
+
+
+def test_fusion_model_takes_both_streams(tmp_path):
+    # The fusion config at the tiny sizes: 64-frame windows, 32-pixel crops of both streams.
+    stream = "dict(clip_length=64, attention=dict(spatial_sizes=(2, 1)), " \
+             "neck=dict(spatial_sizes=(2, 1)), head=dict(num_classes=4))"
+    config = tmp_path / 'fusion_tiny.py'
+    config.write_text(
+        f"_base_ = [{str(REPO / 'configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py')!r}]\n"
+        f"model = dict(rgb={stream}, flow={stream})\n"
+        "test_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,\n"
+        "    dataset=dict(clip_length=64, clip_stride=32, pipeline=[\n"
+        "        dict(type='LoadFrameWindow', pad_value=0),\n"
+        "        dict(type='LoadFrameWindow', pad_value=0, filename_key='flow_filename',\n"
+        "             out_key='flow_imgs'),\n"
+        "        dict(type='CenterCropClip', size=32, keys=('imgs', 'flow_imgs')),\n"
+        "        dict(type='PackDetectionInputs', input_keys=('imgs', 'flow_imgs'))]))\n")
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    fusion = MODELS.build(Config.fromfile(config).model)
+    checkpoint = tmp_path / 'fusion.pth'
+    torch.save(dict(meta={}, state_dict=fusion.state_dict()), checkpoint)
+    model = init_detector(config, str(checkpoint))
+    rng = np.random.default_rng(1)
+    frames = rng.integers(0, 256, (80, 40, 40, 3), dtype=np.uint8)
+    flow = rng.integers(0, 256, (80, 40, 40, 2), dtype=np.uint8)
+    detections = inference_detector(model, frames, flow=flow)
+    assert detections and all(0 <= d['segment'][0] <= d['segment'][1] <= 8.0
+                              for d in detections)
+    with pytest.raises(ValueError, match='The flow has 79 frames, the video 80'):
+        inference_detector(model, frames, flow=flow[:79])
