@@ -130,3 +130,37 @@ def test_load_fails_on_shape_mismatch(tmp_path, backbone, in_channels):
     with pytest.raises(CheckpointMismatchError, match=r'Conv3d_1a_7x7\.conv3d\.weight: '
                                                       r'checkpoint \(64, 2, 7, 7, 7\)'):
         model.load_pytorch_i3d(str(path))
+
+
+def saved_bytes_and_grads(model, clip):
+    """Bytes autograd keeps for the backward pass, and the input gradients."""
+    saved = []
+
+    def pack(tensor):
+        saved.append(tensor.numel() * tensor.element_size())
+        return tensor
+    clip = clip.clone().requires_grad_()
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        outputs = model(clip)
+    weights = [torch.linspace(-1, 1, o.numel()).view_as(o) for o in outputs]
+    sum((o * w).sum() for o, w in zip(outputs, weights)).backward()
+    return sum(saved), outputs, clip.grad, {k: p.grad.clone() for k, p in
+                                          model.named_parameters()}
+
+
+def test_activation_checkpointing_keeps_values_and_gradients_and_saves_memory():
+    torch.manual_seed(0)
+    plain = MODELS.build(dict(type='InceptionI3D')).train()
+    torch.manual_seed(0)
+    checkpointed = MODELS.build(dict(type='InceptionI3D', with_cp=True)).train()
+    clip = torch.rand(1, 3, 16, 32, 32) * 2 - 1
+    kept_plain, out_plain, grad_plain, params_plain = saved_bytes_and_grads(plain, clip)
+    kept_cp, out_cp, grad_cp, params_cp = saved_bytes_and_grads(checkpointed, clip)
+    assert all(torch.equal(a, b) for a, b in zip(out_plain, out_cp))
+    assert torch.allclose(grad_cp, grad_plain, rtol=1e-5, atol=1e-7)
+    assert all(torch.allclose(params_cp[k], g, rtol=1e-4, atol=1e-7)
+               for k, g in params_plain.items())
+    # Only the blocks' inputs stay for the backward pass: less than a fifth of the bytes.
+    assert kept_cp < kept_plain / 5
+    with pytest.raises(ValueError, match='with_cp=True needs freeze_bn=True'):
+        MODELS.build(dict(type='InceptionI3D', with_cp=True, freeze_bn=False))

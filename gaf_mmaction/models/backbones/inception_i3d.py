@@ -5,6 +5,7 @@ from mmaction.registry import MODELS
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from torch import Tensor, nn
+from torch.utils.checkpoint import checkpoint
 
 from ...checkpoint.exact_load import load_state_dict_exact, read_state_dict
 from .i3d_units import I3DUnit, InceptionBlock, SameMaxPool3d
@@ -54,6 +55,11 @@ class InceptionI3D(BaseModule):
         pretrained: Path of a pytorch-i3d checkpoint loaded by
             ``init_weights``; its classifier (``logits.*``) is dropped and
             every other key must fit. Defaults to None.
+        with_cp: In training, keep only each Inception block's input and
+            recompute the block in the backward pass (activation
+            checkpointing): less memory for more compute, same values and
+            gradients. Needs ``freeze_bn`` (the recomputation would update
+            trained BatchNorm statistics a second time). Defaults to False.
         init_cfg: MMEngine init config. Defaults to None.
     """
 
@@ -61,14 +67,19 @@ class InceptionI3D(BaseModule):
                  out_endpoints: Sequence[str] = ('Mixed_4f', 'Mixed_5c'),
                  spatial_only: Sequence[str] = (),
                  freeze_bn: bool = True, freeze_bn_affine: bool = False,
-                 pretrained: str | None = None, init_cfg: dict | None = None) -> None:
+                 pretrained: str | None = None, with_cp: bool = False,
+                 init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if with_cp and not freeze_bn:
+            raise ValueError('with_cp=True needs freeze_bn=True: recomputing a block would update '
+                             'its BatchNorm running statistics twice')
         unknown = [e for e in (*out_endpoints, *spatial_only) if e not in ENDPOINTS]
         if unknown:
             raise ValueError(f'Unknown Inception-I3D endpoint(s) {unknown}; valid: {ENDPOINTS}')
         self.in_channels = in_channels
         self.out_endpoints = tuple(out_endpoints)
         self.freeze_bn = freeze_bn
+        self.with_cp = with_cp
         self.pretrained = pretrained
         last = max(ENDPOINTS.index(e) for e in self.out_endpoints)
         self.endpoints = ENDPOINTS[:last + 1]
@@ -112,7 +123,11 @@ class InceptionI3D(BaseModule):
                 f'got {tuple(x.shape)}')
         outputs = {}
         for name in self.endpoints:
-            x = getattr(self, name)(x)
+            layer = getattr(self, name)
+            if self.with_cp and self.training and isinstance(layer, InceptionBlock):
+                x = checkpoint(layer, x, use_reentrant=False)
+            else:
+                x = layer(x)
             if name in self.out_endpoints:
                 outputs[name] = x
         return tuple(outputs[name] for name in self.out_endpoints)
