@@ -250,9 +250,13 @@ class GAFDetector(BaseModel):
             return None
         clips = torch.stack([s.splice_inputs for s in data_samples])
         parts = self.forward_features(clips)
-        segments = torch.stack([s.splice_segments for s in data_samples])[rows]
-        losses['loss_triplet'] = self.loss_triplet(*self.head.splice_triplets(
-            [level[rows] for level in parts['levels']], parts['frame_feat'][rows], segments))
+        # Pooled for every clip, then the rows picked: the published order of computation
+        # (running the convolutions on the picked rows alone rounds differently).
+        triplets = self.head.splice_triplets(
+            parts['levels'], parts['frame_feat'],
+            torch.stack([s.splice_segments for s in data_samples]))
+        losses['loss_triplet'] = self.loss_triplet(
+            *([feat[rows] for feat in features] for features in triplets))
         return dict(inputs=clips, atts=parts['atts'], fg=parts['fg'])
 
     def parse_losses(self, losses: dict[str, Tensor]) -> tuple[Tensor, dict[str, Tensor]]:
