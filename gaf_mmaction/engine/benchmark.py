@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import torch
-from mmaction.registry import DATASETS, MODELS
+from mmaction.registry import DATASETS, METRICS, MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
@@ -23,8 +23,7 @@ from torch.utils.data import DataLoader
 
 from ..datasets.annotation_files import read_video_info, shipped_file
 from ..datasets.windows import window_offsets
-from ..evaluation.video_merging import merge_windows
-from ..models.task_modules import attach_detections
+from ..models.detectors.gaf_detector import maybe_autocast
 
 MODES = ('test', 'train', 'data', 'post')
 
@@ -87,10 +86,6 @@ def build_model(cfg: Config, device: torch.device) -> torch.nn.Module:
     return MODELS.build(model_cfg).to(device)
 
 
-def _autocast(device: torch.device, amp: bool) -> contextlib.AbstractContextManager:
-    return torch.autocast(device.type, dtype=torch.bfloat16) if amp else contextlib.nullcontext()
-
-
 def _samples(batch: int, clip_length: int) -> list[ActionDataSample]:
     """Training samples with two actions each and their boundary curves."""
     samples = []
@@ -120,7 +115,7 @@ def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = F
     forward = torch.compile(forward) if compile_model else forward
 
     def step() -> None:
-        with torch.inference_mode(), _autocast(device, amp):
+        with torch.inference_mode(), maybe_autocast(device.type, _dtype(amp)):
             forward(model.data_preprocessor.normalize(clips))
 
     result = _case('test', cfg, device, batch_size, amp, compile_model)
@@ -144,7 +139,7 @@ def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = 
     loss_fn = torch.compile(model.loss) if compile_model else model.loss
 
     def step() -> None:
-        with _autocast(device, amp):
+        with maybe_autocast(device.type, _dtype(amp)):
             losses = loss_fn(model.data_preprocessor.normalize(clips), samples)
         total, _ = model.parse_losses(losses)
         optimizer.zero_grad(set_to_none=True)
@@ -174,9 +169,9 @@ def bench_data(cfg: Config, device: torch.device, batch_size: int, iters: int = 
     result = _case('data', cfg, device, batch_size, False, False)
     result['num_workers'] = workers
     with tempfile.TemporaryDirectory() as tmp:
-        seconds_per_video = 3 * frames // 10
-        files = write_thumos_like(Path(tmp), {f'video_{i}': (3 * frames, [
-            (1.0, 1.0 + seconds_per_video / 3, 7)]) for i in range(num_videos)}, size=112)
+        # Test windows need no annotation.
+        files = write_thumos_like(Path(tmp), {f'video_{i}': (3 * frames, [])
+                                              for i in range(num_videos)}, size=112)
         init_default_scope(cfg.get('default_scope', 'mmaction'))
         dataset = DATASETS.build(dict(
             cfg.test_dataloader.dataset, data_root=None,
@@ -217,23 +212,24 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: in
     infos = dict(list(infos.items())[:num_videos])
     windows = [(video, offset) for video, info in infos.items()
                for offset in window_offsets(info.sample_count, frames, stride)]
-    classes = [f'class_{i}' for i in range(1, model.head.num_classes)]
+    # The test metric's own merging and soft-NMS, as configured (without a video-level
+    # classifier: its file names real videos).
+    metric = METRICS.build(dict(cfg.test_evaluator, video_classification_file=None))
+    metric.dataset_meta = dict(classes=[f'class_{i}' for i in range(1, model.head.num_classes)])
     gen = torch.Generator().manual_seed(0)
     result = _case('post', cfg, device, batch_size, False, False)
     result['windows'] = len(windows)
 
     def step() -> None:
-        records = []
+        metric.results.clear()
         for video, offset in windows:
             outputs = {k: torch.randn(1, *shape, generator=gen) for k, shape in shapes.items()}
             outputs['loc'] = outputs['loc'].exp()
             outputs['priors'] = priors
             sample = ActionDataSample(metainfo=dict(video_name=video, offset=offset, fps=10.0))
-            pred = attach_detections(outputs, [sample], frames, 0.01)[0].pred_instances
-            records.append(dict(video_name=video, segments=pred.segments.numpy(),
-                                scores=pred.scores.numpy(), labels=pred.labels.numpy()))
-        merge_windows(records, classes, sigma=cfg.test_evaluator.get('nms_sigma', 0.5),
-                      top_k=cfg.test_evaluator.get('top_k', 5000))
+            metric.process({}, [s.to_dict() for s in model.head.predict(
+                outputs, [sample], model.test_cfg['score_threshold'])])
+        metric.merged_results(metric.results)
 
     with _peak_memory(torch.device('cpu'), result):
         seconds = _timed(step, iters, 0, torch.device('cpu'))
@@ -245,8 +241,13 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: in
 def _case(mode: str, cfg: Config, device: torch.device, batch_size: int, amp: bool,
           compile_model: bool) -> dict:
     return dict(mode=mode, config=Path(cfg.filename).name if cfg.filename else None,
-                batch_size=batch_size, dtype='bfloat16' if amp else 'float32',
+                batch_size=batch_size, dtype=_dtype(amp) or 'float32',
                 compile=compile_model, device=device_name(device), torch=torch.__version__)
+
+
+def _dtype(amp: bool) -> str | None:
+    """The autocast dtype of ``--amp`` (None: float32, no autocast)."""
+    return 'bfloat16' if amp else None
 
 
 def _rates(result: dict, seconds: float, batch_size: int) -> dict:

@@ -7,6 +7,15 @@ from torch import Tensor
 SOFT_NMS_VARIANTS = ('reference', 'fixed')
 
 
+def _check_arguments(groups: Sequence[Tensor], variant: str) -> None:
+    if variant not in SOFT_NMS_VARIANTS:
+        raise ValueError(f'variant must be one of {SOFT_NMS_VARIANTS}, got {variant!r}')
+    for segments in groups:
+        if segments.dim() != 2 or segments.shape[1] != 3:
+            raise ValueError(f'soft_nms expects [N, 3] (start, end, score), got '
+                             f'{tuple(segments.shape)}')
+
+
 def soft_nms(segments: Tensor, sigma: float, top_k: int, score_threshold: float = 0.001,
              variant: str = 'reference') -> Tensor:
     """Select segments greedily by score, decaying the others by their overlap.
@@ -33,10 +42,7 @@ def soft_nms(segments: Tensor, sigma: float, top_k: int, score_threshold: float 
         [K, 3] the kept rows in their input order, each with the (decayed)
         score it had when it was kept. The input is not modified.
     """
-    if variant not in SOFT_NMS_VARIANTS:
-        raise ValueError(f'variant must be one of {SOFT_NMS_VARIANTS}, got {variant!r}')
-    if segments.dim() != 2 or segments.shape[1] != 3:
-        raise ValueError(f'soft_nms expects [N, 3] (start, end, score), got {tuple(segments.shape)}')
+    _check_arguments([segments], variant)
     start, end = segments[:, 0], segments[:, 1]
     score = segments[:, 2].clone()
     candidate = score >= score_threshold
@@ -73,12 +79,7 @@ def batched_soft_nms(groups: Sequence[Tensor], sigma: float, top_k: int,
     Returns:
         Per group, what :func:`soft_nms` returns for it.
     """
-    if variant not in SOFT_NMS_VARIANTS:
-        raise ValueError(f'variant must be one of {SOFT_NMS_VARIANTS}, got {variant!r}')
-    for group in groups:
-        if group.dim() != 2 or group.shape[1] != 3:
-            raise ValueError(f'soft_nms expects [N, 3] (start, end, score), got '
-                             f'{tuple(group.shape)}')
+    _check_arguments(groups, variant)
     if not groups:
         return []
     sizes = [len(g) for g in groups]

@@ -90,7 +90,7 @@ def test_parallel_conversion_of_files_and_folders_resumes(video, tmp_path):
         outputs[workers] = {p.name: np.load(p) for p in out.glob('*.npy')}
     assert sorted(outputs[2]) == ['clip_0.npy', 'clip_1.npy', 'clip_2.npy', 'single.npy']
     assert all(np.array_equal(outputs[1][name], array) for name, array in outputs[2].items())
-    assert not list((tmp_path / 'npy_2').glob('*.partial.npy'))
+    assert not list((tmp_path / 'npy_2').glob('*.part'))
     proc = run_tool('data/videos_to_npy.py', folder, single, tmp_path / 'npy_2', '--info-csv',
                     tmp_path / 'npy_2' / 'info.csv', '--size', '16', '--num-workers', '2')
     assert proc.returncode == 0 and '4 of 4 videos already converted; converting 0' in proc.stdout

@@ -13,6 +13,7 @@ Example (THUMOS14 validation videos):
         --info-csv data/thumos14/val_video_info.csv --num-workers 16
 """
 import argparse
+import io
 import multiprocessing
 import os
 import sys
@@ -25,6 +26,7 @@ from mmengine.utils import ProgressBar
 
 from gaf_mmaction.datasets.annotation_files import VideoInfo, read_video_info
 from gaf_mmaction.datasets.annotation_writer import write_video_info
+from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend
 from gaf_mmaction.preparation import read_video, tvl1_flow
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
@@ -55,10 +57,10 @@ def find_videos(inputs: list[str]) -> list[Path]:
 
 
 def save_atomic(path: Path, array: np.ndarray) -> None:
-    """``np.save`` under a temporary name, then rename: a killed run leaves no half file."""
-    partial = path.with_name(path.name + '.partial.npy')
-    np.save(partial, array)
-    os.replace(partial, path)
+    """``np.save`` through the checkpoints' atomic writer: a killed run leaves no half file."""
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    AtomicLocalBackend().put(buffer.getvalue(), path)
 
 
 def convert(video: Path, out_dir: Path, flow_dir: Path | None, fps: float,

@@ -4,7 +4,7 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
-from .gaf_detector import inference_autocast
+from .gaf_detector import maybe_autocast
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 
@@ -68,7 +68,7 @@ class GAFFusionDetector(BaseModel):
         if mode == 'tensor':
             return self.fused_outputs(inputs)
         if mode == 'predict':
-            with inference_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
+            with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
                 outputs = self.fused_outputs(inputs)
             return self.rgb.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "

@@ -24,8 +24,8 @@ def _sized(cfg: dict, name: str, clip_length: int) -> dict:
     return dict(cfg, clip_length=clip_length)
 
 
-def inference_autocast(device_type: str, dtype: str | None) -> AbstractContextManager:
-    """Autocast to ``dtype`` ('bfloat16', 'float16') for inference, or nothing for None."""
+def maybe_autocast(device_type: str, dtype: str | None) -> AbstractContextManager:
+    """Autocast to ``dtype`` ('bfloat16', 'float16'), or nothing for None."""
     return torch.autocast(device_type, dtype=getattr(torch, dtype)) if dtype else nullcontext()
 
 
@@ -180,7 +180,7 @@ class GAFDetector(BaseModel):
         norm = None
         if self.attention is not None and self.attention.norm == 'batch_sum':
             norm = 'per_sample'
-        with inference_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
+        with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
             outputs = self.forward_outputs(inputs, norm)
         return self.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
 
