@@ -14,7 +14,7 @@ from mmengine.registry import init_default_scope
 
 from gaf_mmaction.apis import inference_detector, init_detector, load_frames
 from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
-from tests.helpers import REPO, TEST_DATA
+from tests.helpers import REPO, TEST_DATA, assert_same_detections
 
 TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
 
@@ -50,14 +50,8 @@ def test_detections_of_an_array_and_of_its_npy_file(detector, tmp_path):
     # Windows are normalised alone: any batch size gives the same detections (to float32
     # rounding of the batched convolutions); the npy file of the same frames too.
     np.save(tmp_path / 'frames.npy', frames)
-    again = inference_detector(detector, tmp_path / 'frames.npy', batch_size=8)
-
-    def by_place(found):  # near-equal scores may swap places between the two runs
-        return sorted(found, key=lambda d: (d['label'], *d['segment']))
-    first, second = by_place(detections), by_place(again)
-    assert [d['label'] for d in second] == [d['label'] for d in first]
-    assert np.allclose([d['score'] for d in second], [d['score'] for d in first], rtol=1e-5)
-    assert np.allclose([d['segment'] for d in second], [d['segment'] for d in first], atol=1e-4)
+    assert_same_detections(detections,
+                           inference_detector(detector, tmp_path / 'frames.npy', batch_size=8))
 
 
 def write_video(path, seconds: float, fps: float = 30.0, size: int = 48) -> None:

@@ -3,14 +3,9 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from gaf_mmaction.apis import inference_detector, init_detector
 from tests.engine.conftest import TINY_CONFIG, run_tool
-
-
-def by_place(detections: list[dict]) -> list[dict]:
-    return sorted(detections, key=lambda d: (d['label'], *d['segment']))
+from tests.helpers import assert_same_detections
 
 
 def test_inference_detector_equals_the_test_tool(trained_work_dir, data_options, tiny_files,
@@ -26,7 +21,4 @@ def test_inference_detector_equals_the_test_tool(trained_work_dir, data_options,
     expected = [dict(d, segment=[min(max(t, 0.0), 10.0) for t in d['segment']])
                 for d in expected]
     assert got and len(got) == len(expected)
-    first, second = by_place(expected), by_place(got)
-    assert [d['label'] for d in first] == [d['label'] for d in second]
-    assert np.allclose([d['score'] for d in first], [d['score'] for d in second], rtol=1e-5)
-    assert np.allclose([d['segment'] for d in first], [d['segment'] for d in second], atol=1e-4)
+    assert_same_detections(expected, got)
