@@ -1,14 +1,12 @@
-"""ActivityNet-1.3 as one window per resized video (docs/published_code.md §8.5).
+"""ActivityNet-1.3 as one window per resized video (docs/activitynet.md).
 
-The published ActivityNet GAF code does not run (§11 Q18); this dataset
-follows its data preparation and the published ActivityNet AFSD dataset:
-every video is re-encoded to at most ``clip_length`` (768) frames, one
-window per video, boundary curves as for THUMOS14, and the splice length
+As the published ActivityNet code: every video is re-encoded to at most
+``clip_length`` (768) frames (``tools/data/videos_to_npy.py --max-frames``),
+one window per video, boundary curves as for THUMOS14, and the splice length
 of the splice augmentation is a quarter of the shortest action.
 """
 import json
 import math
-import os.path as osp
 
 import numpy as np
 from mmaction.registry import DATASETS
@@ -16,7 +14,7 @@ from mmengine.dataset import BaseDataset
 
 from ..structures import FIRST_ACTION
 from .annotation_files import shipped_file
-from .file_checks import frame_file_problem, handle_bad_videos
+from .file_checks import handle_bad_videos, stream_file_problems, stream_files
 from .windows import boundary_targets
 
 SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
@@ -38,28 +36,34 @@ class ActivityNetDetectionDataset(BaseDataset):
             fps, annotations: [{start_frame, end_frame, label, label_id}]}}``.
         subset: 'training' or 'validation'. Defaults to 'training'.
         class_list_file: ``action_name.txt``; None for the shipped one.
-        data_prefix: ``dict(video=DIR)``, the folder of the npy files.
+        data_prefix: ``dict(video=DIR)``, the folder of the npy files; add
+            ``flow=DIR`` for a second (flow) stream, read as ``flow_filename``.
         clip_length: Frames per (padded) video. Defaults to 768.
         binary_class: Map every action to label 1 (class-agnostic detection;
             the published ActivityNet model is trained this way and takes
             classes from a video-level classifier). Defaults to True.
-        channels: Channels per frame (3 RGB, 2 flow). Defaults to 3.
+        channels: Channels per frame for each ``data_prefix`` key; None for
+            ``dict(video=3, flow=2)`` (a flow-only config sets ``dict(video=2)``).
+        frame_tolerance: Largest accepted difference, in frames, between a
+            file's frame count and ``min(frame_num, clip_length)``. Defaults to 5.
         on_bad_video: 'error' (default) or 'skip' for videos whose file is
-            missing, unreadable, empty or has the wrong channel count, as
-            :class:`Thumos14Dataset`.
+            missing, unreadable, empty, has the wrong channel count or frame
+            count, as :class:`Thumos14Dataset`.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`.
     """
 
     def __init__(self, ann_file: str, subset: str = 'training',
                  class_list_file: str | None = None, data_prefix: dict | None = None,
-                 clip_length: int = 768, binary_class: bool = True, channels: int = 3,
+                 clip_length: int = 768, binary_class: bool = True,
+                 channels: dict[str, int] | None = None, frame_tolerance: int = 5,
                  on_bad_video: str = 'error', **kwargs) -> None:
         if subset not in SUBSETS:
             raise ValueError(f'subset must be one of {sorted(SUBSETS)}, got {subset!r}')
         self.subset = SUBSETS[subset]
         self.clip_length = clip_length
         self.binary_class = binary_class
-        self.channels = channels
+        self.channels = dict(video=3, flow=2) if channels is None else channels
+        self.frame_tolerance = frame_tolerance
         self.on_bad_video = on_bad_video
         self.class_list_file = class_list_file or shipped_file('activitynet', 'action_name.txt')
         classes = read_class_list(self.class_list_file)
@@ -72,7 +76,6 @@ class ActivityNetDetectionDataset(BaseDataset):
         """One entry per video of the subset (training videos need an action with end > start)."""
         with open(self.ann_file) as f:
             database = json.load(f)
-        video_dir = self.data_prefix.get('video', '')
         entries = []
         for video, info in database.items():
             if info.get('subset') != self.subset:
@@ -81,9 +84,8 @@ class ActivityNetDetectionDataset(BaseDataset):
             if missing:
                 raise KeyError(f'{self.ann_file}: video {video!r} lacks {missing}')
             entry = dict(video_name=video, offset=0, clip_length=self.clip_length,
-                         filename=osp.join(video_dir, f'{video}.npy'),
-                         num_frames=int(info['frame_num']), fps=float(info['fps']),
-                         duration=float(info['duration']))
+                         **stream_files(self.data_prefix, video), num_frames=int(info['frame_num']),
+                         fps=float(info['fps']), duration=float(info['duration']))
             if not self.test_mode:
                 annos = np.array([[a['start_frame'], a['end_frame'],
                                    FIRST_ACTION if self.binary_class else a['label_id']]
@@ -96,8 +98,9 @@ class ActivityNetDetectionDataset(BaseDataset):
                              gt_boundaries=boundary_targets(annos, self.clip_length),
                              splice_length=max(int(math.floor(shortest) / 4), 1))
             entries.append(entry)
-        problems = {e['video_name']: [frame_file_problem(e['filename'], self.channels)]
-                    for e in entries}
+        problems = {e['video_name']: stream_file_problems(
+            stream_files(self.data_prefix, e['video_name']), self.channels,
+            min(e['num_frames'], self.clip_length), self.frame_tolerance) for e in entries}
         skipped = handle_bad_videos(problems, self.on_bad_video,
                                     f'{type(self).__name__} ({self.ann_file})')
         return [e for e in entries if e['video_name'] not in skipped]

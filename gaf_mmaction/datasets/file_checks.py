@@ -5,6 +5,7 @@ read), so a bad file stops a run in its first second with every culprit
 named, not hours later inside a data-loader worker.
 """
 import logging
+import os.path as osp
 
 import numpy as np
 from mmengine.dist import all_gather_object, get_world_size
@@ -36,6 +37,24 @@ def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> 
         raise ValueError(f'{path}: expected {layout}, got elements of type {array.dtype} '
                          f'(frames must be {np.dtype(dtype)} in 0..255, as the data tools write)')
     return array
+
+
+def stream_files(data_prefix: dict, video: str) -> dict[str, str]:
+    """A video's npy files: ``filename`` under ``data_prefix['video']`` and, with a
+    ``flow`` folder, ``flow_filename`` under it."""
+    files = dict(filename=osp.join(data_prefix.get('video', ''), f'{video}.npy'))
+    if 'flow' in data_prefix:
+        files['flow_filename'] = osp.join(data_prefix['flow'], f'{video}.npy')
+    return files
+
+
+def stream_file_problems(files: dict[str, str], channels: dict[str, int],
+                         expected_frames: int | None, tolerance: int) -> list[str | None]:
+    """:func:`frame_file_problem` of each of :func:`stream_files`' files, checking the
+    channels ``channels`` gives its stream ('video' or 'flow')."""
+    return [frame_file_problem(path, channels.get('video' if key == 'filename' else 'flow'),
+                               expected_frames, tolerance)
+            for key, path in files.items()]
 
 
 def frame_file_problem(path: str, channels: int | None = None,

@@ -14,7 +14,7 @@ from .annotation_files import (
     read_video_info,
     shipped_file,
 )
-from .file_checks import frame_file_problem, handle_bad_videos, open_array
+from .file_checks import handle_bad_videos, open_array, stream_file_problems, stream_files
 from .windows import training_windows, window_offsets
 
 
@@ -91,16 +91,12 @@ class Thumos14Dataset(BaseDataset):
         return info.sample_fps
 
     def _files(self, video: str) -> dict[str, str]:
-        files = dict(filename=osp.join(self.data_prefix.get('video', ''), f'{video}.npy'))
-        if 'flow' in self.data_prefix:
-            files['flow_filename'] = osp.join(self.data_prefix['flow'], f'{video}.npy')
-        return files
+        return stream_files(self.data_prefix, video)
 
     def _file_problems(self, video: str, info: VideoInfo) -> list[str | None]:
         """What is wrong with each file of ``video`` (None where nothing)."""
-        return [frame_file_problem(path, self.channels.get('video' if key == 'filename' else 'flow'),
-                                   info.sample_count, self.frame_tolerance)
-                for key, path in self._files(video).items()]
+        return stream_file_problems(self._files(video), self.channels, info.sample_count,
+                                    self.frame_tolerance)
 
     def _good_videos(self, videos: list[str], infos: dict[str, VideoInfo]) -> list[str]:
         """``videos`` whose files pass the checks; the others raise or are left out."""

@@ -20,7 +20,12 @@ from .detection_map import (
     usable_detections,
 )
 from .ground_truth import load_ground_truth
-from .video_merging import merge_windows, relabel_by_video_classes
+from .video_merging import (
+    clip_to_durations,
+    keep_top_per_video,
+    merge_windows,
+    relabel_by_video_classes,
+)
 
 
 @METRICS.register_module()
@@ -49,7 +54,14 @@ class TemporalDetectionMetric(BaseMetric):
         nms_variant: 'reference' (published quirks) or 'fixed'.
         video_classification_file: Optional JSON ``{"results": {video:
             [class scores]}, "class": [names]}`` (CUHK ActivityNet format)
-            whose top-1 class labels each video's class-agnostic detections.
+            whose top-1 class labels each video's class-agnostic detections
+            (score x the class's score). Every test video must be in it.
+        clip_to_duration: Clip segments to [0, the video's duration] and
+            drop those left empty, as the published ActivityNet test (the
+            dataset gives each window's ``duration``). Defaults to False
+            (THUMOS14 keeps them as they are).
+        max_per_video: Keep each video's best N detections (ActivityNet's
+            evaluation expects at most 100). Defaults to None: all.
         videos_without_gt: Test videos that may be absent from the ground
             truth; they are left out of the evaluation. Any other result
             video missing from ``gt_file`` is an error. Defaults to ().
@@ -70,6 +82,7 @@ class TemporalDetectionMetric(BaseMetric):
                  nms_sigma: float = 0.01,
                  top_k: int = 5000, nms_score_threshold: float = 0.001,
                  nms_variant: str = 'reference', video_classification_file: str | None = None,
+                 clip_to_duration: bool = False, max_per_video: int | None = None,
                  videos_without_gt: Sequence[str] = (), out_file: str | None = None,
                  version: str = 'THUMOS14',
                  collect_device: str = 'cpu', prefix: str | None = None) -> None:
@@ -83,6 +96,8 @@ class TemporalDetectionMetric(BaseMetric):
         self.nms = dict(sigma=nms_sigma, top_k=top_k, score_threshold=nms_score_threshold,
                         variant=nms_variant)
         self.video_classification_file = video_classification_file
+        self.clip_to_duration = clip_to_duration
+        self.max_per_video = max_per_video
         self.videos_without_gt = frozenset(videos_without_gt)
         # The per-video detections of the last evaluation (what --show-dir draws).
         self.last_results: dict[str, list[dict]] | None = None
@@ -105,6 +120,7 @@ class TemporalDetectionMetric(BaseMetric):
                                      scores=scores[usable],
                                      labels=pred['labels'].cpu().numpy()[usable],
                                      unusable=int((~usable).sum()),
+                                     duration=sample.get('duration'),
                                      non_finite_outputs=int(sample.get('non_finite_outputs', 0))))
 
     @staticmethod
@@ -124,7 +140,8 @@ class TemporalDetectionMetric(BaseMetric):
                       logger='current', level=logging.WARNING)
 
     def merged_results(self, results: Sequence[dict]) -> tuple[dict[str, list[dict]], list[str]]:
-        """Per-video detections after soft-NMS (and video-level labels, if configured).
+        """Per-video detections after soft-NMS, then, as configured, video-level labels,
+        clipping to the video and the best ``max_per_video``.
 
         Returns:
             The detections and the class names they can carry.
@@ -132,11 +149,48 @@ class TemporalDetectionMetric(BaseMetric):
         classes = list(self.dataset_meta['classes'])
         merged = merge_windows(results, classes, **self.nms)
         if self.video_classification_file:
-            with open(self.video_classification_file) as f:
-                classification = json.load(f)
+            classification = self.read_video_classification()
             classes = list(classification['class'])
-            merged = relabel_by_video_classes(merged, classification['results'], classes)
+            merged = relabel_by_video_classes(merged, classification['results'], classes,
+                                              self.video_classification_file)
+        if self.clip_to_duration:
+            merged = clip_to_durations(merged, self.durations(results))
+        if self.max_per_video is not None:
+            merged = keep_top_per_video(merged, self.max_per_video)
         return merged, classes
+
+    def read_video_classification(self) -> dict:
+        """The ``video_classification_file``, checked for its two keys."""
+        path = self.video_classification_file
+        try:
+            with open(path) as f:
+                classification = json.load(f)
+        except FileNotFoundError:
+            raise FileNotFoundError(f'No such video classification file: {path}') from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ValueError(f'{path} is not valid JSON ({err})') from None
+        missing = [k for k in ('results', 'class')
+                   if not isinstance(classification, dict) or k not in classification]
+        if missing:
+            raise KeyError(f'{path} lacks {missing}: a video-level classification file holds '
+                           '"results" ({video: [class scores]}) and "class" ([class names])')
+        return classification
+
+    @staticmethod
+    def durations(results: Sequence[dict]) -> dict[str, float]:
+        """{video: duration in seconds} from the windows' ``duration``.
+
+        Raises:
+            KeyError: Naming a video whose windows carry no duration.
+        """
+        durations = {}
+        for window in results:
+            if window.get('duration') is None:
+                raise KeyError(f"clip_to_duration needs each window's 'duration' (seconds), "
+                               f"which the windows of video {window['video_name']!r} lack; "
+                               'the ActivityNet dataset gives it')
+            durations[window['video_name']] = float(window['duration'])
+        return durations
 
     def check_ground_truth(self, ground_truth: dict, merged: dict, classes: Sequence[str]) -> None:
         """Refuse to score results against a ground truth of other videos or classes.

@@ -70,21 +70,66 @@ def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float,
     return results
 
 
+def video_class_scores(video_scores: dict[str, Sequence[float]], video: str,
+                       source: str) -> Sequence[float]:
+    """A video's class scores in a video-level classification file.
+
+    ActivityNet tools name a video with or without the ``v_`` prefix of its
+    downloaded file; both spellings are tried.
+
+    Raises:
+        ValueError: Naming ``source`` and the video when it is missing.
+    """
+    names = [video, f'v_{video}'] + ([video[2:]] if video.startswith('v_') else [])
+    for name in names:
+        if name in video_scores:
+            return video_scores[name]
+    raise ValueError(f'{source}: the video-level classification lacks test video {video!r} '
+                   '(each test video needs its class scores under "results")')
+
+
 def relabel_by_video_classes(results: dict[str, list[dict]],
                              video_scores: dict[str, Sequence[float]],
-                             class_names: Sequence[str]) -> dict[str, list[dict]]:
+                             class_names: Sequence[str],
+                             source: str = 'the video classification file'
+                             ) -> dict[str, list[dict]]:
     """Label class-agnostic detections with a video-level classifier's top class.
 
     As the published ActivityNet test: label = the video's top-1 class,
-    score = detection score x that class's score. Videos the classifier does
-    not know (also tried with ActivityNet's ``v_`` prefix) raise KeyError.
+    score = detection score x that class's score.
+
+    Raises:
+        ValueError: When a video is missing from ``video_scores`` or its
+            scores do not match ``class_names``.
     """
     relabelled = {}
     for video, detections in results.items():
-        scores = video_scores.get(video, video_scores.get(f'v_{video}'))
-        if scores is None:
-            raise KeyError(f'video {video!r} is missing from the video classification file')
+        scores = video_class_scores(video_scores, video, source)
+        if len(scores) != len(class_names):
+            raise ValueError(f'{source}: video {video!r} has {len(scores)} class scores but '
+                             f'"class" names {len(class_names)} classes')
         top = int(np.argmax(scores))
         relabelled[video] = [dict(det, label=class_names[top], score=det['score'] * scores[top])
                              for det in detections]
     return relabelled
+
+
+def clip_to_durations(results: dict[str, list[dict]],
+                      durations: dict[str, float]) -> dict[str, list[dict]]:
+    """Clip every segment to [0, its video's duration] (seconds); drop those left empty."""
+    clipped = {}
+    for video, detections in results.items():
+        kept = []
+        for det in detections:
+            start = max(0.0, det['segment'][0])
+            end = min(durations[video], det['segment'][1])
+            if end > start:
+                kept.append(dict(det, segment=[start, end]))
+        clipped[video] = kept
+    return clipped
+
+
+def keep_top_per_video(results: dict[str, list[dict]], top: int) -> dict[str, list[dict]]:
+    """Each video's ``top`` highest-scoring detections, best first (ties keep their order)."""
+    return {video: sorted(detections, key=lambda det: -det['score'])[:top]
+            for video, detections in results.items()}

@@ -34,17 +34,32 @@ def sample_frames(frames: Iterable[np.ndarray], fps: float,
             yield frame
 
 
-def read_video(path: str | Path, sample_fps: float = 10.0,
-               size: int = 112) -> tuple[np.ndarray, VideoInfo]:
+def capped_fps(fps: float, frames: int, max_frames: int) -> float:
+    """The published ActivityNet re-encoding rate: ``fps * min(max_frames / frames, 1)``,
+    so that a video of ``frames`` frames keeps at most ``max_frames``."""
+    return fps * min(max_frames / frames, 1.0)
+
+
+def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
+               max_frames: int | None = None) -> tuple[np.ndarray, VideoInfo]:
     """Decode a video into [T, size, size, 3] uint8 RGB frames at ``sample_fps``.
 
     Frames are resized to size x size with bicubic interpolation (the aspect
     ratio is not kept, as published).
 
+    Args:
+        path: The video file.
+        sample_fps: Frames kept per second (THUMOS14: 10).
+        size: Frame side in pixels.
+        max_frames: Instead of ``sample_fps``, keep at most this many
+            frames at :func:`capped_fps` of the container's frame rate and
+            count (ActivityNet: 768), and cut any surplus.
+
     Raises:
         OSError: If the file cannot be opened.
-        ValueError: If it reports no frame rate or one below ``sample_fps``, or
-            no frame can be decoded.
+        ValueError: If it reports no frame rate (or, with ``max_frames``,
+            no frame count) or a rate below ``sample_fps``, or no frame can
+            be decoded.
     """
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
@@ -52,6 +67,11 @@ def read_video(path: str | Path, sample_fps: float = 10.0,
     fps = capture.get(cv2.CAP_PROP_FPS)
     if not fps or fps <= 0:
         raise ValueError(f'{path}: the container reports no frame rate')
+    if max_frames is not None:
+        total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        if total <= 0:
+            raise ValueError(f'{path}: the container reports no frame count')
+        sample_fps = capped_fps(fps, total, max_frames)
     count = 0
 
     def decoded() -> Iterator[np.ndarray]:
@@ -63,10 +83,14 @@ def read_video(path: str | Path, sample_fps: float = 10.0,
             ok, frame = capture.read()
 
     kept = [cv2.resize(frame, (size, size), interpolation=cv2.INTER_CUBIC)[..., ::-1]
-            for frame in sample_frames(decoded(), fps, sample_fps)]
+            for frame in itertools.islice(sample_frames(decoded(), fps, sample_fps),
+                                          max_frames)]
     capture.release()
     if not kept:
         raise ValueError(f'{path}: no frame could be decoded')
+    if max_frames is not None:
+        # Decoding stopped at max_frames kept frames: the container's count is the video's.
+        count = total
     frames = np.stack(kept)
     return np.ascontiguousarray(frames), VideoInfo(
         fps=fps, sample_fps=sample_fps, count=float(count), sample_count=len(frames))

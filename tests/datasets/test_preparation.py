@@ -1,10 +1,15 @@
-"""Video -> frame arrays (docs/published_code.md §8.1) on a small generated video."""
+"""Video -> frame arrays (docs/published_code.md §8.1, docs/activitynet.md) on small generated
+videos and annotation files."""
+import json
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
 
 from gaf_mmaction.datasets.annotation_files import read_video_info
-from gaf_mmaction.preparation import read_video, sample_frames, tvl1_flow
+from gaf_mmaction.preparation import capped_fps, read_video, sample_frames, tvl1_flow
+from gaf_mmaction.testing import write_activitynet_like
 from tests.helpers import run_tool
 
 
@@ -96,3 +101,54 @@ def test_parallel_conversion_of_files_and_folders_resumes(video, tmp_path):
     assert proc.returncode == 0 and '4 of 4 videos already converted; converting 0' in proc.stdout
     assert sorted(read_video_info(str(tmp_path / 'npy_2' / 'info.csv'))) == [
         'clip_0', 'clip_1', 'clip_2', 'single']
+
+
+def test_activitynet_re_encoding_keeps_at_most_max_frames(video, tmp_path):
+    # The published rule: fps x min(max / frames, 1). 12 frames, at most 5: 12.5 fps, one frame
+    # every 2.4 -> frames 3, 5, 8, 10, 12 (values 20 x i).
+    frames, info = read_video(video, size=16, max_frames=5)
+    assert capped_fps(30.0, 12, 5) == 12.5
+    assert (info.sample_fps, info.count, info.sample_count) == (12.5, 12.0, 5)
+    assert np.abs(frames.mean(axis=(1, 2, 3)) - [60, 100, 160, 200, 240]).max() < 3
+    frames, info = read_video(video, size=16, max_frames=768)  # short videos keep every frame
+    assert (info.sample_fps, info.sample_count) == (30.0, 12)
+    # The tool names the arrays by YouTube id: the downloads' 'v_' prefix is dropped.
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    (folder / 'v_abc.avi').write_bytes(video.read_bytes())
+    proc = run_tool('data/videos_to_npy.py', folder, tmp_path / 'npy', '--max-frames', '5',
+                    '--strip-prefix', 'v_', '--info-csv', tmp_path / 'encoded.csv',
+                    '--size', '16')
+    assert proc.returncode == 0, proc.stderr
+    assert np.load(tmp_path / 'npy' / 'abc.npy').shape == (5, 16, 16, 3)
+    encoded = read_video_info(str(tmp_path / 'encoded.csv'))['abc']
+    assert (encoded.sample_fps, encoded.sample_count) == (12.5, 5)
+
+
+def test_activitynet_video_info_from_the_official_file(tmp_path):
+    files = write_activitynet_like(tmp_path, not_converted=('vid_c', ))
+    out = tmp_path / 'video_info.json'
+    proc = run_tool('data/activitynet_video_info.py', files['annotation_file'],
+                    files['encoded_csv'], out)
+    assert proc.returncode == 0, proc.stderr
+    assert 'Wrote 5 videos (2 training, 3 validation)' in proc.stdout
+    assert '1 videos of' in proc.stderr and 'vid_c' in proc.stderr
+    info = json.loads(out.read_text())
+    assert sorted(info) == ['vid_a', 'vid_b', 'vid_d', 'vid_e', 'vid_f']  # no testing subset
+    # vid_a: 300 frames at 30 fps -> 64 frames at 6.4 fps; [1 s, 4 s] -> frames [6.4, 25.6].
+    assert info['vid_a']['subset'] == 'training' and info['vid_a']['duration'] == 10.0
+    assert (info['vid_a']['frame_num'], info['vid_a']['fps']) == (64, 6.4)
+    first = info['vid_a']['annotations'][0]
+    assert (first['start_frame'], first['end_frame']) == pytest.approx((6.4, 25.6))
+    assert (first['label'], first['label_id']) == ('Shaving', 158)  # line 158 of the list
+    assert info['vid_f']['fps'] == 30.0 and info['vid_f']['frame_num'] == 45
+
+    official = json.loads(Path(files['annotation_file']).read_text())
+    official['database']['vid_b']['annotations'][0]['label'] = 'Juggling chainsaws'
+    Path(files['annotation_file']).write_text(json.dumps(official))
+    proc = run_tool('data/activitynet_video_info.py', files['annotation_file'],
+                    files['encoded_csv'], tmp_path / 'other.json')
+    assert proc.returncode == 1
+    assert "video 'vid_b' has label 'Juggling chainsaws', which is not in the class list" in (
+        proc.stderr)
+    assert not (tmp_path / 'other.json').exists()

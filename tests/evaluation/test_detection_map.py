@@ -16,6 +16,7 @@ from gaf_mmaction.evaluation import (
     merge_windows,
     relabel_by_video_classes,
 )
+from gaf_mmaction.evaluation.video_merging import clip_to_durations, keep_top_per_video
 from tests.helpers import run_tool
 
 
@@ -130,14 +131,22 @@ def test_relabelling_by_a_video_level_classifier(tmp_path):
     results = {'abc': [{'label': 'action', 'score': 0.5, 'segment': [1.0, 2.0]}],
                'xyz': [{'label': 'action', 'score': 0.8, 'segment': [3.0, 4.0]},
                        {'label': 'action', 'score': 0.4, 'segment': [5.0, 6.0]}]}
-    scores = {'v_abc': [0.1, 0.7, 0.2], 'xyz': [0.6, 0.3, 0.1]}
+    scores = {'v_abc': [0.1, 0.7, 0.2], 'xyz': [0.6, 0.3, 0.1], 'v_uvw': [0.2, 0.2, 0.6]}
     relabelled = relabel_by_video_classes(results, scores, ['A', 'B', 'C'])
+    # A video named with the prefix finds the classifier's entry either way.
+    assert relabel_by_video_classes({'v_xyz': results['xyz']}, scores, ['A', 'B', 'C'])[
+        'v_xyz'][0]['label'] == 'A'
+    assert relabel_by_video_classes({'uvw': results['abc']}, scores, ['A', 'B', 'C'])[
+        'uvw'][0]['label'] == 'C'
     assert relabelled['abc'] == [{'label': 'B', 'score': pytest.approx(0.35),
                                   'segment': [1.0, 2.0]}]
     assert [(d['label'], d['score']) for d in relabelled['xyz']] == [
         ('A', pytest.approx(0.48)), ('A', pytest.approx(0.24))]
-    with pytest.raises(KeyError, match="'new' is missing from the video classification file"):
-        relabel_by_video_classes({'new': []}, scores, ['A', 'B', 'C'])
+    with pytest.raises(ValueError, match="cls.json: the video-level classification lacks "
+                                         "test video 'new'"):
+        relabel_by_video_classes({'new': []}, scores, ['A', 'B', 'C'], 'cls.json')
+    with pytest.raises(ValueError, match="video 'abc' has 3 class scores but"):
+        relabel_by_video_classes(results, scores, ['A', 'B'])
 
     # Through the metric: class-agnostic windows in, classifier labels and scores out.
     classifier = tmp_path / 'cls.json'
@@ -154,3 +163,22 @@ def test_relabelling_by_a_video_level_classifier(tmp_path):
     assert metric.evaluate(size=1)['detection/mAP@0.5'] == pytest.approx(1.0)
     saved = json.loads((tmp_path / 'out.json').read_text())['results']['abc']
     assert saved == [{'label': 'B', 'score': pytest.approx(0.35), 'segment': [1.0, 2.0]}]
+
+
+def test_clipping_to_the_video_and_the_best_per_video():
+    # The published ActivityNet output: segments clipped to [0, duration], empty ones dropped;
+    # then (ActivityNet's evaluation) the best N per video.
+    results = {'a': [{'label': 'X', 'score': 0.2, 'segment': [-1.0, 2.0]},
+                     {'label': 'X', 'score': 0.9, 'segment': [9.0, 12.0]},
+                     {'label': 'X', 'score': 0.5, 'segment': [10.0, 11.0]},  # after the end
+                     {'label': 'X', 'score': 0.7, 'segment': [3.0, 4.0]}]}
+    clipped = clip_to_durations(results, {'a': 10.0})
+    assert [(d['score'], d['segment']) for d in clipped['a']] == [
+        (0.2, [0.0, 2.0]), (0.9, [9.0, 10.0]), (0.7, [3.0, 4.0])]
+    assert [d['score'] for d in keep_top_per_video(clipped, 2)['a']] == [0.9, 0.7]
+
+    metric = TemporalDetectionMetric(clip_to_duration=True, max_per_video=2)
+    metric.dataset_meta = dict(classes=['action'])
+    with pytest.raises(KeyError, match="windows of video 'a' lack"):
+        metric.merged_results([dict(video_name='a', segments=np.zeros((0, 2)),
+                                    scores=np.zeros(0), labels=np.zeros(0, int))])

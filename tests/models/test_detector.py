@@ -17,7 +17,8 @@ OUTPUT_SHAPES = {
 
 def check_outputs(out: dict, batch: int) -> None:
     assert {k: tuple(v.shape) for k, v in out.items()} == {
-        **{k: (batch, *s) for k, s in OUTPUT_SHAPES.items()}, 'priors': (126, 1)}
+        **{k: (batch, *s) for k, s in OUTPUT_SHAPES.items()}, 'priors': (126, 1),
+        'prior_levels': (126, )}
     assert all(torch.isfinite(v).all() for v in out.values())
 
 

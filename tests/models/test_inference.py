@@ -7,8 +7,8 @@ from mmengine.config import Config
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
 from gaf_mmaction.checkpoint.fusion import fuse_checkpoints
-from gaf_mmaction.models.task_modules import attach_detections, decode_outputs
-from tests.helpers import CONFIGS
+from gaf_mmaction.models.task_modules import attach_detections, decode_outputs, decode_segments
+from tests.helpers import CONFIGS, TEST_DATA
 from tests.models.test_detector import small_model
 
 
@@ -149,3 +149,34 @@ def test_detection_threshold_class_index_and_non_finite_count():
         'non_finite_outputs'] == 0
     # NaN logits make all 4 class scores of prior 0 NaN; the NaN distance one segment.
     assert samples[2].metainfo['non_finite_outputs'] == 4 + 1
+
+
+def test_activitynet_fusion_takes_the_geometric_mean_of_decoded_boundaries():
+    # The published ActivityNet fusion: each stream decodes its segments, the fused boundaries
+    # are sqrt(rgb x flow); class and centerness logits are averaged.
+    stream = Config.fromfile(TEST_DATA / 'configs' / 'gaf_tiny_activitynet.py').model
+    torch.manual_seed(0)
+    fusion = MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream,
+                               boundary_fusion='geometric_mean',
+                               test_cfg=dict(score_threshold=0.0))).eval()
+    clips = torch.rand(1, 5, 64, 32, 32) * 2 - 1
+    with torch.no_grad():
+        fused = fusion(clips)
+        rgb = fusion.rgb.forward_outputs(clips[:, :3], norm='per_sample')
+        flow = fusion.flow.forward_outputs(clips[:, 3:])
+    rgb_segments, _ = decode_outputs(rgb, 64)
+    flow_segments, _ = decode_outputs(flow, 64)
+    assert torch.allclose(fused['segments'], (rgb_segments * flow_segments).sqrt())
+    # (not what decoding the averaged distances gives, THUMOS14's fusion)
+    assert not torch.allclose(fused['segments'], decode_segments(fused, 64))
+    for key in ('conf', 'prop_conf', 'center'):
+        assert torch.allclose(fused[key], (rgb[key] + flow[key]) / 2)
+    sample = ActionDataSample(metainfo=dict(video_name='v', offset=0, fps=2.0))
+    with torch.no_grad():
+        pred = fusion(clips, [sample], mode='predict')[0].pred_instances
+    # Every prior's action score is above 0; segments in seconds (frames / fps).
+    assert len(pred.scores) == fused['loc'].shape[1]
+    assert torch.allclose(pred.segments, fused['segments'][0] / 2.0)
+    with pytest.raises(ValueError, match='boundary_fusion must be one of'):
+        MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream,
+                          boundary_fusion='max'))

@@ -11,6 +11,11 @@ Example (THUMOS14 validation videos):
     python tools/data/videos_to_npy.py data/thumos14/videos/validation \
         data/thumos14/validation_npy --flow-dir data/thumos14/validation_flow_npy \
         --info-csv data/thumos14/val_video_info.csv --num-workers 16
+
+ActivityNet-1.3 (docs/activitynet.md): every video re-encoded to at most 768 frames at
+fps x min(768 / frames, 1), files named by their YouTube id (the 'v_' of the downloads dropped):
+    python tools/data/videos_to_npy.py data/activitynet/videos data/activitynet/train_val_npy \
+        --max-frames 768 --strip-prefix v_ --info-csv data/activitynet/encoded.csv
 """
 import argparse
 import io
@@ -39,6 +44,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--flow-dir', help='also write TV-L1 flow .npy files here')
     parser.add_argument('--info-csv', help='write the video-info CSV here')
     parser.add_argument('--fps', type=float, default=10.0, help='sampling rate (default 10)')
+    parser.add_argument('--max-frames', type=int,
+                        help='instead of --fps, keep at most this many frames per video, at '
+                        'fps x min(MAX / frames, 1) (ActivityNet: 768)')
+    parser.add_argument('--strip-prefix', default='',
+                        help='drop this prefix from the video names (ActivityNet: v_)')
     parser.add_argument('--size', type=int, default=112, help='frame side (default 112)')
     parser.add_argument('--num-workers', type=int, default=os.cpu_count() or 1,
                         help='videos converted at once (default: every core)')
@@ -63,13 +73,19 @@ def save_atomic(path: Path, array: np.ndarray) -> None:
     AtomicLocalBackend().put(buffer.getvalue(), path)
 
 
-def convert(video: Path, out_dir: Path, flow_dir: Path | None, fps: float,
-            size: int) -> VideoInfo:
+def video_name(video: Path, strip_prefix: str) -> str:
+    """The name of a video's arrays: its file's stem, less ``strip_prefix``."""
+    stem = video.stem
+    return stem[len(strip_prefix):] if strip_prefix and stem.startswith(strip_prefix) else stem
+
+
+def convert(video: Path, name: str, out_dir: Path, flow_dir: Path | None, fps: float,
+            size: int, max_frames: int | None) -> VideoInfo:
     """Decode one video and write its arrays; raises what :func:`read_video` raises."""
-    frames, info = read_video(video, fps, size)
+    frames, info = read_video(video, fps, size, max_frames)
     if flow_dir:
-        save_atomic(flow_dir / f'{video.stem}.npy', tvl1_flow(frames))
-    save_atomic(out_dir / f'{video.stem}.npy', frames)
+        save_atomic(flow_dir / f'{name}.npy', tvl1_flow(frames))
+    save_atomic(out_dir / f'{name}.npy', frames)
     return info
 
 
@@ -95,13 +111,14 @@ def main(argv: list[str] | None = None) -> int:
         flow_dir.mkdir(parents=True, exist_ok=True)
     known = read_video_info(args.info_csv) if args.info_csv and Path(
         args.info_csv).exists() else {}
+    names = {video: video_name(video, args.strip_prefix) for video in videos}
     infos, failed = {}, {}
     todo = []
-    for video in videos:
-        done = (out_dir / f'{video.stem}.npy').exists() and (
-            not flow_dir or (flow_dir / f'{video.stem}.npy').exists())
-        if done and (video.stem in known or not args.info_csv):
-            infos[video.stem] = known.get(video.stem)
+    for video, name in names.items():
+        done = (out_dir / f'{name}.npy').exists() and (
+            not flow_dir or (flow_dir / f'{name}.npy').exists())
+        if done and (name in known or not args.info_csv):
+            infos[name] = known.get(name)
         else:
             todo.append(video)
     print(f'{len(videos) - len(todo)} of {len(videos)} videos already converted; converting '
@@ -110,13 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     progress = ProgressBar(sum(sizes.values()))
     context = multiprocessing.get_context('spawn')
     with ProcessPoolExecutor(max(args.num_workers, 1), mp_context=context) as pool:
-        jobs = {pool.submit(convert, video, out_dir, flow_dir, args.fps, args.size): video
+        jobs = {pool.submit(convert, video, names[video], out_dir, flow_dir, args.fps,
+                            args.size, args.max_frames): video
                 for video in todo}
         for job in as_completed(jobs):
             video = jobs[job]
             # One unreadable video must not cost the others (or the info CSV): list it at the end.
             try:
-                infos[video.stem] = job.result()
+                infos[names[video]] = job.result()
             except (OSError, ValueError, RuntimeError) as err:
                 failed[video] = err
             progress.update(sizes[video])

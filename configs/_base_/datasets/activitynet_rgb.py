@@ -1,7 +1,9 @@
-# ActivityNet-1.3 RGB (docs/published_code.md §8.5): one window of at most 768 frames per resized
-# video, data/activitynet/train_val_npy/<video>.npy ([T, 112, 112, 3] uint8). Padding is 0 after
-# normalisation (the model's preprocessor; uint8 128 in the loader). Testing as published: soft-NMS
-# sigma 0.95, labels and score factors from the CUHK video-level classifier.
+# ActivityNet-1.3 RGB (docs/activitynet.md): one window of at most 768 frames per re-encoded
+# video, data/activitynet/train_val_npy/<video id>.npy ([T, 112, 112, 3] uint8), the video-info
+# JSON of tools/data/activitynet_video_info.py. Padding is 0 after normalisation (the model's
+# preprocessor; uint8 128 in the loader). Testing as published: soft-NMS sigma 0.95, labels and
+# score factors from the CUHK video-level classifier, segments clipped to the video; then the
+# best 100 per video, as ActivityNet's evaluation expects; mAP at 0.5:0.05:0.95 and their mean.
 train_pipeline = [
     dict(type='LoadFrameWindow', pad_value=128),
     dict(type='RandomCropClip', size=96),
@@ -51,7 +53,7 @@ test_dataloader = dict(
         pipeline=test_pipeline))
 test_evaluator = dict(
     type='TemporalDetectionMetric',
-    gt_file='data/activitynet/activity_net_1_3_new.json',
+    gt_file='data/activitynet/activity_net.v1-3.min.json',
     subset='validation',
     tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     average_tious=None,
@@ -59,6 +61,8 @@ test_evaluator = dict(
     top_k=5000,
     nms_score_threshold=1e-9,
     video_classification_file='data/activitynet/cuhk_val_simp_share.json',
+    clip_to_duration=True,
+    max_per_video=100,
     version='ActivityNet-v1.3')
 test_cfg = dict(type='TestLoop')
 

@@ -6,7 +6,7 @@ from mmaction.structures import ActionDataSample
 from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData
 
-META_KEYS = ('video_name', 'offset', 'num_frames', 'fps', 'valid_length')
+META_KEYS = ('video_name', 'offset', 'num_frames', 'fps', 'duration', 'valid_length')
 
 
 @TRANSFORMS.register_module()

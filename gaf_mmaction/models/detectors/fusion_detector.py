@@ -1,17 +1,25 @@
-"""RGB + flow fusion at test time (docs/published_code.md §9 step 4)."""
+"""RGB + flow fusion at test time (docs/published_code.md §9 step 4, docs/activitynet.md)."""
+import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
+from ..task_modules import decode_segments
 from .gaf_detector import maybe_autocast
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
+BOUNDARY_FUSIONS = ('mean_outputs', 'geometric_mean')
 
 
 @MODELS.register_module()
 class GAFFusionDetector(BaseModel):
-    """Average the raw outputs of an RGB and a flow detector, then decode.
+    """Fuse the outputs of an RGB and a flow detector, then decode.
+
+    The class and centerness logits are averaged. Boundaries: THUMOS14
+    averages the raw distances before decoding ('mean_outputs'); ActivityNet
+    decodes each stream and takes the geometric mean of the start and end
+    frames ('geometric_mean').
 
     As published, the flow stream runs without attention (plain AFSD on the
     raw backbone maps) even when its checkpoint holds attention weights,
@@ -26,6 +34,7 @@ class GAFFusionDetector(BaseModel):
             False, as published.
         rgb_checkpoint: Checkpoint of the RGB detector. Defaults to None.
         flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
+        boundary_fusion: 'mean_outputs' (default) or 'geometric_mean'.
         test_cfg: ``score_threshold`` of a detection (default 0.01) and
             ``autocast_dtype`` (default None), as ``GAFDetector``'s.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
@@ -33,9 +42,14 @@ class GAFFusionDetector(BaseModel):
 
     def __init__(self, rgb: dict, flow: dict, flow_in_channels: int = 2,
                  flow_attention: bool = False, rgb_checkpoint: str | None = None,
-                 flow_checkpoint: str | None = None, test_cfg: dict | None = None,
+                 flow_checkpoint: str | None = None, boundary_fusion: str = 'mean_outputs',
+                 test_cfg: dict | None = None,
                  data_preprocessor: dict | None = None, init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if boundary_fusion not in BOUNDARY_FUSIONS:
+            raise ValueError(f'boundary_fusion must be one of {BOUNDARY_FUSIONS}, got '
+                             f'{boundary_fusion!r}')
+        self.boundary_fusion = boundary_fusion
         # The streams' preprocessors are replaced by this model's; weights come from checkpoints.
         rgb = dict(rgb, data_preprocessor=None,
                    backbone=dict(rgb['backbone'], pretrained=None))
@@ -56,12 +70,18 @@ class GAFFusionDetector(BaseModel):
                                   allow_missing=('attention.cvae.*',))
 
     def fused_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
-        """Element-wise mean of both streams' raw outputs (and the RGB priors)."""
+        """Element-wise mean of both streams' raw outputs (and the RGB priors); with
+        'geometric_mean', also the fused ``segments`` [B, K, 2] (frames of the clip)."""
         rgb_channels = self.rgb.backbone.in_channels
         # Per-window attention normalisation: the published batch-1 test at any batch size.
         rgb = self.rgb.forward_outputs(inputs[:, :rgb_channels], norm='per_sample')
         flow = self.flow.forward_outputs(inputs[:, rgb_channels:], norm='per_sample')
-        return dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})
+        fused = dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})
+        if self.boundary_fusion == 'geometric_mean':
+            length = self.rgb.clip_length
+            fused['segments'] = torch.sqrt(decode_segments(rgb, length)
+                                           * decode_segments(flow, length))
+        return fused
 
     def forward(self, inputs: Tensor, data_samples: list | None = None, mode: str = 'tensor'):
         """'tensor' returns the fused outputs, 'predict' the data samples with detections."""

@@ -50,6 +50,10 @@ class AFSDHead(BaseModule):
         clip_length: Frames per clip; distances are in frames of it.
             Defaults to 256.
         num_groups: GroupNorm groups. Defaults to 32.
+        level_strides: Per level, a factor on the coarse distances. The
+            published ActivityNet head multiplies by the level's stride in
+            frames (4, 8, ..., 128); None (THUMOS14) multiplies by 1.
+            Defaults to None.
         matcher: Config of the prior matcher (``TASK_UTILS``). Defaults to
             ``CentreInSegmentMatcher``.
         loss_det: Config of the detection loss. Defaults to ``MultiSegmentLoss``.
@@ -61,12 +65,17 @@ class AFSDHead(BaseModule):
 
     def __init__(self, num_classes: int = 21, in_channels: int = 512,
                  proposal_channels: int = 512, num_levels: int = 6, clip_length: int = 256,
-                 num_groups: int = 32, matcher: dict | None = None,
-                 loss_det: dict | None = None, loss_boundary: dict | None = None,
-                 loss_background: dict | None = None, init_cfg: dict | None = None) -> None:
+                 num_groups: int = 32, level_strides: Sequence[float] | None = None,
+                 matcher: dict | None = None, loss_det: dict | None = None,
+                 loss_boundary: dict | None = None, loss_background: dict | None = None,
+                 init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.num_classes = num_classes
         self.clip_length = clip_length
+        if level_strides is not None and len(level_strides) != num_levels:
+            raise ValueError(f'level_strides needs one factor per level ({num_levels}), got '
+                             f'{list(level_strides)}')
+        self.level_strides = tuple(level_strides or [1] * num_levels)
         self.matcher = TASK_UTILS.build(matcher or dict(type='CentreInSegmentMatcher'))
         self.loss_det = MODELS.build(loss_det or dict(type='MultiSegmentLoss'))
         self.loss_boundary = MODELS.build(loss_boundary or dict(type='BoundaryBCELoss'))
@@ -101,11 +110,17 @@ class AFSDHead(BaseModule):
             (torch.arange(t, device=device, dtype=torch.float32) + 0.5) / t
             for t in level_lengths]).unsqueeze(-1)
 
+    @staticmethod
+    def prior_levels(level_lengths: Sequence[int], device: torch.device | None = None) -> Tensor:
+        """[K] pyramid level index of every prior, in the order of :meth:`priors`."""
+        return torch.cat([torch.full((t, ), i, device=device, dtype=torch.long)
+                          for i, t in enumerate(level_lengths)])
+
     def forward_level(self, level: int, feat: Tensor, frame_feat: Tensor) -> dict[str, Tensor]:
         """Predictions of one pyramid level.
 
         Args:
-            level: Level index (selects the ``ScaleExp``).
+            level: Level index (selects the ``ScaleExp`` and stride factor).
             feat: [B, in_channels, t] level features.
             frame_feat: [B, in_channels, clip_length] frame-level features.
 
@@ -119,6 +134,8 @@ class AFSDHead(BaseModule):
         loc_feat = self.loc_tower(feat)
         conf_feat = self.conf_tower(feat)
         loc = self.loc_heads[level](self.loc_head(loc_feat)).transpose(1, 2)
+        if self.level_strides[level] != 1:
+            loc = loc * self.level_strides[level]
         conf = self.conf_head(conf_feat).transpose(1, 2)
         with torch.no_grad():
             segments = level_segments(loc.detach(), self.clip_length)
@@ -144,7 +161,8 @@ class AFSDHead(BaseModule):
             Per-prior outputs concatenated over levels (K = sum t_l, 126 for
             the 256-frame defaults): ``loc`` [B, K, 2], ``conf`` [B, K,
             num_classes], ``prop_loc`` [B, K, 2], ``prop_conf`` [B, K,
-            num_classes], ``center`` [B, K, 1], ``priors`` [K, 1];
+            num_classes], ``center`` [B, K, 1], ``priors`` [K, 1],
+            ``prior_levels`` [K] (long);
             frame-level boundary features ``start`` / ``end`` [B,
             clip_length, in_channels / 2]; and level-0 proposal boundary
             features ``start_loc_prop``, ``end_loc_prop``,
@@ -153,7 +171,9 @@ class AFSDHead(BaseModule):
         per_level = [self.forward_level(i, feat, frame_feat) for i, feat in enumerate(levels)]
         outputs = {key: torch.cat([out[key] for out in per_level], dim=1)
                    for key in ('loc', 'conf', 'prop_loc', 'prop_conf', 'center')}
-        outputs['priors'] = self.priors([feat.shape[-1] for feat in levels], frame_feat.device)
+        lengths = [feat.shape[-1] for feat in levels]
+        outputs['priors'] = self.priors(lengths, frame_feat.device)
+        outputs['prior_levels'] = self.prior_levels(lengths, frame_feat.device)
         half = frame_feat.shape[1] // 2
         outputs['start'] = frame_feat[:, :half].transpose(1, 2)
         outputs['end'] = frame_feat[:, half:].transpose(1, 2)
@@ -180,7 +200,8 @@ class AFSDHead(BaseModule):
         with torch.no_grad():
             loc_t, conf_t = self.matcher(
                 outputs['priors'][:, 0], [s.gt_instances.segments for s in data_samples],
-                [s.gt_instances.labels for s in data_samples], self.clip_length)
+                [s.gt_instances.labels for s in data_samples], self.clip_length,
+                outputs['prior_levels'])
         losses = self.loss_det(outputs, loc_t, conf_t)
         losses.update(self.loss_boundary(
             outputs, torch.stack([s.gt_boundaries for s in data_samples])))

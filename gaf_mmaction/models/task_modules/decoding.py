@@ -16,18 +16,28 @@ def decode_outputs(outputs: dict[str, Tensor], clip_length: int) -> tuple[Tensor
 
     Args:
         outputs: ``loc``, ``prop_loc`` [B, K, 2], ``conf``, ``prop_conf``
-            [B, K, C], ``center`` [B, K, 1], ``priors`` [K, 1].
+            [B, K, C], ``center`` [B, K, 1], ``priors`` [K, 1]; or, instead of
+            ``loc`` and ``prop_loc``, already decoded ``segments`` [B, K, 2]
+            (frames of the clip, e.g. fused from two streams).
         clip_length: Frames per clip.
 
     Returns:
         ``segments`` [B, K, 2] in frames of the clip, ``scores`` [B, K, C].
     """
+    probs = (outputs['conf'].float().softmax(-1) + outputs['prop_conf'].float().softmax(-1)) / 2
+    scores = probs * outputs['center'].float().sigmoid()
+    if 'segments' in outputs:
+        return outputs['segments'].float(), scores
+    return decode_segments(outputs, clip_length), scores
+
+
+def decode_segments(outputs: dict[str, Tensor], clip_length: int) -> Tensor:
+    """[B, K, 2] refined segments (frames of the clip, clamped to it) of ``decode_outputs``."""
     loc = outputs['loc'].float()
     loc = loc + 0.5 * loc.sum(-1, keepdim=True) * outputs['prop_loc'].float()
     centre = outputs['priors'][:, 0].float() * clip_length
     segments = torch.stack([centre - loc[..., 0], centre + loc[..., 1]], dim=-1)
-    probs = (outputs['conf'].float().softmax(-1) + outputs['prop_conf'].float().softmax(-1)) / 2
-    return segments.clamp(0, clip_length), probs * outputs['center'].float().sigmoid()
+    return segments.clamp(0, clip_length)
 
 
 def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_length: int,

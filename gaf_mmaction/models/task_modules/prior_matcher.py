@@ -23,8 +23,8 @@ def pad_targets(segments: Sequence[Tensor], labels: Sequence[Tensor]) -> tuple[T
             pad_sequence(list(labels), batch_first=True, padding_value=-1))
 
 
-def match_priors(priors: Tensor, segments: Tensor, labels: Tensor,
-                 clip_length: int) -> tuple[Tensor, Tensor]:
+def match_priors(priors: Tensor, segments: Tensor, labels: Tensor, clip_length: int,
+                 ranges: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """Give every prior the shortest ground truth that contains its centre.
 
     Args:
@@ -33,6 +33,9 @@ def match_priors(priors: Tensor, segments: Tensor, labels: Tensor,
             :func:`pad_targets`).
         labels: [B, N] class labels >= 1; -1 marks padding.
         clip_length: Frames per clip.
+        ranges: Optional [K, 2] (low, high) frames per prior: a prior then
+            only takes a segment whose larger distance from its centre,
+            max(left, right), lies in (low, high].
 
     Returns:
         ``loc_t`` [B, K, 2]: frames from each prior to its segment's start
@@ -43,6 +46,10 @@ def match_priors(priors: Tensor, segments: Tensor, labels: Tensor,
     left = (centre - segments[:, None, :, 0]) * clip_length
     right = (segments[:, None, :, 1] - centre) * clip_length
     outside = (left < 0) | (right < 0) | (labels[:, None, :] < 0)
+    if ranges is not None:
+        reach = torch.maximum(left, right)
+        ranges = ranges.to(reach).view(1, -1, 1, 2)
+        outside |= (reach <= ranges[..., 0]) | (reach > ranges[..., 1])
     area = torch.where(outside, torch.full_like(left, 2.0 * clip_length), left + right)
     best_area, best = area.min(-1)
     loc_t = torch.stack([left.gather(-1, best[..., None]).squeeze(-1),
@@ -62,7 +69,7 @@ class CentreInSegmentMatcher:
     """
 
     def __call__(self, priors: Tensor, segments: Sequence[Tensor], labels: Sequence[Tensor],
-                 clip_length: int) -> tuple[Tensor, Tensor]:
+                 clip_length: int, prior_levels: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """Targets of every prior of a batch.
 
         Args:
@@ -70,9 +77,44 @@ class CentreInSegmentMatcher:
             segments: Per clip, [N_i, 2] (start, end) in [0, 1].
             labels: Per clip, [N_i] action labels.
             clip_length: Frames per clip.
+            prior_levels: [K] pyramid level of each prior (unused by this rule).
 
         Returns:
             ``loc_t`` [B, K, 2] (frames) and ``conf_t`` [B, K], see :func:`match_priors`.
         """
         padded_segments, padded_labels = pad_targets(segments, labels)
-        return match_priors(priors, padded_segments.to(priors), padded_labels, clip_length)
+        return match_priors(priors, padded_segments.to(priors), padded_labels, clip_length,
+                            self.prior_ranges(prior_levels))
+
+    def prior_ranges(self, prior_levels: Tensor | None) -> Tensor | None:
+        """[K, 2] frame ranges of the priors' reach (None: any reach)."""
+        return None
+
+
+@TASK_UTILS.register_module()
+class LevelRangeMatcher(CentreInSegmentMatcher):
+    """AFSD's ActivityNet assignment: as :class:`CentreInSegmentMatcher`, per level only
+    the segments whose reach fits that level (docs/published_code.md §8.5).
+
+    A prior of level i takes a segment only if the larger of its distances
+    to the segment's start and end, in frames, lies in ``(low_i, high_i]``.
+
+    Args:
+        level_ranges: (low, high) frames per pyramid level. Defaults to the
+            published ActivityNet ranges for 768-frame clips.
+    """
+
+    def __init__(self, level_ranges: Sequence[Sequence[float]] = (
+            (0, 30), (15, 60), (30, 120), (60, 240), (96, 768), (256, 768))) -> None:
+        self.level_ranges = torch.tensor([list(r) for r in level_ranges], dtype=torch.float32)
+        if self.level_ranges.ndim != 2 or self.level_ranges.shape[1] != 2:
+            raise ValueError(f'level_ranges must be (low, high) pairs, got {level_ranges}')
+
+    def prior_ranges(self, prior_levels: Tensor | None) -> Tensor:
+        if prior_levels is None:
+            raise ValueError('LevelRangeMatcher needs the pyramid level of every prior')
+        if int(prior_levels.max()) >= len(self.level_ranges):
+            raise ValueError(f'LevelRangeMatcher has ranges for {len(self.level_ranges)} '
+                             f'pyramid levels, but the head has {int(prior_levels.max()) + 1}; '
+                             'give one (low, high) pair per level in matcher.level_ranges')
+        return self.level_ranges.to(prior_levels.device)[prior_levels]

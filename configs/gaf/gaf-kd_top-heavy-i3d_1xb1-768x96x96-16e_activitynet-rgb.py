@@ -1,0 +1,28 @@
+# Knowledge distillation on ActivityNet-1.3 RGB: the THUMOS14 v1 recipe
+# (gaf-kd_top-heavy-i3d_1xb1-256x96x96-200e_thumos14-rgb.py) with the ActivityNet head, data and
+# schedule. A frozen GAF teacher (gaf_i3d_1xb1-768x96x96-16e_activitynet-rgb.py + its checkpoint
+# with CVAE) trains the top-heavy I3D student; the student's neck, heads and attention heads
+# start from the teacher and stay frozen; its backbone and CVAE train. No published run: the
+# published distillation code covers THUMOS14 only (docs/activitynet.md).
+#   python tools/train.py configs/gaf/gaf-kd_top-heavy-i3d_1xb1-768x96x96-16e_activitynet-rgb.py \
+#       --cfg-options model.teacher_checkpoint=work_dirs/TEACHER/epoch_16.pth
+_base_ = [
+    '../_base_/models/gaf_distiller_activitynet.py', '../_base_/datasets/activitynet_rgb.py',
+    '../_base_/schedules/gaf_two_pass.py', '../_base_/default_runtime.py'
+]
+
+model = dict(
+    student=dict(attention=dict(loss_recon=dict(warmup_epochs=1))),
+    beta=1000.0,
+    kd_cvae_weight=0.01,
+    init_from_teacher=('neck.', 'head.', 'attention.heads.'),
+    frozen=('neck.', 'head.', 'attention.heads.'))
+
+optim_wrapper = dict(
+    cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ),
+    detector=dict(
+        optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.999), weight_decay=1e-4),
+        paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=0.1)))))
+train_cfg = dict(max_epochs=16, val_interval=2)
+auto_scale_lr = dict(base_batch_size=1)
+randomness = dict(seed=2020)
