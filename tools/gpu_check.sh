@@ -32,8 +32,10 @@ bench() {
 }
 bench --mode test --batch-size 32 --amp --baseline --iters 20
 bench --mode test --batch-size 32 --amp --compile --iters 20
+bench --mode test --batch-size 32 --amp --channels-last --iters 20
 bench --mode train --batch-size 8 --amp --baseline --iters 10
 bench --mode train --batch-size 8 --amp --iters 10 --cfg-options model.backbone.with_cp=True
+bench --mode train --batch-size 8 --amp --channels-last --iters 10
 bench --mode data --batch-size 8 --iters 20
 bench --mode post
 

@@ -101,13 +101,21 @@ def _samples(batch: int, clip_length: int) -> list[ActionDataSample]:
     return samples
 
 
+def _memory_format(channels_last: bool) -> torch.memory_format:
+    """``channels_last_3d`` (N, T, H, W, C in memory) for the 3-D convolutions, or the default."""
+    return torch.channels_last_3d if channels_last else torch.contiguous_format
+
+
 def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
-               compile_model: bool = False, iters: int = 10, warmup: int = 2) -> dict:
+               compile_model: bool = False, iters: int = 10, warmup: int = 2,
+               channels_last: bool = False) -> dict:
     """Inference of the config's model on uint8 clips: backbone to head outputs, no NMS.
 
-    Clips are normalised on the device by the model's data preprocessor, as in testing.
+    Clips are normalised on the device by the model's data preprocessor, as in testing;
+    ``channels_last`` lays the clips and the 3-D convolution weights out channels-last.
     """
-    model = build_model(cfg, device).eval()
+    layout = _memory_format(channels_last)
+    model = build_model(cfg, device).eval().to(memory_format=layout)
     channels, frames, height, width = clip_shape(cfg)
     clips = torch.randint(0, 256, (batch_size, channels, frames, height, width),
                           dtype=torch.uint8, device=device)
@@ -116,37 +124,44 @@ def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = F
 
     def step() -> None:
         with torch.inference_mode(), maybe_autocast(device.type, _dtype(amp)):
-            forward(model.data_preprocessor.normalize(clips))
+            forward(model.data_preprocessor.normalize(clips).contiguous(memory_format=layout))
 
-    result = _case('test', cfg, device, batch_size, amp, compile_model)
+    result = _case('test', cfg, device, batch_size, amp, compile_model, channels_last)
     with _peak_memory(device, result):
         seconds = _timed(step, iters, warmup, device)
     return _rates(result, seconds, batch_size)
 
 
 def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
-                compile_model: bool = False, iters: int = 5, warmup: int = 1) -> dict:
+                compile_model: bool = False, iters: int = 5, warmup: int = 1,
+                channels_last: bool = False, fused_adam: bool = True) -> dict:
     """One detector-pass training step (foreground, background and reconstruction losses,
-    no splice clips, as the published figures), Adam, on synthetic clips and targets."""
-    model = build_model(cfg, device).train()
+    no splice clips, as the published figures), Adam (fused, as the schedule's, or
+    per-tensor as the published code's), on synthetic clips and targets."""
+    layout = _memory_format(channels_last)
+    model = build_model(cfg, device).train().to(memory_format=layout)
     model.with_splice = False
     model.set_train_state('detector', 1)
     channels, frames, height, width = clip_shape(cfg)
     clips = torch.randint(0, 256, (batch_size, channels, frames, height, width),
                           dtype=torch.uint8, device=device)
     samples = [s.to(device) for s in _samples(batch_size, frames)]
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-5)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-5,
+                                 fused=fused_adam)
     loss_fn = torch.compile(model.loss) if compile_model else model.loss
 
     def step() -> None:
         with maybe_autocast(device.type, _dtype(amp)):
-            losses = loss_fn(model.data_preprocessor.normalize(clips), samples)
+            losses = loss_fn(
+                model.data_preprocessor.normalize(clips).contiguous(memory_format=layout),
+                samples)
         total, _ = model.parse_losses(losses)
         optimizer.zero_grad(set_to_none=True)
         total.backward()
         optimizer.step()
 
-    result = _case('train', cfg, device, batch_size, amp, compile_model)
+    result = _case('train', cfg, device, batch_size, amp, compile_model, channels_last)
+    result['fused_adam'] = fused_adam
     with _peak_memory(device, result):
         seconds = _timed(step, iters, warmup, device)
     return _rates(result, seconds, batch_size)
@@ -205,7 +220,7 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: in
     channels, frames, height, width = clip_shape(cfg)
     with torch.inference_mode():
         example = model.forward_outputs(torch.zeros(1, channels, frames, height, width))
-    priors = example.pop('priors')
+    fixed = {k: example.pop(k) for k in ('priors', 'prior_levels')}
     shapes = {k: v.shape[1:] for k, v in example.items()}
     stride = cfg.test_dataloader.dataset.get('clip_stride', frames // 2)
     infos = read_video_info(shipped_file('thumos14', 'test_video_info.csv'))
@@ -225,7 +240,7 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: in
         for video, offset in windows:
             outputs = {k: torch.randn(1, *shape, generator=gen) for k, shape in shapes.items()}
             outputs['loc'] = outputs['loc'].exp()
-            outputs['priors'] = priors
+            outputs.update(fixed)
             sample = ActionDataSample(metainfo=dict(video_name=video, offset=offset, fps=10.0))
             metric.process({}, [s.to_dict() for s in model.head.predict(
                 outputs, [sample], model.test_cfg['score_threshold'])])
@@ -239,10 +254,11 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: in
 
 
 def _case(mode: str, cfg: Config, device: torch.device, batch_size: int, amp: bool,
-          compile_model: bool) -> dict:
+          compile_model: bool, channels_last: bool = False) -> dict:
     return dict(mode=mode, config=Path(cfg.filename).name if cfg.filename else None,
                 batch_size=batch_size, dtype=_dtype(amp) or 'float32',
-                compile=compile_model, device=device_name(device), torch=torch.__version__)
+                compile=compile_model, channels_last=channels_last, device=device_name(device),
+                torch=torch.__version__)
 
 
 def _dtype(amp: bool) -> str | None:

@@ -19,11 +19,15 @@ def lines(*args) -> list[dict]:
 @pytest.mark.parametrize('mode,baseline_batch', [('test', 1), ('train', 8)])
 def test_model_modes_with_their_baseline(mode, baseline_batch):
     case, baseline, ratio = lines('--mode', mode, '--batch-size', '2', '--iters', '1',
-                                  '--amp', '--baseline')
+                                  '--amp', '--channels-last', '--baseline')
     assert FIELDS <= set(case) and FIELDS <= set(baseline)
     assert (case['mode'], case['batch_size'], case['dtype']) == (mode, 2, 'bfloat16')
     assert (baseline['batch_size'], baseline['dtype'], baseline['baseline']) == (
         baseline_batch, 'float32', True)
+    # The baseline is the published way: channels-first, and (training) per-tensor Adam.
+    assert case['channels_last'] and not baseline['channels_last']
+    if mode == 'train':
+        assert case['fused_adam'] and not baseline['fused_adam']
     assert case['items_per_s'] > 0 and case['peak_gib'] > 0
     # Items per second is the batch over the step time; the ratio is the two rates'.
     assert case['items_per_s'] == pytest.approx(2000 / case['ms_per_step'])

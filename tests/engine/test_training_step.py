@@ -9,6 +9,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
+from gaf_mmaction.models.detectors.loss_checks import DeferredLossCheck
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import TEST_DATA
 
@@ -124,6 +125,10 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     with pytest.raises(FloatingPointError, match=r"Non-finite loss \['loss_loc'\] in the "
                                                  r"detector pass of epoch 3; .*video_a@0"):
         model.train_step(batch, optim_wrapper=wrapper)
+    # The check runs after the step's update is queued (no wait between forward and backward);
+    # the NaN gradients made the wrapper drop that update, so the stopped model is intact.
+    params = {k for k, _ in model.named_parameters()}
+    assert not changed(before, snapshot(model)) & params and wrapper.skipped_steps == 1
 
     model.non_finite_loss = 'skip'
     messages = []
@@ -131,9 +136,8 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
                         lambda msg, **kwargs: messages.append(msg))
     log_vars = model.train_step(batch, optim_wrapper=wrapper)
     assert torch.isnan(log_vars['det/loss_loc'])
-    assert wrapper.skipped_steps == 1 and "['loss_loc']" in messages[0] and 'video_a@0' in messages[0]
+    assert wrapper.skipped_steps == 2 and "['loss_loc']" in messages[0] and 'video_a@0' in messages[0]
     # Only BN statistics (updated in the forward pass) may differ; no parameter moved.
-    params = {k for k, _ in model.named_parameters()}
     assert not changed(before, snapshot(model)) & params
 
     # The model says what the wrapper does: it drops the step (its gradients are NaN) and says so.
@@ -149,7 +153,7 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     messages.clear()
     before = snapshot(model)
     model.train_step(batch, optim_wrapper=wrapper)
-    assert wrapper.skipped_steps == 1 and changed(before, snapshot(model)) & params
+    assert wrapper.skipped_steps == 2 and changed(before, snapshot(model)) & params
     assert len(messages) == 1 and 'dropping' not in messages[0]
 
     model.non_finite_loss = 'ignore'
@@ -160,4 +164,20 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     # 'ignore' turns the model's check off; the wrapper still drops NaN gradients, and logs it.
     messages.clear()
     model.train_step(batch, optim_wrapper=wrapper)
-    assert messages == [] and wrapper.skipped_steps == 2
+    assert messages == [] and wrapper.skipped_steps == 3
+
+
+def test_a_queued_loss_check_is_never_lost():
+    # record() only queues (no host wait); flush() runs it; a check still queued when the next
+    # step records its own is run first, so a NaN is reported even if nobody flushed.
+    check = DeferredLossCheck()
+    nan = {'loss_a': torch.tensor(1.0), 'loss_b': torch.tensor(float('nan'))}
+    check.record(nan, None, 'stop', 'detector', 2)
+    with pytest.raises(FloatingPointError, match=r"\['loss_b'\] in the detector pass of epoch 2"):
+        check.record({'loss_a': torch.tensor(1.0)}, None, 'stop', 'cvae', 3)
+    check.record(nan, None, 'stop', 'cvae', 3)
+    with pytest.raises(FloatingPointError, match='cvae pass of epoch 3'):
+        check.flush()
+    check.flush()  # nothing left
+    check.record(nan, None, 'ignore', 'cvae', 3)
+    check.flush()

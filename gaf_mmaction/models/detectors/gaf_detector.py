@@ -8,7 +8,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from .loss_checks import NON_FINITE_POLICIES, check_finite_losses
+from .loss_checks import NON_FINITE_POLICIES, DeferredLossCheck
 
 TRAIN_PHASES = ('cvae', 'detector')
 SPLICE_MODES = ('first', 'all')
@@ -65,7 +65,7 @@ class GAFDetector(BaseModel):
             features when the triplet loss ran) through an aliasing bug
             (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
         non_finite_loss: What a NaN or infinite loss does, see
-            :func:`check_finite_losses`: 'stop' (default), 'skip' or
+            :class:`DeferredLossCheck`: 'stop' (default), 'skip' or
             'ignore'. Independently, the base schedule's
             ``SkipNonFiniteOptimWrapper`` drops (and logs) every step whose
             gradients are non-finite.
@@ -100,6 +100,7 @@ class GAFDetector(BaseModel):
         self.splice_mode = splice_mode
         self.recon_target = recon_target
         self.non_finite_loss = non_finite_loss
+        self.loss_check = DeferredLossCheck()
         self.test_cfg = {'score_threshold': 0.01, 'autocast_dtype': None, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
@@ -185,14 +186,27 @@ class GAFDetector(BaseModel):
         return self.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
-        """Losses of the current phase (see :meth:`set_train_state`), checked for NaN/inf."""
+        """Losses of the current phase (see :meth:`set_train_state`), their NaN/inf check
+        queued (:class:`DeferredLossCheck`, run by :meth:`train_step`)."""
         if self.train_phase == 'cvae':
             losses, _ = self.cvae_losses(inputs)
         else:
             losses, _ = self.detector_losses(inputs, data_samples)
-        check_finite_losses(losses, data_samples, self.non_finite_loss, self.train_phase,
-                            self.epoch)
+        self.loss_check.record(losses, data_samples, self.non_finite_loss, self.train_phase,
+                               self.epoch)
         return losses
+
+    def train_step(self, data: dict | tuple | list, optim_wrapper) -> dict[str, Tensor]:
+        """MMEngine's step, then the step's NaN/inf check (after its optimizer update is
+        queued). Under DDP the wrapper's ``train_step`` runs instead, and
+        ``TwoPassTrainLoop`` calls :meth:`flush_loss_check`."""
+        log_vars = super().train_step(data, optim_wrapper)
+        self.flush_loss_check()
+        return log_vars
+
+    def flush_loss_check(self) -> None:
+        """Run the queued NaN/inf check of the last step's losses."""
+        self.loss_check.flush()
 
     def cvae_losses(self, inputs: Tensor) -> tuple[dict[str, Tensor], dict]:
         """CVAE pass (§5.4): the frozen detector's maps and attention, reconstructed.

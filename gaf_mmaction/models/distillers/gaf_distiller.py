@@ -10,7 +10,6 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
-from ..detectors.loss_checks import check_finite_losses
 
 
 def _mean_squared(a: Sequence[Tensor], b: Sequence[Tensor]) -> Tensor:
@@ -109,9 +108,19 @@ class GAFDistiller(BaseModel):
     def loss(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         """The student's losses of the current phase plus the distillation terms."""
         losses = self._losses(inputs, data_samples)
-        check_finite_losses(losses, data_samples, self.student.non_finite_loss,
-                            self.student.train_phase, self.student.epoch)
+        self.student.loss_check.record(losses, data_samples, self.student.non_finite_loss,
+                                       self.student.train_phase, self.student.epoch)
         return losses
+
+    def train_step(self, data: dict | tuple | list, optim_wrapper) -> dict[str, Tensor]:
+        """As :meth:`GAFDetector.train_step`: the step, then its NaN/inf check."""
+        log_vars = super().train_step(data, optim_wrapper)
+        self.flush_loss_check()
+        return log_vars
+
+    def flush_loss_check(self) -> None:
+        """Run the queued NaN/inf check of the last step's losses (the student's)."""
+        self.student.flush_loss_check()
 
     def _losses(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         if self.student.train_phase == 'cvae':
