@@ -20,9 +20,10 @@ note "$(python -c 'import json, torch; print(json.dumps(dict(step="environment",
     torch=torch.__version__, cuda=torch.version.cuda,
     device=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)))')"
 
-# 1. CUDA tests: the pooling op on the GPU against the CPU, bf16 inference against fp32.
-timeout 120 python -m pytest -q -p no:cacheprovider tests/ops/test_boundary_max_pool.py \
-    tests/models/test_mixed_precision.py > "$out/cuda_tests.log" 2>&1
+# 1. CUDA tests: the pooling op on the GPU against the CPU, bf16 inference against fp32, the
+#    Inductor-compiled forward against eager.
+timeout 240 python -m pytest -q -p no:cacheprovider tests/ops/test_boundary_max_pool.py \
+    tests/models/test_mixed_precision.py tests/models/test_compile.py > "$out/cuda_tests.log" 2>&1
 note "{\"step\": \"cuda_tests\", \"exit_status\": $?, \"summary\": \"$(tail -1 "$out/cuda_tests.log")\"}"
 
 # 2. Benchmarks, each with the published-way baseline in the same process.

@@ -8,7 +8,7 @@
 #       --cfg-options model.teacher_checkpoint=work_dirs/TEACHER/epoch_16.pth
 _base_ = [
     '../_base_/models/gaf_distiller_activitynet.py', '../_base_/datasets/activitynet_rgb.py',
-    '../_base_/schedules/gaf_two_pass.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/gaf_two_pass_activitynet.py', '../_base_/default_runtime.py'
 ]
 
 model = dict(
@@ -18,11 +18,6 @@ model = dict(
     init_from_teacher=('neck.', 'head.', 'attention.heads.'),
     frozen=('neck.', 'head.', 'attention.heads.'))
 
-optim_wrapper = dict(
-    cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ),
-    detector=dict(
-        optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.999), weight_decay=1e-4),
-        paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=0.1)))))
-train_cfg = dict(max_epochs=16, val_interval=2)
-auto_scale_lr = dict(base_batch_size=1)
+# The distiller's optimizer split (student CVAEs; never the teacher), over the schedule's.
+optim_wrapper = dict(cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ))
 randomness = dict(seed=2020)

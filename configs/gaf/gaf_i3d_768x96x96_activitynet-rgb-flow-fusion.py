@@ -6,7 +6,7 @@
 #   python tools/test.py configs/gaf/gaf_i3d_768x96x96_activitynet-rgb-flow-fusion.py fused.pth
 _base_ = [
     '../_base_/models/gaf_i3d_activitynet.py', '../_base_/datasets/activitynet_rgb_flow.py',
-    '../_base_/schedules/gaf_two_pass.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/gaf_two_pass_activitynet.py', '../_base_/default_runtime.py'
 ]
 
 model = dict(

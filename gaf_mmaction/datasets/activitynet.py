@@ -5,7 +5,6 @@ As the published ActivityNet code: every video is re-encoded to at most
 one window per video, boundary curves as for THUMOS14, and the splice length
 of the splice augmentation is a quarter of the shortest action.
 """
-import json
 import math
 
 import numpy as np
@@ -13,7 +12,7 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 
 from ..structures import FIRST_ACTION
-from .annotation_files import shipped_file
+from .annotation_files import read_json, shipped_file
 from .file_checks import handle_bad_videos, stream_file_problems, stream_files
 from .windows import boundary_targets
 
@@ -74,8 +73,10 @@ class ActivityNetDetectionDataset(BaseDataset):
 
     def load_data_list(self) -> list[dict]:
         """One entry per video of the subset (training videos need an action with end > start)."""
-        with open(self.ann_file) as f:
-            database = json.load(f)
+        database = read_json(self.ann_file, 'ActivityNet video-info file')
+        if not isinstance(database, dict):
+            raise TypeError(f'{self.ann_file}: expected {{video: info}}, got '
+                             f'{type(database).__name__}')
         entries = []
         for video, info in database.items():
             if info.get('subset') != self.subset:
@@ -87,10 +88,7 @@ class ActivityNetDetectionDataset(BaseDataset):
                          **stream_files(self.data_prefix, video), num_frames=int(info['frame_num']),
                          fps=float(info['fps']), duration=float(info['duration']))
             if not self.test_mode:
-                annos = np.array([[a['start_frame'], a['end_frame'],
-                                   FIRST_ACTION if self.binary_class else a['label_id']]
-                                  for a in info.get('annotations', [])
-                                  if a['end_frame'] > a['start_frame']], dtype=np.float64)
+                annos = self._actions(video, info)
                 if len(annos) == 0:
                     continue
                 shortest = (annos[:, 1] - annos[:, 0]).min()
@@ -104,3 +102,14 @@ class ActivityNetDetectionDataset(BaseDataset):
         skipped = handle_bad_videos(problems, self.on_bad_video,
                                     f'{type(self).__name__} ({self.ann_file})')
         return [e for e in entries if e['video_name'] not in skipped]
+
+    def _actions(self, video: str, info: dict) -> np.ndarray:
+        """[N, 3] (start frame, end frame, label) of the video's actions with end > start."""
+        try:
+            rows = [(float(a['start_frame']), float(a['end_frame']),
+                     FIRST_ACTION if self.binary_class else int(a['label_id']))
+                    for a in info.get('annotations', [])]
+        except (KeyError, TypeError, ValueError) as err:
+            raise KeyError(f'{self.ann_file}: video {video!r} has an annotation without a '
+                           f'numeric start_frame, end_frame and label_id ({err!r})') from None
+        return np.array([r for r in rows if r[1] > r[0]], dtype=np.float64).reshape(-1, 3)

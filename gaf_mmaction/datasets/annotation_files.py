@@ -3,6 +3,7 @@
 Every reader names the file, the row and the column of whatever it cannot use.
 """
 import csv
+import json
 import logging
 import math
 from dataclasses import dataclass
@@ -21,6 +22,22 @@ def shipped_file(dataset: str, name: str) -> str:
     if not path.is_file():
         raise FileNotFoundError(f'No shipped annotation file {name!r} for {dataset} in {path.parent}')
     return str(path)
+
+
+def read_json(path: str | Path, what: str) -> object:
+    """The content of a JSON file.
+
+    Raises:
+        FileNotFoundError: ``No such <what>: <path>``.
+        ValueError: Naming the file when it is not JSON.
+    """
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'No such {what}: {path}') from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f'{path} is not valid JSON ({err})') from None
 
 
 @dataclass(frozen=True)

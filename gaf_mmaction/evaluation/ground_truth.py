@@ -1,5 +1,5 @@
 """Ground truth in the ActivityNet JSON layout (``{"database": {video: {...}}}``)."""
-import json
+from ..datasets.annotation_files import read_json
 
 
 def load_ground_truth(path: str, subset: str) -> dict[str, list[tuple[float, float, str]]]:
@@ -11,13 +11,7 @@ def load_ground_truth(path: str, subset: str) -> dict[str, list[tuple[float, flo
     Raises:
         KeyError: Naming the file, video and missing key of a malformed entry.
     """
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise FileNotFoundError(f'No such ground-truth file: {path}') from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f'{path} is not valid JSON ({err})') from None
+    data = read_json(path, 'ground-truth file')
     if not isinstance(data, dict) or 'database' not in data:
         raise KeyError(f'{path}: no "database" key (ActivityNet ground-truth layout expected)')
     videos = {}

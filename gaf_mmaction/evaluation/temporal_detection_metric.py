@@ -10,7 +10,7 @@ from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger, print_log
 
-from ..datasets.annotation_files import shipped_file
+from ..datasets.annotation_files import read_json, shipped_file
 from ..ops.soft_nms import SOFT_NMS_VARIANTS
 from .detection_map import (
     THUMOS14_AVERAGE_TIOUS,
@@ -162,13 +162,7 @@ class TemporalDetectionMetric(BaseMetric):
     def read_video_classification(self) -> dict:
         """The ``video_classification_file``, checked for its two keys."""
         path = self.video_classification_file
-        try:
-            with open(path) as f:
-                classification = json.load(f)
-        except FileNotFoundError:
-            raise FileNotFoundError(f'No such video classification file: {path}') from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise ValueError(f'{path} is not valid JSON ({err})') from None
+        classification = read_json(path, 'video classification file')
         missing = [k for k in ('results', 'class')
                    if not isinstance(classification, dict) or k not in classification]
         if missing:

@@ -62,3 +62,18 @@ def test_missing_field_is_named(ann_file, tmp_path):
     bad.write_text(json.dumps({'v1': dict(subset='training', annotations=[])}))
     with pytest.raises(KeyError, match=r"video 'v1' lacks \['duration', 'frame_num', 'fps'\]"):
         build(str(bad))
+
+
+def test_malformed_files_are_named(ann_file, tmp_path):
+    bad = tmp_path / 'bad_annotation.json'
+    bad.write_text(json.dumps({'v2': dict(subset='training', duration=3.0, frame_num=6, fps=2.0,
+                                          annotations=[dict(start_frame=1.0)])}))
+    with pytest.raises(KeyError, match=r"bad_annotation.json: video 'v2' has an annotation "
+                                       r"without a numeric start_frame"):
+        build(str(bad))
+    broken = tmp_path / 'broken.json'
+    broken.write_text('{"v1": ')
+    with pytest.raises(ValueError, match='broken.json is not valid JSON'):
+        build(str(broken))
+    with pytest.raises(FileNotFoundError, match='No such ActivityNet video-info file'):
+        build(str(tmp_path / 'absent.json'))

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from gaf_mmaction.datasets.activitynet import read_class_list
-from gaf_mmaction.datasets.annotation_files import read_video_info, shipped_file
+from gaf_mmaction.datasets.annotation_files import read_json, read_video_info, shipped_file
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend
 from gaf_mmaction.preparation import activitynet_video_info
 
@@ -39,10 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        with open(args.annotations) as f:
-            official = json.load(f)
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as err:
-        print(f'Cannot read {args.annotations}: {err}', file=sys.stderr)
+        official = read_json(args.annotations, 'annotation file')
+    except (OSError, ValueError) as err:
+        print(err, file=sys.stderr)
         return 1
     if not isinstance(official, dict) or 'database' not in official:
         print(f'{args.annotations}: no "database" key (the official ActivityNet annotation '
