@@ -20,7 +20,8 @@ from ..datasets.annotation_files import VideoInfo
 from ..datasets.annotation_writer import write_video_info
 from ..preparation import read_video, tvl1_flow
 
-SAMPLE_FPS = 10.0  # the frame rate of the data preparation and of every config
+SAMPLE_FPS = 10.0  # the frame rate of the data preparation and of the THUMOS14 configs
+SLIDING_WINDOW_DATASETS = ('Thumos14Dataset', )
 
 
 def init_detector(config: str | Path | Config, checkpoint: str | None = None,
@@ -66,6 +67,13 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
         segments clipped to the video (a window padded past its end can reach beyond it).
     """
     cfg = model.cfg
+    dataset_type = cfg.test_dataloader.dataset.get('type')
+    if dataset_type not in SLIDING_WINDOW_DATASETS:
+        raise ValueError(
+            f'inference_detector runs configs whose test data are sliding windows over 10 fps '
+            f'frames ({", ".join(SLIDING_WINDOW_DATASETS)}); this config tests on '
+            f'{dataset_type}. For ActivityNet, prepare the video as docs/activitynet.md says '
+            'and run tools/test.py (its labels come from a video-level classification).')
     frames = load_frames(video)
     with tempfile.TemporaryDirectory() as tmp:
         np.save(Path(tmp) / 'video.npy', frames)

@@ -79,14 +79,26 @@ class ActivityNetDetectionDataset(BaseDataset):
                              f'{type(database).__name__}')
         entries = []
         for video, info in database.items():
+            if not isinstance(info, dict):
+                raise TypeError(f'{self.ann_file}: video {video!r} is not an object of '
+                                'subset, duration, frame_num, fps and annotations')
             if info.get('subset') != self.subset:
                 continue
             missing = [k for k in ('duration', 'frame_num', 'fps') if k not in info]
             if missing:
                 raise KeyError(f'{self.ann_file}: video {video!r} lacks {missing}')
+            try:
+                num_frames, fps, duration = (int(info['frame_num']), float(info['fps']),
+                                             float(info['duration']))
+            except (TypeError, ValueError) as err:
+                raise ValueError(f'{self.ann_file}: video {video!r} needs a numeric frame_num, '
+                                 f'fps and duration ({err})') from None
+            if num_frames <= 0 or not fps > 0:
+                raise ValueError(f'{self.ann_file}: video {video!r} has frame_num {num_frames} '
+                                 f'and fps {fps}; both must be positive')
             entry = dict(video_name=video, offset=0, clip_length=self.clip_length,
-                         **stream_files(self.data_prefix, video), num_frames=int(info['frame_num']),
-                         fps=float(info['fps']), duration=float(info['duration']))
+                         **stream_files(self.data_prefix, video), num_frames=num_frames,
+                         fps=fps, duration=duration)
             if not self.test_mode:
                 annos = self._actions(video, info)
                 if len(annos) == 0:

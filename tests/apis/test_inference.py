@@ -107,6 +107,12 @@ def test_bad_frames_are_named(detector):
         inference_detector(detector, np.zeros((10, 8, 8, 3), np.float32))
 
 
+def test_an_activitynet_config_is_refused_with_the_way_to_go():
+    model = init_detector(str(TEST_DATA / 'configs' / 'gaf_tiny_activitynet.py'), device='cpu')
+    with pytest.raises(ValueError, match='tests on ActivityNetDetectionDataset.*tools/test.py'):
+        inference_detector(model, np.zeros((10, 8, 8, 3), np.uint8))
+
+
 def test_fusion_model_takes_both_streams(tmp_path):
     # The fusion config at the tiny sizes: 64-frame windows, 32-pixel crops of both streams.
     stream = "dict(clip_length=64, attention=dict(spatial_sizes=(2, 1)), " \

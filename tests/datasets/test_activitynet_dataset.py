@@ -71,6 +71,12 @@ def test_malformed_files_are_named(ann_file, tmp_path):
     with pytest.raises(KeyError, match=r"bad_annotation.json: video 'v2' has an annotation "
                                        r"without a numeric start_frame"):
         build(str(bad))
+    for field, value in (('fps', 'fast'), ('frame_num', 0)):
+        entry = dict(subset='training', duration=3.0, frame_num=6, fps=2.0, annotations=[])
+        bad.write_text(json.dumps({'v3': dict(entry, **{field: value})}))
+        with pytest.raises(ValueError, match=r"bad_annotation.json: video 'v3' (needs a numeric|"
+                                             r"has frame_num 0)"):
+            build(str(bad))
     broken = tmp_path / 'broken.json'
     broken.write_text('{"v1": ')
     with pytest.raises(ValueError, match='broken.json is not valid JSON'):
