@@ -38,17 +38,35 @@ def test_level_ranges_by_hand():
     assert positives == [14, 15, 96 + 6, 96 + 7, 96 + 8, 144 + 3, 144 + 4]
     assert loc_t[0, 14].tolist() == pytest.approx([20.0, 28.0])  # centre 116
     assert loc_t[0, 148].tolist() == pytest.approx([48.0, 0.0])  # centre 144: on the end
+    # The ranges are open below and closed above. Exactly, with dyadic centres: a 64-frame clip,
+    # levels of 8 and 4 cells (centres 4, 12, ... and 8, 24, ...), ranges (0, 8] and (4, 16].
+    # Over frames [4, 12], level 0's centres 4 and 12 reach exactly 8 (kept) and level 1's
+    # centre 8 reaches exactly 4 (left out).
+    small = AFSDHead.priors((8, 4))[:, 0], AFSDHead.prior_levels((8, 4))
+    _, conf_t = LevelRangeMatcher(((0, 8), (4, 16)))(
+        small[0], [torch.tensor([[4.0, 12.0]]) / 64], [torch.tensor([1])], 64, small[1])
+    assert conf_t[0].nonzero().squeeze(1).tolist() == [0, 1]
     # Without ranges (THUMOS14's matcher) every centre inside the action is positive.
     _, all_inside = TASK_UTILS.build(dict(type='CentreInSegmentMatcher'))(
         priors, [segment], [torch.tensor([1])], 768, levels)
     assert int(all_inside.sum()) == 6 + 3 + 2 + 1 + 1
 
 
-def test_ranges_must_cover_every_level():
+def test_bad_ranges_and_options_are_named():
     priors, levels = priors_and_levels()
-    with pytest.raises(ValueError, match='ranges for 2 pyramid levels, but the head has 6'):
-        LevelRangeMatcher(((0, 30), (15, 60)))(priors, [torch.zeros(0, 2)],
-                                                 [torch.zeros(0, dtype=torch.long)], 768, levels)
+    empty = ([torch.zeros(0, 2)], [torch.zeros(0, dtype=torch.long)], 768)
+    with pytest.raises(ValueError, match=r'ranges for 5 pyramid levels, but the head has 6; '
+                                         r'give one \(low, high\) pair per level'):
+        LevelRangeMatcher(RANGES[:5])(priors, *empty, levels)
+    with pytest.raises(ValueError, match='^LevelRangeMatcher needs the pyramid level of every prior$'):
+        LevelRangeMatcher(RANGES)(priors, *empty)
+    with pytest.raises(ValueError, match=r'level_ranges must be \(low, high\) pairs'):
+        LevelRangeMatcher(((0, 30, 60), ))
+    for name in ('refined_piou', 'refined_loc_loss', 'normalization'):
+        with pytest.raises(ValueError, match=f"{name} must be one of .*, got 'x'"):
+            MODELS.build(dict(type='MultiSegmentLoss', **{name: 'x'}))
+    with pytest.raises(ValueError, match="normalization must be 'batch' or 'per_sample', got 'x'"):
+        MODELS.build(dict(type='BackgroundLoss', normalization='x'))
 
 
 def test_stride_scaling():

@@ -64,6 +64,17 @@ def test_a_score_equal_to_the_threshold_is_a_candidate():
     rows = torch.tensor([[0.0, 1.0, 0.75], [5.0, 6.0, 0.25], [10.0, 11.0, 0.125]])
     kept = soft_nms(rows, sigma=0.5, top_k=10, score_threshold=0.25, variant='fixed')
     assert kept[:, 2].tolist() == [0.75, 0.25]
+    # The batched version alike, at the start and after a decay by exp(0) = 1: with the
+    # reference's rule (the last candidate is never kept), 0.25 must stay a candidate through
+    # two steps for 0.5 to be kept.
+    rows = torch.tensor([[0.0, 1.0, 0.75], [5.0, 6.0, 0.25], [10.0, 11.0, 0.5]])
+    for variant in ('reference', 'fixed'):
+        [batched] = batched_soft_nms([rows], 0.5, 10, score_threshold=0.25, variant=variant)
+        assert torch.equal(batched, soft_nms(rows, 0.5, 10, score_threshold=0.25,
+                                             variant=variant))
+    assert batched[:, 2].tolist() == [0.75, 0.25, 0.5]  # 'fixed': all three, in input order
+    [reference] = batched_soft_nms([rows], 0.5, 10, score_threshold=0.25)
+    assert reference[:, 2].tolist() == [0.75, 0.5]
 
 
 def test_top_k_and_the_decay_width():
