@@ -77,7 +77,7 @@ class ActivityNetDetectionDataset(BaseDataset):
         if not isinstance(database, dict):
             raise TypeError(f'{self.ann_file}: expected {{video: info}}, got '
                              f'{type(database).__name__}')
-        entries = []
+        entries, problems = [], {}
         for video, info in database.items():
             if not isinstance(info, dict):
                 raise TypeError(f'{self.ann_file}: video {video!r} is not an object of '
@@ -96,9 +96,9 @@ class ActivityNetDetectionDataset(BaseDataset):
             if num_frames <= 0 or not fps > 0:
                 raise ValueError(f'{self.ann_file}: video {video!r} has frame_num {num_frames} '
                                  f'and fps {fps}; both must be positive')
-            entry = dict(video_name=video, offset=0, clip_length=self.clip_length,
-                         **stream_files(self.data_prefix, video), num_frames=num_frames,
-                         fps=fps, duration=duration)
+            files = stream_files(self.data_prefix, video)
+            entry = dict(video_name=video, offset=0, clip_length=self.clip_length, **files,
+                         num_frames=num_frames, fps=fps, duration=duration)
             if not self.test_mode:
                 annos = self._actions(video, info)
                 if len(annos) == 0:
@@ -108,9 +108,9 @@ class ActivityNetDetectionDataset(BaseDataset):
                              gt_boundaries=boundary_targets(annos, self.clip_length),
                              splice_length=max(int(math.floor(shortest) / 4), 1))
             entries.append(entry)
-        problems = {e['video_name']: stream_file_problems(
-            stream_files(self.data_prefix, e['video_name']), self.channels,
-            min(e['num_frames'], self.clip_length), self.frame_tolerance) for e in entries}
+            problems[video] = stream_file_problems(files, self.channels,
+                                                   min(num_frames, self.clip_length),
+                                                   self.frame_tolerance)
         skipped = handle_bad_videos(problems, self.on_bad_video,
                                     f'{type(self).__name__} ({self.ann_file})')
         return [e for e in entries if e['video_name'] not in skipped]

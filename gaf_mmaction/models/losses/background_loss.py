@@ -5,6 +5,7 @@ from torch import Tensor, nn
 
 from ...structures import BACKGROUND
 from .focal_loss import softmax_focal_loss
+from .multi_segment_loss import NORMALIZATIONS
 
 
 @MODELS.register_module()
@@ -26,7 +27,7 @@ class BackgroundLoss(nn.Module):
     def __init__(self, loss_weight: float = 35.0, conf_weight: float = 1.0,
                  normalization: str = 'batch') -> None:
         super().__init__()
-        if normalization not in ('batch', 'per_sample'):
+        if normalization not in NORMALIZATIONS:
             raise ValueError(f"normalization must be 'batch' or 'per_sample', got "
                              f'{normalization!r}')
         self.loss_weight = loss_weight

@@ -109,12 +109,20 @@ class LevelRangeMatcher(CentreInSegmentMatcher):
         self.level_ranges = torch.tensor([list(r) for r in level_ranges], dtype=torch.float32)
         if self.level_ranges.ndim != 2 or self.level_ranges.shape[1] != 2:
             raise ValueError(f'level_ranges must be (low, high) pairs, got {level_ranges}')
+        # Prior counts whose levels were checked: reading the largest level waits for the
+        # device, so a head's layout is checked once, not at every training step.
+        self._checked_counts: set[int] = set()
 
     def prior_ranges(self, prior_levels: Tensor | None) -> Tensor:
         if prior_levels is None:
             raise ValueError('LevelRangeMatcher needs the pyramid level of every prior')
+        if len(prior_levels) not in self._checked_counts:
+            self._check_levels(prior_levels)
+        return self.level_ranges.to(prior_levels.device)[prior_levels]
+
+    def _check_levels(self, prior_levels: Tensor) -> None:
         if int(prior_levels.max()) >= len(self.level_ranges):
             raise ValueError(f'LevelRangeMatcher has ranges for {len(self.level_ranges)} '
                              f'pyramid levels, but the head has {int(prior_levels.max()) + 1}; '
                              'give one (low, high) pair per level in matcher.level_ranges')
-        return self.level_ranges.to(prior_levels.device)[prior_levels]
+        self._checked_counts.add(len(prior_levels))
