@@ -7,6 +7,7 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
+from gaf_mmaction.engine.launch import check_deterministic, nondeterministic_modules
 from tests.helpers import CONFIGS, REPO
 
 RGB = 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'
@@ -74,3 +75,24 @@ def test_other_backbone_configs_build(name, backbone):
         model = MODELS.build(cfg.model)
     assert type(model.backbone).__name__ == backbone
     assert cfg.test_evaluator.type == 'TemporalDetectionMetric'
+
+
+def test_deterministic_training_names_what_torch_cannot_run_deterministically(monkeypatch):
+    # MMAction2's I3D head averages by AdaptiveAvgPool3d, whose CUDA backward has no
+    # deterministic kernel; GAF's own modules average by SpatialMean, so every GAF config trains
+    # with --deterministic, the ResNet-50 one (spatial averaging everywhere) included.
+    def build(name):
+        cfg = Config.fromfile(CONFIGS / 'gaf' / name)
+        with torch.device('meta'):
+            return cfg, MODELS.build(cfg.model)
+    cfg, recognizer = build('i3d-r50_gaf-attention-neck_kinetics400-rgb.py')
+    assert nondeterministic_modules(recognizer) == ['cls_head.avg_pool (AdaptiveAvgPool3d)']
+    assert nondeterministic_modules(build('gaf_r50-i3d_1xb8-256x96x96-300e_thumos14-rgb.py')[1]) == []
+    assert nondeterministic_modules(build(RGB)[1]) == []
+    cfg.randomness = dict(seed=0, deterministic=True)
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    with pytest.raises(ValueError, match=r'cls_head.avg_pool \(AdaptiveAvgPool3d\)\. Give '
+                                         r'model.cls_head a part without it'):
+        check_deterministic(recognizer, cfg)
+    cfg.randomness.deterministic = False
+    check_deterministic(recognizer, cfg)

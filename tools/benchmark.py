@@ -20,8 +20,9 @@ from mmengine.config import Config, DictAction
 from gaf_mmaction.engine.benchmark import CASES, MODES
 
 BASELINE_BATCH = dict(test=1, train=8)
-# The published optimizer: torch's default (per-tensor) Adam.
-BASELINE_OPTIONS = dict(train=dict(fused_adam=False))
+DEFAULT_ITERS = dict(post=1)
+# The published measurement: torch's default (per-tensor) Adam, no splice clips.
+BASELINE_OPTIONS = dict(train=dict(fused_adam=False, with_splice=False))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -31,12 +32,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=8, help='clips or windows per step')
     parser.add_argument('--amp', action='store_true', help='bf16 autocast (test and train)')
     parser.add_argument('--compile', action='store_true', help='torch.compile the model')
+    parser.add_argument('--compile-backend', default='inductor',
+                        help="torch.compile's backend (default inductor)")
+    parser.add_argument('--phase', choices=('detector', 'cvae'), default='detector',
+                        help='train mode: the pass whose step is timed (default detector)')
+    parser.add_argument('--sync-debug', action='store_true',
+                        help='train mode, CUDA: count the host synchronisations of one step')
     parser.add_argument('--channels-last', action='store_true',
                         help='channels-last-3d clips and 3-D convolutions (test and train)')
-    parser.add_argument('--iters', type=int, default=10, help='timed steps after warm-up')
+    parser.add_argument('--iters', type=int, default=None,
+                        help='timed steps after warm-up (default 10; post mode 1: a whole '
+                             'test set per step)')
+    parser.add_argument('--warmup', type=int, default=2,
+                        help='test and train modes: untimed steps first (default 2)')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--videos', type=int, default=None,
-                        help='data and post modes: number of videos (default 4 and all 213)')
+                        help='data and post modes: number of videos (default 4 and all 212)')
     parser.add_argument('--baseline', action='store_true',
                         help='also run fp32 eager at the published batch size; print the ratio')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -51,14 +62,18 @@ def main(argv: list[str] | None = None) -> int:
         cfg.merge_from_dict(args.cfg_options)
     device = torch.device(args.device)
     case = CASES[args.mode]
-    options = dict(amp=args.amp, compile_model=args.compile,
-                   channels_last=args.channels_last) if args.mode in (
-        'test', 'train') else dict(num_videos=args.videos)
-    result = case(cfg, device, args.batch_size, iters=args.iters, **options)
+    options = dict(num_videos=args.videos)
+    if args.mode in ('test', 'train'):
+        options = dict(amp=args.amp, channels_last=args.channels_last, warmup=args.warmup,
+                       compile_model=args.compile and dict(backend=args.compile_backend))
+    if args.mode == 'train':
+        options.update(phase=args.phase, sync_debug=args.sync_debug)
+    iters = args.iters or DEFAULT_ITERS.get(args.mode, 10)
+    result = case(cfg, device, args.batch_size, iters=iters, **options)
     print(json.dumps(result), flush=True)
     if args.baseline and args.mode in BASELINE_BATCH:
-        baseline = case(cfg, device, BASELINE_BATCH[args.mode], iters=args.iters,
-                        **BASELINE_OPTIONS.get(args.mode, {}))
+        baseline = case(cfg, device, BASELINE_BATCH[args.mode], iters=iters,
+                        warmup=args.warmup, **BASELINE_OPTIONS.get(args.mode, {}))
         baseline['baseline'] = True
         print(json.dumps(baseline), flush=True)
         ratios = dict(mode=args.mode, speedup=result['items_per_s'] / baseline['items_per_s'])

@@ -12,6 +12,7 @@ from gaf_mmaction.engine.launch import (
     add_runner_args,
     apply_train_options,
     build_runner,
+    check_deterministic,
     check_start_checkpoint,
     finish_distributed,
     load_config,
@@ -37,7 +38,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--diff-rank-seed', action='store_true',
                         help='a different seed on each rank')
     parser.add_argument('--deterministic', action='store_true',
-                        help='deterministic cuDNN algorithms')
+                        help='deterministic algorithms (cuDNN, cuBLAS and every torch op)')
     parser.add_argument('--allow-partial-load', action='store_true',
                         help='start from a load_from checkpoint that fits the model only in '
                              'part (default: refuse it, listing the misfit keys)')
@@ -54,6 +55,7 @@ def main() -> None:
                         args.diff_rank_seed, args.deterministic)
     set_resume(cfg, args.resume)
     runner = build_runner(cfg, args.trust_checkpoint)
+    check_deterministic(runner.model, cfg)
     check_start_checkpoint(runner.model, cfg.get('load_from'), cfg.get('resume', False),
                            args.allow_partial_load)
     runner.train()

@@ -15,6 +15,9 @@ default_hooks = dict(
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
+    # A NaN or infinite loss stops training ('skip': warn and go on; 'ignore'). It also reads
+    # each step's logged values in one go: one wait for the device per step.
+    non_finite_loss=dict(type='NonFiniteLossHook', policy='stop'),
     # Off unless test.py --show-dir switches it on: one timeline PNG per test video.
     visualization=dict(type='TimelineVisualizationHook', enable=False))
 
@@ -23,7 +26,10 @@ env_cfg = dict(
     # picks the fastest 3-D convolutions (randomness.deterministic=True turns it off again).
     cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
+    # Collectives wait this long (seconds) before failing: the other ranks wait for rank 0 to
+    # merge and score the whole test set at every validation, at worst about a minute
+    # (docs/performance.md), well inside it; NCCL's default is 600.
+    dist_cfg=dict(backend='nccl', timeout=1800))
 
 # Lines name their pass (cvae / detector) and carry only that pass's losses.
 log_processor = dict(type='TwoPassLogProcessor', window_size=20, by_epoch=True)

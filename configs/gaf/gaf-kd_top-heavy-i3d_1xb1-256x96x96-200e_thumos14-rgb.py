@@ -18,9 +18,7 @@ model = dict(
     init_from_teacher=('neck.', 'head.', 'attention.heads.'),
     frozen=('neck.', 'head.', 'attention.heads.'))
 
-# The distiller's optimizer split (student CVAEs; never the teacher), over the schedule's.
-optim_wrapper = dict(cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ),
-                     detector=dict(optimizer=dict(lr=1e-6)))
+optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-6)))
 train_dataloader = dict(batch_size=1)
 train_cfg = dict(max_epochs=200, val_interval=5)
 auto_scale_lr = dict(base_batch_size=1)

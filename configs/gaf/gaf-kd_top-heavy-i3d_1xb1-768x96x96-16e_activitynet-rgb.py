@@ -18,6 +18,4 @@ model = dict(
     init_from_teacher=('neck.', 'head.', 'attention.heads.'),
     frozen=('neck.', 'head.', 'attention.heads.'))
 
-# The distiller's optimizer split (student CVAEs; never the teacher), over the schedule's.
-optim_wrapper = dict(cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ))
 randomness = dict(seed=2020)

@@ -1,11 +1,16 @@
 """Training machinery: the two-pass loop, its log lines, the two-optimizer constructor, the
-wrapper, the atomic checkpoint backend and the test-time timeline hook."""
+wrapper, the non-finite loss check, the atomic checkpoint backend and the test-time timeline
+hook."""
 from .checkpoint_files import AtomicLocalBackend
 from .log_processor import TwoPassLogProcessor
+from .non_finite_loss_hook import NonFiniteLossHook
 from .optim_constructor import GAFOptimWrapperConstructor
 from .optim_wrapper import SkipNonFiniteOptimWrapper
 from .timeline_hook import TimelineVisualizationHook
+from .two_pass_ddp import TwoPassDistributedDataParallel
 from .two_pass_loop import TwoPassTrainLoop
 
-__all__ = ['AtomicLocalBackend', 'GAFOptimWrapperConstructor', 'SkipNonFiniteOptimWrapper',
-           'TimelineVisualizationHook', 'TwoPassLogProcessor', 'TwoPassTrainLoop']
+__all__ = ['AtomicLocalBackend', 'GAFOptimWrapperConstructor', 'NonFiniteLossHook',
+           'SkipNonFiniteOptimWrapper',
+           'TimelineVisualizationHook', 'TwoPassDistributedDataParallel', 'TwoPassLogProcessor',
+           'TwoPassTrainLoop']

@@ -5,25 +5,32 @@ Each case returns one flat dict (one JSON line of ``tools/benchmark.py``): what 
 (``items_per_s``, ``ms_per_step``, ``peak_gib``). Inputs are synthetic, of the config's sizes.
 """
 import contextlib
+import copy
 import resource
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import torch
 from mmaction.registry import DATASETS, METRICS, MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 from torch.utils.data import DataLoader
+from torch.utils.data._utils.pin_memory import pin_memory
 
 from ..datasets.annotation_files import read_video_info, shipped_file
 from ..datasets.windows import window_offsets
-from ..models.detectors.gaf_detector import maybe_autocast
+from ..models.utils import maybe_autocast
+from ..structures import DetectionDataSample
+from .non_finite_loss_hook import NonFiniteLossHook
 
 MODES = ('test', 'train', 'data', 'post')
 
@@ -86,19 +93,26 @@ def build_model(cfg: Config, device: torch.device) -> torch.nn.Module:
     return MODELS.build(model_cfg).to(device)
 
 
-def _samples(batch: int, clip_length: int) -> list[ActionDataSample]:
-    """Training samples with two actions each and their boundary curves."""
+def synthetic_train_batch(batch: int, channels: int, frames: int, height: int,
+                 width: int) -> dict:
+    """A collated training batch as the loader gives it: uint8 clips and, per clip, two actions
+    with their boundary curves and a successful splice clip (pinned on a CUDA machine)."""
+    clips = torch.randint(0, 256, (batch, channels, frames, height, width), dtype=torch.uint8)
     samples = []
-    for _ in range(batch):
-        sample = ActionDataSample(metainfo=dict(video_name='synthetic', offset=0))
+    for clip in clips:
+        sample = DetectionDataSample(metainfo=dict(video_name='synthetic', offset=0,
+                                                   splice_valid=True))
         sample.gt_instances = InstanceData(segments=torch.tensor([[0.1, 0.3], [0.5, 0.9]]),
                                            labels=torch.tensor([1, 2]))
-        boundaries = torch.zeros(2, clip_length)
+        boundaries = torch.zeros(2, frames)
         for start, end in ((0.1, 0.3), (0.5, 0.9)):
-            boundaries[0, int(start * clip_length)] = boundaries[1, int(end * clip_length) - 1] = 1
-        sample.set_data(dict(gt_boundaries=boundaries))
+            boundaries[0, int(start * frames)] = boundaries[1, int(end * frames) - 1] = 1
+        sample.set_data(dict(gt_boundaries=boundaries, splice_inputs=clip.flip(1),
+                             splice_segments=torch.tensor([[0.1, 0.3], [0.35, 0.5],
+                                                           [0.3, 0.35]]) * frames))
         samples.append(sample)
-    return samples
+    data = dict(inputs=list(clips), data_samples=samples)
+    return pin_memory(data) if torch.cuda.is_available() else data
 
 
 def _memory_format(channels_last: bool) -> torch.memory_format:
@@ -107,7 +121,7 @@ def _memory_format(channels_last: bool) -> torch.memory_format:
 
 
 def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
-               compile_model: bool = False, iters: int = 10, warmup: int = 2,
+               compile_model: bool | dict = False, iters: int = 10, warmup: int = 2,
                channels_last: bool = False) -> dict:
     """Inference of the config's model on uint8 clips: backbone to head outputs, no NMS.
 
@@ -120,7 +134,7 @@ def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = F
     clips = torch.randint(0, 256, (batch_size, channels, frames, height, width),
                           dtype=torch.uint8, device=device)
     forward = model.forward_outputs if hasattr(model, 'forward_outputs') else model.fused_outputs
-    forward = torch.compile(forward) if compile_model else forward
+    forward = torch.compile(forward, **_compile_options(compile_model)) if compile_model else forward
 
     def step() -> None:
         with torch.inference_mode(), maybe_autocast(device.type, _dtype(amp)):
@@ -133,38 +147,66 @@ def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = F
 
 
 def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
-                compile_model: bool = False, iters: int = 5, warmup: int = 1,
-                channels_last: bool = False, fused_adam: bool = True) -> dict:
-    """One detector-pass training step (foreground, background and reconstruction losses,
-    no splice clips, as the published figures), Adam (fused, as the schedule's, or
-    per-tensor as the published code's), on synthetic clips and targets."""
+                compile_model: bool | dict = False, iters: int = 5, warmup: int = 2,
+                channels_last: bool = False, fused_adam: bool = True, phase: str = 'detector',
+                with_splice: bool = True, sync_debug: bool = False) -> dict:
+    """One training step of ``phase`` as ``TwoPassTrainLoop`` runs it, on synthetic data.
+
+    The model's ``train_step`` (moving the pinned batch, every loss of the pass, the splice
+    pass included unless ``with_splice`` is False, backward and the config's optimizer
+    wrapper; ``amp`` as ``--amp``), then ``NonFiniteLossHook``'s read of the step's log
+    values; cuDNN autotuning as the config's ``env_cfg``. ``fused_adam=False`` uses torch's
+    per-tensor Adam, as the published code. ``sync_debug`` (CUDA) counts the step's host
+    synchronisations (``torch.cuda.set_sync_debug_mode``) into ``host_syncs_per_step``.
+    """
+    torch.backends.cudnn.benchmark = bool(cfg.get('env_cfg', {}).get('cudnn_benchmark'))
     layout = _memory_format(channels_last)
     model = build_model(cfg, device).train().to(memory_format=layout)
-    model.with_splice = False
-    model.set_train_state('detector', 1)
-    channels, frames, height, width = clip_shape(cfg)
-    clips = torch.randint(0, 256, (batch_size, channels, frames, height, width),
-                          dtype=torch.uint8, device=device)
-    samples = [s.to(device) for s in _samples(batch_size, frames)]
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-5,
-                                 fused=fused_adam)
-    loss_fn = torch.compile(model.loss) if compile_model else model.loss
+    model.with_splice = with_splice
+    if channels_last:
+        model.backbone.register_forward_pre_hook(
+            lambda _, args: (args[0].contiguous(memory_format=layout), *args[1:]))
+    if compile_model:
+        model.forward = torch.compile(model.forward, **_compile_options(compile_model))
+    optim_cfg = copy.deepcopy(cfg.optim_wrapper)
+    for name in ('detector', 'cvae'):
+        optim_cfg[name].optimizer.fused = fused_adam
+    if amp:
+        if device.type != 'cuda':
+            raise ValueError("--amp training needs CUDA (MMEngine's AmpOptimWrapper); "
+                             'leave it out on the CPU')
+        optim_cfg.update(type='AmpOptimWrapper', dtype=_dtype(amp))
+    wrappers = build_optim_wrapper(model, optim_cfg)
+    batch = synthetic_train_batch(batch_size, *clip_shape(cfg))
+    hook = NonFiniteLossHook('stop')
+    runner = SimpleNamespace(train_loop=SimpleNamespace(phase=phase), epoch=0,
+                             optim_wrapper=wrappers)
 
     def step() -> None:
-        with maybe_autocast(device.type, _dtype(amp)):
-            losses = loss_fn(
-                model.data_preprocessor.normalize(clips).contiguous(memory_format=layout),
-                samples)
-        total, _ = model.parse_losses(losses)
-        optimizer.zero_grad(set_to_none=True)
-        total.backward()
-        optimizer.step()
+        model.set_train_state(phase, 1)
+        log_vars = model.train_step(batch, optim_wrapper=wrappers[phase])
+        hook.after_train_iter(runner, 0, batch, log_vars)
 
     result = _case('train', cfg, device, batch_size, amp, compile_model, channels_last)
-    result['fused_adam'] = fused_adam
+    result.update(phase=phase, with_splice=with_splice, fused_adam=fused_adam)
     with _peak_memory(device, result):
         seconds = _timed(step, iters, warmup, device)
+    if sync_debug and device.type == 'cuda':
+        result['host_syncs_per_step'] = count_host_syncs(step)
     return _rates(result, seconds, batch_size)
+
+
+def count_host_syncs(step: Callable[[], object]) -> int:
+    """Host-device synchronisations of one call of ``step`` (CUDA's sync debug mode)."""
+    torch.cuda.synchronize()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        torch.cuda.set_sync_debug_mode('warn')
+        try:
+            step()
+        finally:
+            torch.cuda.set_sync_debug_mode('default')
+    return sum('synchronizing' in str(w.message) for w in caught)
 
 
 def bench_data(cfg: Config, device: torch.device, batch_size: int, iters: int = 20,
@@ -208,18 +250,21 @@ def bench_data(cfg: Config, device: torch.device, batch_size: int, iters: int = 
     return result
 
 
-def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: int = 1,
+def bench_post(cfg: Config, device: torch.device, batch_size: int = 8, iters: int = 1,
                num_videos: int | None = None, **_) -> dict:
-    """Decoding, per-video merging and soft-NMS of a THUMOS14-sized test set.
+    """Decoding, per-video merging and soft-NMS of a THUMOS14-sized test set, on ``device``.
 
     The real test video lengths (the shipped video-info CSV; its first ``num_videos``, or
-    all 213) give the windows; each window's head outputs are random (of the config's prior
+    all 212) give the windows; each window's head outputs are random (of the config's prior
     and class counts), so that more detections pass the threshold than a trained model's.
+    Windows are decoded ``batch_size`` at a time on ``device`` and merged by the test
+    metric, whose soft-NMS runs there too.
     """
-    model = build_model(cfg, torch.device('cpu')).eval()
+    model = build_model(cfg, device).eval()
     channels, frames, height, width = clip_shape(cfg)
     with torch.inference_mode():
-        example = model.forward_outputs(torch.zeros(1, channels, frames, height, width))
+        example = model.forward_outputs(torch.zeros(1, channels, frames, height, width,
+                                                    device=device))
     fixed = {k: example.pop(k) for k in ('priors', 'prior_levels')}
     shapes = {k: v.shape[1:] for k, v in example.items()}
     stride = cfg.test_dataloader.dataset.get('clip_stride', frames // 2)
@@ -229,36 +274,46 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 1, iters: in
                for offset in window_offsets(info.sample_count, frames, stride)]
     # The test metric's own merging and soft-NMS, as configured (without a video-level
     # classifier: its file names real videos).
-    metric = METRICS.build(dict(cfg.test_evaluator, video_classification_file=None))
+    metric = METRICS.build(dict(cfg.test_evaluator, video_classification_file=None,
+                                nms_device=str(device)))
     metric.dataset_meta = dict(classes=[f'class_{i}' for i in range(1, model.head.num_classes)])
-    gen = torch.Generator().manual_seed(0)
+    gen = torch.Generator(device=device).manual_seed(0)
     result = _case('post', cfg, device, batch_size, False, False)
     result['windows'] = len(windows)
 
     def step() -> None:
         metric.results.clear()
-        for video, offset in windows:
-            outputs = {k: torch.randn(1, *shape, generator=gen) for k, shape in shapes.items()}
+        for begin in range(0, len(windows), batch_size):
+            batch = windows[begin:begin + batch_size]
+            outputs = {k: torch.randn(len(batch), *shape, generator=gen, device=device)
+                       for k, shape in shapes.items()}
             outputs['loc'] = outputs['loc'].exp()
             outputs.update(fixed)
-            sample = ActionDataSample(metainfo=dict(video_name=video, offset=offset, fps=10.0))
+            samples = [ActionDataSample(metainfo=dict(video_name=video, offset=offset, fps=10.0))
+                       for video, offset in batch]
             metric.process({}, [s.to_dict() for s in model.head.predict(
-                outputs, [sample], model.test_cfg['score_threshold'])])
+                outputs, samples, model.test_cfg['score_threshold'])])
         metric.merged_results(metric.results)
 
-    with _peak_memory(torch.device('cpu'), result):
-        seconds = _timed(step, iters, 0, torch.device('cpu'))
+    with _peak_memory(device, result):
+        seconds = _timed(step, iters, 0, device)
     result.update(items_per_s=len(windows) / seconds, ms_per_step=1000 * seconds,
                   seconds_per_test_set=seconds)
     return result
 
 
 def _case(mode: str, cfg: Config, device: torch.device, batch_size: int, amp: bool,
-          compile_model: bool, channels_last: bool = False) -> dict:
+          compile_model: bool | dict, channels_last: bool = False) -> dict:
     return dict(mode=mode, config=Path(cfg.filename).name if cfg.filename else None,
                 batch_size=batch_size, dtype=_dtype(amp) or 'float32',
-                compile=compile_model, channels_last=channels_last, device=device_name(device),
+                compile=(compile_model.get('backend', True) if isinstance(compile_model, dict)
+                         else compile_model), channels_last=channels_last, device=device_name(device),
                 torch=torch.__version__)
+
+
+def _compile_options(compile_model: bool | dict) -> dict:
+    """``torch.compile`` arguments of ``compile_model`` (True: the defaults)."""
+    return compile_model if isinstance(compile_model, dict) else {}
 
 
 def _dtype(amp: bool) -> str | None:

@@ -1,5 +1,6 @@
 """Runner set-up shared by the train and test tools (MMEngine 0.10 with current torch)."""
 import argparse
+import datetime
 import logging
 import os
 
@@ -9,6 +10,7 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
+from torch import nn
 
 from ..checkpoint.exact_load import CheckpointMismatchError, mismatch_report
 from ..checkpoint.safe_loading import (
@@ -23,18 +25,20 @@ from .checkpoint_files import find_resume_checkpoint
 def init_cpu_distributed(cfg: Config, launcher: str) -> None:
     """Start a gloo process group when launched distributed on a machine without CUDA.
 
-    MMEngine's own initialisation calls ``torch.cuda.set_device`` and its DDP
-    wrapper passes ``device_ids``, both of which fail on CPU; with the group
-    already up the Runner skips the former, and the wrapper config below
-    avoids the latter.
+    MMEngine's own initialisation calls ``torch.cuda.set_device``, which fails
+    on CPU; with the group already up the Runner skips it. A plain DDP
+    wrapper then must not be given ``device_ids`` (our two-pass wrapper
+    chooses them itself).
     """
     if launcher == 'none' or torch.cuda.is_available():
         return
     if not dist.is_initialized():
-        dist.init_process_group('gloo')
+        timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout')
+        dist.init_process_group('gloo', timeout=None if timeout is None
+                                else datetime.timedelta(seconds=timeout))
     cfg.setdefault('model_wrapper_cfg', dict(type='MMDistributedDataParallel'))
-    cfg.model_wrapper_cfg.update(device_ids=None, broadcast_buffers=False,
-                                 find_unused_parameters=True)
+    if cfg.model_wrapper_cfg.get('type') != 'TwoPassDistributedDataParallel':
+        cfg.model_wrapper_cfg.update(device_ids=None, broadcast_buffers=False)
 
 
 def finish_distributed() -> None:
@@ -105,7 +109,45 @@ def apply_train_options(cfg: Config, no_validate: bool = False, auto_scale_lr: b
         randomness['diff_rank_seed'] = True
     if deterministic:
         randomness['deterministic'] = True
+        # cuBLAS is deterministic only with a fixed workspace, set before CUDA starts.
+        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
     cfg.randomness = randomness
+
+
+# Modules whose backward on CUDA has no deterministic kernel: torch raises at the first
+# backward pass under randomness.deterministic (torch.use_deterministic_algorithms).
+NONDETERMINISTIC_ON_CUDA = (nn.AvgPool3d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d,
+                            nn.AdaptiveMaxPool2d, nn.FractionalMaxPool2d, nn.FractionalMaxPool3d,
+                            nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReflectionPad3d,
+                            nn.CTCLoss)
+INTERPOLATING = ('linear', 'bilinear', 'bicubic', 'trilinear')
+
+
+def nondeterministic_modules(model: nn.Module) -> list[str]:
+    """'name (Type)' of each module of ``model`` that deterministic CUDA training refuses."""
+    model = model.module if is_model_wrapper(model) else model
+    return [f'{name} ({type(module).__name__})' for name, module in model.named_modules()
+            if isinstance(module, NONDETERMINISTIC_ON_CUDA)
+            or (isinstance(module, nn.Upsample) and module.mode in INTERPOLATING)]
+
+
+def check_deterministic(model: nn.Module, cfg: Config) -> None:
+    """Refuse deterministic CUDA training of a model that torch cannot run deterministically,
+    before the first step (instead of a RuntimeError deep in its backward pass).
+
+    Raises:
+        ValueError: Naming each such module and the config key that holds it.
+    """
+    if not (cfg.get('randomness') or {}).get('deterministic') or not torch.cuda.is_available():
+        return
+    found = nondeterministic_modules(model)
+    if found:
+        keys = sorted({f"model.{name.split('.')[0]}" for name in found})
+        raise ValueError(
+            f'--deterministic (randomness.deterministic=True): on CUDA, torch has no '
+            f'deterministic backward pass for {", ".join(found)}. Give {", ".join(keys)} a '
+            'part without it (GAF\'s own modules average by SpatialMean), or train without '
+            '--deterministic.')
 
 
 def check_writable(path: str) -> None:

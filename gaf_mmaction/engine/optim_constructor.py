@@ -2,19 +2,21 @@
 import copy
 
 from mmaction.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
+from mmengine.model import is_model_wrapper
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper, OptimWrapperDict
 from torch import nn
+
+PASSES = ('detector', 'cvae')
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
 class GAFOptimWrapperConstructor:
     """Build ``OptimWrapperDict(detector=..., cvae=...)`` from two wrapper configs.
 
-    The 'cvae' wrapper gets the parameters under ``cvae_prefix``, the
-    'detector' wrapper all others (backbone, attention heads, neck, head),
-    except those under ``exclude_prefixes`` (e.g. a distiller's teacher) and
-    those that do not require gradients (frozen on purpose). Each config may
-    hold its own ``paramwise_cfg``.
+    Each wrapper gets the parameters its pass trains, as the model says
+    (``model.phase_parameters(pass)``: the CVAEs for 'cvae', every other
+    parameter that requires gradients for 'detector'; a distiller's teacher
+    in neither). Each config may hold its own ``paramwise_cfg``.
 
     Example::
 
@@ -30,35 +32,30 @@ class GAFOptimWrapperConstructor:
 
     Args:
         optim_wrapper_cfg: Dict with 'detector' and 'cvae' wrapper configs
-            and optionally ``cvae_prefix`` (default 'attention.cvae.'),
-            ``exclude_prefixes`` (default ()) and settings shared by both
-            wrappers (``type``, ``loss_scale``, ``dtype``, ...).
+            and optionally settings shared by both wrappers (``type``,
+            ``loss_scale``, ``dtype``, ...).
         paramwise_cfg: Not used at this level (give it per wrapper).
     """
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:
         cfg = copy.deepcopy(dict(optim_wrapper_cfg))
-        self.cvae_prefix = cfg.pop('cvae_prefix', 'attention.cvae.')
-        self.exclude_prefixes = tuple(cfg.pop('exclude_prefixes', ()))
-        missing = [k for k in ('detector', 'cvae') if k not in cfg]
+        missing = [k for k in PASSES if k not in cfg]
         if missing:
             raise ValueError(f'GAFOptimWrapperConstructor needs the keys {missing} (one '
                              f'optimizer wrapper per pass); got {sorted(cfg)}')
         if paramwise_cfg:
             raise ValueError('Give paramwise_cfg inside optim_wrapper.detector / .cvae')
-        shared = {k: cfg.pop(k) for k in list(cfg) if k not in ('detector', 'cvae')}
-        self.cfgs = {k: dict(cfg[k], **shared) for k in ('detector', 'cvae')}
+        shared = {k: cfg.pop(k) for k in list(cfg) if k not in PASSES}
+        self.cfgs = {k: dict(cfg[k], **shared) for k in PASSES}
 
-    def _build(self, cfg: dict, model: nn.Module, keep: bool) -> OptimWrapper:
+    def _build(self, cfg: dict, model: nn.Module, phase: str) -> OptimWrapper:
         cfg = copy.deepcopy(cfg)
         paramwise = cfg.pop('paramwise_cfg', None)
         optimizer_cfg = cfg.pop('optimizer')
-        chosen = {id(p) for n, p in model.named_parameters()
-                  if n.startswith(self.cvae_prefix) is keep and p.requires_grad
-                  and not (self.exclude_prefixes and n.startswith(self.exclude_prefixes))}
+        chosen = {id(p) for _, p in model.phase_parameters(phase)}
         if not chosen:
-            raise ValueError(f'No parameters for this optimizer: prefix {self.cvae_prefix!r} '
-                             'matches all or none of the model')
+            raise ValueError(f'{type(model).__name__} has no parameters to train in the '
+                             f'{phase!r} pass (all frozen?)')
         if paramwise:
             groups: list[dict] = []
             DefaultOptimWrapperConstructor(dict(optimizer=optimizer_cfg),
@@ -71,8 +68,12 @@ class GAFOptimWrapperConstructor:
         return OPTIM_WRAPPERS.build(cfg, default_args=dict(optimizer=optimizer))
 
     def __call__(self, model: nn.Module) -> OptimWrapperDict:
-        """Split ``model``'s parameters and build both wrappers."""
-        if hasattr(model, 'module'):
+        """Split ``model``'s parameters by pass and build both wrappers."""
+        if is_model_wrapper(model):
             model = model.module
-        return OptimWrapperDict(detector=self._build(self.cfgs['detector'], model, keep=False),
-                                cvae=self._build(self.cfgs['cvae'], model, keep=True))
+        if not hasattr(model, 'phase_parameters'):
+            raise TypeError(f'GAFOptimWrapperConstructor trains models with two passes '
+                            f'(GAFDetector, GAFDistiller); {type(model).__name__} has no '
+                            'phase_parameters')
+        return OptimWrapperDict(**{phase: self._build(self.cfgs[phase], model, phase)
+                                   for phase in PASSES})

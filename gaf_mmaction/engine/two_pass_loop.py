@@ -95,8 +95,6 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         self._detector().set_train_state(phase, self._epoch + 1)
         optim_wrapper = self.runner.optim_wrapper[phase]
         outputs = self.runner.model.train_step(data_batch, optim_wrapper=optim_wrapper)
-        # The model's own train_step runs its loss check; a DDP wrapper's does not.
-        self._detector().flush_loss_check()
         self._log_gradient_clipping(phase, optim_wrapper)
         now = time.perf_counter()
         self.step_seconds[phase] += now - self._tick

@@ -6,6 +6,7 @@ import os.path as osp
 from collections.abc import Sequence
 
 import numpy as np
+import torch
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger, print_log
@@ -52,6 +53,9 @@ class TemporalDetectionMetric(BaseMetric):
         top_k: Most detections kept per video and class. Defaults to 5000.
         nms_score_threshold: Soft-NMS candidate threshold. Defaults to 0.001.
         nms_variant: 'reference' (published quirks) or 'fixed'.
+        nms_device: Where the merging's soft-NMS runs ('cpu', 'cuda', ...).
+            Defaults to None: the current CUDA device when there is one, else
+            the CPU (the results are the same).
         video_classification_file: Optional JSON ``{"results": {video:
             [class scores]}, "class": [names]}`` (CUHK ActivityNet format)
             whose top-1 class labels each video's class-agnostic detections
@@ -81,7 +85,8 @@ class TemporalDetectionMetric(BaseMetric):
                  average_tious: Sequence[float] | None = THUMOS14_AVERAGE_TIOUS,
                  nms_sigma: float = 0.01,
                  top_k: int = 5000, nms_score_threshold: float = 0.001,
-                 nms_variant: str = 'reference', video_classification_file: str | None = None,
+                 nms_variant: str = 'reference', nms_device: str | None = None,
+                 video_classification_file: str | None = None,
                  clip_to_duration: bool = False, max_per_video: int | None = None,
                  videos_without_gt: Sequence[str] = (), out_file: str | None = None,
                  version: str = 'THUMOS14',
@@ -95,6 +100,7 @@ class TemporalDetectionMetric(BaseMetric):
         self.average_tious = tuple(average_tious) if average_tious is not None else None
         self.nms = dict(sigma=nms_sigma, top_k=top_k, score_threshold=nms_score_threshold,
                         variant=nms_variant)
+        self.nms_device = nms_device
         self.video_classification_file = video_classification_file
         self.clip_to_duration = clip_to_duration
         self.max_per_video = max_per_video
@@ -147,7 +153,7 @@ class TemporalDetectionMetric(BaseMetric):
             The detections and the class names they can carry.
         """
         classes = list(self.dataset_meta['classes'])
-        merged = merge_windows(results, classes, **self.nms)
+        merged = merge_windows(results, classes, **self.nms, device=self.merge_device())
         if self.video_classification_file:
             classification = self.read_video_classification()
             classes = list(classification['class'])
@@ -158,6 +164,14 @@ class TemporalDetectionMetric(BaseMetric):
         if self.max_per_video is not None:
             merged = keep_top_per_video(merged, self.max_per_video)
         return merged, classes
+
+    def merge_device(self) -> torch.device:
+        """``nms_device``, or the current CUDA device when there is one, else the CPU."""
+        if self.nms_device is not None:
+            return torch.device(self.nms_device)
+        if torch.cuda.is_available():
+            return torch.device('cuda', torch.cuda.current_device())
+        return torch.device('cpu')
 
     def read_video_classification(self) -> dict:
         """The ``video_classification_file``, checked for its two keys."""

@@ -1,5 +1,4 @@
 """Merging the detections of a video's windows (docs/published_code.md §9 steps 6-8)."""
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -8,35 +7,10 @@ import torch
 from ..ops import batched_soft_nms
 from ..structures import class_name
 
-# Groups of one batched soft-NMS call hold at most this many (padded) rows: ~50 MB of float32.
-CHUNK_ROWS = 4_000_000
-
-
-def _soft_nms_in_chunks(groups: Sequence[torch.Tensor], sigma: float, top_k: int,
-                        score_threshold: float, variant: str) -> list[torch.Tensor]:
-    """:func:`batched_soft_nms` of every group, in the order given.
-
-    Groups of similar size run together (sorted by size, so that little padding is
-    processed), in chunks of bounded padded size.
-    """
-    order = sorted(range(len(groups)), key=lambda i: len(groups[i]))
-    kept: list[torch.Tensor | None] = [None] * len(groups)
-    chunk: list[int] = []
-    for index in [*order, None]:
-        if chunk and (index is None or (len(chunk) + 1) * len(groups[index]) > CHUNK_ROWS):
-            results = batched_soft_nms([groups[i] for i in chunk], sigma, top_k,
-                                       score_threshold, variant)
-            for i, result in zip(chunk, results):
-                kept[i] = result
-            chunk = []
-        if index is not None:
-            chunk.append(index)
-    return kept
-
 
 def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float, top_k: int,
-                  score_threshold: float = 0.001,
-                  variant: str = 'reference') -> dict[str, list[dict]]:
+                  score_threshold: float = 0.001, variant: str = 'reference',
+                  device: str | torch.device | None = None) -> dict[str, list[dict]]:
     """Per video and class, pool the windows' detections and apply soft-NMS.
 
     Args:
@@ -45,28 +19,39 @@ def merge_windows(windows: Sequence[dict], classes: Sequence[str], sigma: float,
         classes: Class names in label order (``structures.class_name``).
         sigma, top_k, score_threshold, variant: See :func:`~gaf_mmaction.ops.soft_nms`
             (run for every video and class at once, :func:`batched_soft_nms`).
+        device: Where soft-NMS runs. Defaults to None: the CPU.
 
     Returns:
         ``{video: [{"label", "score", "segment": [start, end]}]}`` in
         seconds, classes in label order, rows of a class in window order.
         Every video of ``windows`` appears, possibly with no detection.
     """
-    pooled: dict[str, dict[int, list[np.ndarray]]] = defaultdict(lambda: defaultdict(list))
-    for window in windows:
-        video = pooled[window['video_name']]
-        rows = np.concatenate([np.asarray(window['segments'], np.float32).reshape(-1, 2),
-                               np.asarray(window['scores'], np.float32).reshape(-1, 1)], 1)
-        labels = np.asarray(window['labels']).reshape(-1)
-        for label in np.unique(labels):
-            video[int(label)].append(rows[labels == label])
-    keys = [(video, label) for video, by_label in pooled.items() for label in sorted(by_label)]
-    groups = [torch.from_numpy(np.concatenate(pooled[video][label])) for video, label in keys]
-    results: dict[str, list[dict]] = {video: [] for video in pooled}
-    for (video, label), kept in zip(keys, _soft_nms_in_chunks(groups, sigma, top_k,
-                                                              score_threshold, variant)):
-        results[video].extend({'label': class_name(classes, label), 'score': float(score),
-                               'segment': [float(start), float(end)]}
-                              for start, end, score in kept.tolist() if score > 0)
+    videos = list(dict.fromkeys(window['video_name'] for window in windows))
+    results: dict[str, list[dict]] = {video: [] for video in videos}
+    if not windows:
+        return results
+    video_index = {video: i for i, video in enumerate(videos)}
+    segments = np.concatenate([np.asarray(w['segments'], np.float32).reshape(-1, 2)
+                               for w in windows])
+    scores = np.concatenate([np.asarray(w['scores'], np.float32).reshape(-1) for w in windows])
+    labels = np.concatenate([np.asarray(w['labels'], np.int64).reshape(-1) for w in windows])
+    owner = np.repeat([video_index[w['video_name']] for w in windows],
+                      [np.asarray(w['scores']).size for w in windows])
+    # Group (video, class); sorting the kept rows by group keeps window order within each.
+    groups = owner * (int(labels.max(initial=0)) + 1) + labels
+    rows = torch.from_numpy(np.concatenate([segments, scores[:, None]], 1)).to(device)
+    keep, kept_scores = batched_soft_nms(rows, torch.from_numpy(groups).to(device), sigma,
+                                         top_k, score_threshold, variant)
+    keep, kept_scores = keep.cpu().numpy(), kept_scores.cpu().numpy()
+    order = np.argsort(groups[keep], kind='stable')
+    keep, kept_scores = keep[order], kept_scores[order]
+    positive = kept_scores > 0
+    keep, kept_scores = keep[positive], kept_scores[positive]
+    names = {label: class_name(classes, label) for label in np.unique(labels[keep]).tolist()}
+    for video, label, score, (start, end) in zip(owner[keep].tolist(), labels[keep].tolist(),
+                                                 kept_scores.tolist(), segments[keep].tolist()):
+        results[videos[video]].append({'label': names[label], 'score': score,
+                                       'segment': [start, end]})
     return results
 
 

@@ -10,7 +10,8 @@ from . import (
     losses,
     necks,
     task_modules,
+    utils,
 )
 
 __all__ = ['attention', 'backbones', 'data_preprocessors', 'detectors', 'distillers', 'heads',
-           'layers', 'losses', 'necks', 'task_modules']
+           'layers', 'losses', 'necks', 'task_modules', 'utils']

@@ -10,14 +10,17 @@ import torch
 from torch import Tensor
 
 
-def _range_max_table(x: Tensor) -> Tensor:
-    """Sparse table of running maxima.
+def range_max_table(x: Tensor) -> Tensor:
+    """Sparse table of running maxima, the levels side by side on the last axis.
+
+    Build it once for features pooled several times (:func:`boundary_max_pool`'s
+    ``table``).
 
     Args:
         x: [B, C, T] values.
 
     Returns:
-        [K, B, C, T] with ``table[k, ..., t] = max(x[..., t:t + 2**k])``
+        [B, C, K * T] with ``table[..., k * T + t] = max(x[..., t:t + 2**k])``
         wherever ``t + 2**k <= T``; K = floor(log2(T)) + 1. Entries past
         the end hold the maximum of the shorter tail and are never queried.
     """
@@ -29,10 +32,10 @@ def _range_max_table(x: Tensor) -> Tensor:
         merged = torch.maximum(prev[..., :length - span], prev[..., span:])
         levels.append(torch.cat([merged, prev[..., length - span:]], dim=-1))
         span *= 2
-    return torch.stack(levels)
+    return torch.cat(levels, dim=-1)
 
 
-def boundary_max_pool(x: Tensor, segments: Tensor) -> Tensor:
+def boundary_max_pool(x: Tensor, segments: Tensor, table: Tensor | None = None) -> Tensor:
     """Max-pool each channel over a start or an end region per segment.
 
     The first half of the channels pools the region
@@ -47,6 +50,8 @@ def boundary_max_pool(x: Tensor, segments: Tensor) -> Tensor:
         x: [B, C, T] features, C even, T time steps.
         segments: [B, S, 4] region bounds in time steps of ``x`` (float or
             integer), one row per output position.
+        table: ``range_max_table(x)``, when the caller pools ``x`` more than
+            once. Defaults to None: built here.
 
     Returns:
         [B, C, S] pooled features, same dtype and device as ``x``.
@@ -80,8 +85,7 @@ def boundary_max_pool(x: Tensor, segments: Tensor) -> Tensor:
     level = torch.floor(torch.log2((right - left + 1).double())).long()
     span = torch.bitwise_left_shift(torch.ones_like(level), level)
 
-    table = _range_max_table(x)
-    flat = table.permute(1, 2, 0, 3).reshape(batch, channels, -1)
-    low = flat.gather(2, level * length + left)
-    high = flat.gather(2, level * length + right - span + 1)
+    table = range_max_table(x) if table is None else table
+    low = table.gather(2, level * length + left)
+    high = table.gather(2, level * length + right - span + 1)
     return torch.maximum(low, high)

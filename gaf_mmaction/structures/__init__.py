@@ -1,6 +1,16 @@
 """Conventions shared by the data pipeline and the model, each stated once."""
+from .data_sample import DetectionDataSample, pinned
 from .labels import BACKGROUND, FIRST_ACTION, class_name
 from .splice import SPLICE_AFTER, SPLICE_BACKGROUND, SPLICE_BEFORE, splice_triplet
 
-__all__ = ['BACKGROUND', 'FIRST_ACTION', 'SPLICE_AFTER', 'SPLICE_BACKGROUND', 'SPLICE_BEFORE',
-           'class_name', 'splice_triplet']
+__all__ = [
+           'BACKGROUND',
+           'FIRST_ACTION',
+           'SPLICE_AFTER',
+           'SPLICE_BACKGROUND',
+           'SPLICE_BEFORE',
+           'DetectionDataSample',
+           'class_name',
+           'pinned',
+           'splice_triplet',
+]

@@ -12,10 +12,16 @@ from tests.helpers import REPO, TEST_DATA
 TINY_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
 
 
-def run_process(args: list[str], timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run a command in the repository root (importable as a package root), output captured."""
+def run_process(args: list[str], timeout: int = 300,
+                env_update: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run a command in the repository root (importable as a package root), output captured;
+    ``env_update`` adds to (or, with None values, removes from) its environment."""
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1', PYTHON=sys.executable,
                PYTHONPATH=str(REPO))
+    for key, value in (env_update or {}).items():
+        env.pop(key, None)
+        if value is not None:
+            env[key] = value
     return subprocess.run(args, check=False, cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=timeout)
 

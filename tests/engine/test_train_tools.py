@@ -5,7 +5,7 @@ import sys
 import torch
 
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
-from tests.engine.conftest import TINY_CONFIG, run_tool
+from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
 
 
 def load(path):
@@ -32,3 +32,11 @@ def test_train_then_resume(trained_work_dir, tmp_path, data_options):
     assert any(k.startswith('attention.cvae.') for k in moved)
     assert any(k.startswith('backbone.') for k in moved)
 
+
+
+def test_several_nodes_need_the_address_of_node_0():
+    # Without MASTER_ADDR every node would wait for a node 0 on its own loopback address.
+    proc = run_process(['bash', 'tools/dist_train.sh', TINY_CONFIG, '1'],
+                       env_update=dict(NNODES='2', NODE_RANK='1', MASTER_ADDR=None))
+    assert proc.returncode == 2
+    assert 'NNODES=2 needs MASTER_ADDR, the address of node 0' in proc.stderr

@@ -1,5 +1,6 @@
 """One optimisation step of each phase changes exactly the parameters it should."""
 import copy
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -9,7 +10,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-from gaf_mmaction.models.detectors.loss_checks import DeferredLossCheck
+from gaf_mmaction.engine import NonFiniteLossHook
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import TEST_DATA
 
@@ -109,6 +110,15 @@ def test_reconstruction_target(setup, monkeypatch, target):
     assert all(torch.allclose(a, b) for a, b in zip(seen[0], expected))
 
 
+def step(model, batch, wrapper, hook, epoch=3):
+    """One detector step as the runner makes it: train_step, then the hook after it."""
+    runner = SimpleNamespace(train_loop=SimpleNamespace(phase='detector'), epoch=epoch - 1,
+                             optim_wrapper=dict(detector=wrapper))
+    log_vars = model.train_step(batch, optim_wrapper=wrapper)
+    hook.after_train_iter(runner, 0, batch, log_vars)
+    return log_vars
+
+
 def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     cfg, model, batch = setup
     model = copy.deepcopy(model).train()
@@ -124,24 +134,29 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     before = snapshot(model)
     with pytest.raises(FloatingPointError, match=r"Non-finite loss \['loss_loc'\] in the "
                                                  r"detector pass of epoch 3; .*video_a@0"):
-        model.train_step(batch, optim_wrapper=wrapper)
+        step(model, batch, wrapper, NonFiniteLossHook('stop'))
     # The check runs after the step's update is queued (no wait between forward and backward);
-    # the NaN gradients made the wrapper drop that update, so the stopped model is intact.
+    # the NaN gradients made the wrapper drop that update (on the device: fused Adam's
+    # found_inf), so the stopped model is intact.
     params = {k for k, _ in model.named_parameters()}
     assert not changed(before, snapshot(model)) & params and wrapper.skipped_steps == 1
 
-    model.non_finite_loss = 'skip'
     messages = []
-    monkeypatch.setattr('gaf_mmaction.models.detectors.loss_checks.print_log',
-                        lambda msg, **kwargs: messages.append(msg))
-    log_vars = model.train_step(batch, optim_wrapper=wrapper)
-    assert torch.isnan(log_vars['det/loss_loc'])
-    assert wrapper.skipped_steps == 2 and "['loss_loc']" in messages[0] and 'video_a@0' in messages[0]
+    for module in ('non_finite_loss_hook', 'optim_wrapper'):
+        monkeypatch.setattr(f'gaf_mmaction.engine.{module}.print_log',
+                            lambda msg, **kwargs: messages.append(msg))
+    log_vars = step(model, batch, wrapper, NonFiniteLossHook('skip'))
+    # The hook handed the logger numbers (read in one go), the NaN among them.
+    assert all(isinstance(v, float) for v in log_vars.values())
+    assert log_vars['det/loss_loc'] != log_vars['det/loss_loc']
+    assert "['loss_loc']" in messages[0] and 'video_a@0' in messages[0]
+    # The hook reports what the wrapper does: it drops the step (its gradients are NaN), and
+    # the wrapper's own line follows in the same step.
+    assert 'the optimizer wrapper drops the step if its gradients are non-finite' in messages[0]
+    assert messages[1] == 'Skipped an optimizer step with non-finite gradients (2 so far)'
+    assert wrapper.skipped_steps == 2
     # Only BN statistics (updated in the forward pass) may differ; no parameter moved.
     assert not changed(before, snapshot(model)) & params
-
-    # The model says what the wrapper does: it drops the step (its gradients are NaN) and says so.
-    assert 'the optimizer wrapper drops the step if its gradients are non-finite' in messages[0]
 
     # A NaN term that does not depend on the weights leaves the gradients finite: the step is
     # applied, and nothing claims otherwise.
@@ -152,32 +167,30 @@ def test_non_finite_loss_stops_or_skips_the_step(setup, monkeypatch):
     monkeypatch.setattr(model.head.loss_det, 'forward', detached_nan)
     messages.clear()
     before = snapshot(model)
-    model.train_step(batch, optim_wrapper=wrapper)
+    step(model, batch, wrapper, NonFiniteLossHook('skip'))
     assert wrapper.skipped_steps == 2 and changed(before, snapshot(model)) & params
-    assert len(messages) == 1 and 'dropping' not in messages[0]
+    assert len(messages) == 1 and 'Skipped' not in messages[0]
 
-    model.non_finite_loss = 'ignore'
+    # 'ignore' turns the check off; the wrapper still drops NaN gradients, and logs it.
     monkeypatch.setattr(model.head.loss_det, 'forward', broken)
-    with torch.no_grad():
-        data = model.data_preprocessor(batch, training=True)
-        assert torch.isnan(model(**data, mode='loss')['loss_loc'])
-    # 'ignore' turns the model's check off; the wrapper still drops NaN gradients, and logs it.
     messages.clear()
-    model.train_step(batch, optim_wrapper=wrapper)
-    assert messages == [] and wrapper.skipped_steps == 3
+    step(model, batch, wrapper, NonFiniteLossHook('ignore'))
+    assert messages == ['Skipped an optimizer step with non-finite gradients (3 so far)']
+    assert wrapper.skipped_steps == 3
+    with pytest.raises(ValueError, match='policy must be one of'):
+        NonFiniteLossHook('warn')
 
 
-def test_a_queued_loss_check_is_never_lost():
-    # record() only queues (no host wait); flush() runs it; a check still queued when the next
-    # step records its own is run first, so a NaN is reported even if nobody flushed.
-    check = DeferredLossCheck()
-    nan = {'loss_a': torch.tensor(1.0), 'loss_b': torch.tensor(float('nan'))}
-    check.record(nan, None, 'stop', 'detector', 2)
-    with pytest.raises(FloatingPointError, match=r"\['loss_b'\] in the detector pass of epoch 2"):
-        check.record({'loss_a': torch.tensor(1.0)}, None, 'stop', 'cvae', 3)
-    check.record(nan, None, 'stop', 'cvae', 3)
-    with pytest.raises(FloatingPointError, match='cvae pass of epoch 3'):
-        check.flush()
-    check.flush()  # nothing left
-    check.record(nan, None, 'ignore', 'cvae', 3)
-    check.flush()
+def test_the_skip_is_decided_on_the_host_for_other_optimizers(setup):
+    # A per-tensor Adam takes no found_inf flag: the wrapper reads the norm and drops the step.
+    cfg, model, _ = setup
+    model = copy.deepcopy(model).train()
+    options = copy.deepcopy(cfg.optim_wrapper)
+    options.detector.optimizer.fused = False
+    wrapper = build_optim_wrapper(model, options)['detector']
+    model.set_train_state('detector', 1)
+    for p in model.parameters():
+        p.grad = torch.full_like(p, float('nan'))
+    before = snapshot(model)
+    wrapper.step()
+    assert wrapper.skipped_steps == 1 and not changed(before, snapshot(model))

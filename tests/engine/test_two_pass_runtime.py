@@ -49,6 +49,10 @@ class TwoParts(nn.Module):
         self.attention = nn.Module()
         self.attention.cvae = nn.Linear(2, 2)
 
+    def phase_parameters(self, phase):
+        part = self.attention.cvae if phase == 'cvae' else self.head
+        return list(part.named_parameters())
+
 
 def test_top_level_wrapper_settings_apply_to_both_passes():
     # MMAction2's --amp sets optim_wrapper.type and loss_scale at the top: both passes get them.
@@ -64,6 +68,9 @@ def test_top_level_wrapper_settings_apply_to_both_passes():
         torch.Size([2, 2]), torch.Size([2])]
     with pytest.raises(ValueError, match=r"needs the keys \['cvae'\]"):
         GAFOptimWrapperConstructor(dict(detector=dict(optimizer=dict(type='SGD', lr=0.1))))
+    # The split is the model's: one without phase_parameters is no two-pass model.
+    with pytest.raises(TypeError, match='Linear has no phase_parameters'):
+        constructor(nn.Linear(2, 2))
 
 
 def test_train_flags_as_mmaction2_applies_them():

@@ -11,6 +11,22 @@ def rows(*values):
     return torch.tensor(values, dtype=torch.float32)
 
 
+def per_group(groups: list, sigma: float, top_k: int, **kwargs) -> list:
+    """batched_soft_nms over ``groups`` (a list of [N_g, 3]), as one [K_g, 3] result per group."""
+    if not groups:
+        return []
+    segments = torch.cat(groups)
+    ids = torch.repeat_interleave(torch.arange(len(groups)), torch.tensor([len(g) for g in groups]))
+    keep, scores = batched_soft_nms(segments, ids, sigma, top_k, **kwargs)
+    kept = torch.cat([segments[keep, :2], scores[:, None]], 1)
+    return [kept[ids[keep] == g] for g in range(len(groups))]
+
+
+def same(a: torch.Tensor, b: torch.Tensor) -> None:
+    """Bitwise equal, NaN where the other has NaN."""
+    torch.testing.assert_close(a, b, rtol=0, atol=0, equal_nan=True)
+
+
 def close(out: torch.Tensor, expected: list) -> bool:
     return out.shape == (len(expected), 3) and torch.allclose(out, rows(*expected), rtol=1e-6)
 
@@ -57,6 +73,10 @@ def test_bad_input():
         soft_nms(torch.zeros(4, 2), sigma=0.5, top_k=1)
     with pytest.raises(ValueError, match='variant must be one of'):
         soft_nms(torch.zeros(1, 3), sigma=0.5, top_k=1, variant='greedy')
+    with pytest.raises(ValueError, match='sigma must be > 0'):
+        batched_soft_nms(torch.zeros(1, 3), torch.zeros(1), sigma=0.0, top_k=1)
+    with pytest.raises(ValueError, match=r'groups must be \[N=2\]'):
+        batched_soft_nms(torch.zeros(2, 3), torch.zeros(3), sigma=0.5, top_k=1)
 
 
 def test_a_score_equal_to_the_threshold_is_a_candidate():
@@ -69,11 +89,11 @@ def test_a_score_equal_to_the_threshold_is_a_candidate():
     # two steps for 0.5 to be kept.
     rows = torch.tensor([[0.0, 1.0, 0.75], [5.0, 6.0, 0.25], [10.0, 11.0, 0.5]])
     for variant in ('reference', 'fixed'):
-        [batched] = batched_soft_nms([rows], 0.5, 10, score_threshold=0.25, variant=variant)
+        [batched] = per_group([rows], 0.5, 10, score_threshold=0.25, variant=variant)
         assert torch.equal(batched, soft_nms(rows, 0.5, 10, score_threshold=0.25,
                                              variant=variant))
     assert batched[:, 2].tolist() == [0.75, 0.25, 0.5]  # 'fixed': all three, in input order
-    [reference] = batched_soft_nms([rows], 0.5, 10, score_threshold=0.25)
+    [reference] = per_group([rows], 0.5, 10, score_threshold=0.25)
     assert reference[:, 2].tolist() == [0.75, 0.5]
 
 
@@ -107,7 +127,37 @@ def test_batched_soft_nms_equals_one_group_at_a_time(variant, sigma, top_k):
         groups.append(torch.stack([start, start + width,
                                    torch.rand(size, generator=gen) ** 3], 1))
     groups.append(torch.tensor([[1.0, 2.0, 0.5], [1.0, 2.0, 0.5], [5.0, 6.0, 0.0005]]))
-    batched = batched_soft_nms(groups, sigma, top_k, variant=variant)
-    for group, result in zip(groups, batched):
+    for group, result in zip(groups, per_group(groups, sigma, top_k, variant=variant)):
         assert torch.equal(result, soft_nms(group, sigma, top_k, variant=variant))
-    assert batched_soft_nms([], sigma, top_k) == []
+    keep, scores = batched_soft_nms(torch.zeros(0, 3), torch.zeros(0), sigma, top_k)
+    assert keep.shape == scores.shape == (0, )
+
+
+def test_batched_soft_nms_equals_one_group_on_random_layouts():
+    # The overlap components, their padded chunks and the merge that applies the stopping
+    # rule must reproduce soft_nms exactly: dense and sparse overlaps, integer bounds (rows
+    # that touch without overlapping), tied scores, top_k cutting in, a reversed and a NaN
+    # segment (their group runs as one component), chunks of one component.
+    gen = torch.Generator().manual_seed(1)
+    for trial in range(60):
+        groups = []
+        for _ in range(int(torch.randint(1, 5, (1, ), generator=gen))):
+            size = int(torch.randint(0, 80, (1, ), generator=gen))
+            start = torch.rand(size, generator=gen) * (1 + 99 * float(torch.rand(1, generator=gen)))
+            width = torch.rand(size, generator=gen) * 10 * float(torch.rand(1, generator=gen))
+            score = torch.rand(size, generator=gen) ** 2
+            if trial % 3 == 0:
+                start, width = start.round(), width.round()
+            if trial % 4 == 0:
+                score = (score * 4).round() / 4
+            group = torch.stack([start, start + width, score], 1)
+            if trial % 7 == 0 and size > 3:
+                group[0, 1] = group[0, 0] - 1
+                group[1, 0] = float('nan')
+            groups.append(group)
+        options = dict(sigma=(0.01, 0.5, 0.95)[trial % 3], top_k=(5000, 3, 1, 0, 10)[trial % 5],
+                       variant=('reference', 'fixed')[trial % 2],
+                       score_threshold=(0.001, 0.1)[trial % 2])
+        results = per_group(groups, max_chunk_rows=(4_000_000, 3)[trial % 2], **options)
+        for group, result in zip(groups, results):
+            same(result, soft_nms(group, **options))

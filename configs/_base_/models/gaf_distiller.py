@@ -15,6 +15,5 @@ model = dict(
     kd_cvae_weight=0.0,
     init_from_teacher=(),
     frozen=())
-# Its optimizers: the CVAE one takes the student's CVAEs and none takes the teacher, i.e.
-# optim_wrapper = dict(cvae_prefix='student.attention.cvae.', exclude_prefixes=('teacher.', ))
-# in the experiment config (a model base cannot also hold the schedule's keys).
+# The schedule's optimizers take what the distiller says each pass trains: the student's CVAEs
+# in the CVAE pass, the rest of the unfrozen student in the detector pass, never the teacher.

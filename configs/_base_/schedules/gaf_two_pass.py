@@ -6,7 +6,7 @@ train_cfg = dict(type='TwoPassTrainLoop', max_epochs=300, val_interval=5, interl
 val_cfg = dict(type='ValLoop')
 
 # SkipNonFiniteOptimWrapper is OptimWrapper that drops a step with NaN/inf gradients
-# (with model.non_finite_loss='skip'; the default 'stop' ends training first).
+# (with default_hooks.non_finite_loss.policy='skip'; the default 'stop' ends training first).
 optim_wrapper = dict(
     constructor='GAFOptimWrapperConstructor',
     detector=dict(
@@ -21,8 +21,8 @@ optim_wrapper = dict(
 
 param_scheduler = []
 
-# Under DDP each phase leaves the other's parameters without gradients.
-model_wrapper_cfg = dict(type='MMDistributedDataParallel', find_unused_parameters=True)
+# Under DDP each pass all-reduces the gradients of what it trains, and nothing else.
+model_wrapper_cfg = dict(type='TwoPassDistributedDataParallel')
 
 # The published learning rates are for one GPU with this batch; --auto-scale-lr multiplies both
 # optimizers' rates by (GPUs x batch per GPU) / base_batch_size.

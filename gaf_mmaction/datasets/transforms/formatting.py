@@ -2,9 +2,10 @@
 import numpy as np
 import torch
 from mmaction.registry import TRANSFORMS
-from mmaction.structures import ActionDataSample
 from mmcv.transforms import BaseTransform
 from mmengine.structures import InstanceData
+
+from ...structures import DetectionDataSample
 
 META_KEYS = ('video_name', 'offset', 'num_frames', 'fps', 'duration', 'valid_length')
 
@@ -14,7 +15,8 @@ class PackDetectionInputs(BaseTransform):
     """Pack a window for :class:`GAFDetector`.
 
     ``inputs`` is the uint8 clip [C, T, H, W] (normalised later, on the
-    device, by the data preprocessor). The data sample holds the metainfo
+    device, by the data preprocessor). The data sample (a
+    :class:`DetectionDataSample`, which the data loader can pin) holds the metainfo
     ``META_KEYS`` and, when present, ``gt_instances`` (``segments`` [N, 2]
     normalised by the clip's length T, ``labels`` [N]), ``gt_boundaries``
     [2, T] and the splice clip ``splice_inputs`` with ``splice_segments`` [3, 2]
@@ -29,7 +31,7 @@ class PackDetectionInputs(BaseTransform):
         self.input_keys = tuple(input_keys)
 
     def transform(self, results: dict) -> dict:
-        sample = ActionDataSample()
+        sample = DetectionDataSample()
         sample.set_metainfo({k: results[k] for k in META_KEYS if k in results})
         clips = [results[k] for k in self.input_keys]
         if 'gt_annotations' in results:

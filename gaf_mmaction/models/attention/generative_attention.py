@@ -8,6 +8,11 @@ from torch import Tensor, nn
 
 from .feature_split import ATTENTION_NORMS, split_foreground_background
 
+# Where a detector keeps its CVAEs (the generator, trained in the CVAE pass alone): the one
+# spelling of it; ``CVAE_KEYS`` matches them at any depth (a distiller's ``student.``).
+CVAE_PREFIX = 'attention.cvae.'
+CVAE_KEYS = f'*{CVAE_PREFIX}*'
+
 
 @contextmanager
 def _frozen(module: nn.Module) -> Iterator[None]:

@@ -6,7 +6,7 @@ from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
 from ..task_modules import decode_segments
-from .gaf_detector import maybe_autocast
+from ..utils import TEST_CFG_DEFAULTS, test_time_call
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 BOUNDARY_FUSIONS = ('mean_outputs', 'geometric_mean')
@@ -35,8 +35,9 @@ class GAFFusionDetector(BaseModel):
         rgb_checkpoint: Checkpoint of the RGB detector. Defaults to None.
         flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
         boundary_fusion: 'mean_outputs' (default) or 'geometric_mean'.
-        test_cfg: ``score_threshold`` of a detection (default 0.01) and
-            ``autocast_dtype`` (default None), as ``GAFDetector``'s.
+        test_cfg: ``score_threshold`` of a detection (default 0.01),
+            ``autocast_dtype`` (default None) and ``compile`` (default False),
+            as ``GAFDetector``'s.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
     """
 
@@ -61,7 +62,7 @@ class GAFFusionDetector(BaseModel):
         if self.rgb.clip_length != self.flow.clip_length:
             raise ValueError('The RGB and flow detectors must share clip_length, got '
                              f'{self.rgb.clip_length} and {self.flow.clip_length}')
-        self.test_cfg = {'score_threshold': 0.01, 'autocast_dtype': None, **(test_cfg or {})}
+        self.test_cfg = {**TEST_CFG_DEFAULTS, **(test_cfg or {})}
         if rgb_checkpoint:
             load_checkpoint_exact(self.rgb, rgb_checkpoint, allow_missing=('attention.cvae.*',))
         if flow_checkpoint:
@@ -88,8 +89,7 @@ class GAFFusionDetector(BaseModel):
         if mode == 'tensor':
             return self.fused_outputs(inputs)
         if mode == 'predict':
-            with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
-                outputs = self.fused_outputs(inputs)
+            outputs = test_time_call(self, 'fused_outputs', inputs, self.test_cfg)
             return self.rgb.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")

@@ -1,14 +1,14 @@
 """The GAF detector: backbone, generative attention, pyramid neck and AFSD head."""
 from collections import OrderedDict
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 
 import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
-from torch import Tensor
+from torch import Tensor, nn
 
-from .loss_checks import NON_FINITE_POLICIES, DeferredLossCheck
+from ..attention import CVAE_PREFIX
+from ..utils import TEST_CFG_DEFAULTS, test_time_call
 
 TRAIN_PHASES = ('cvae', 'detector')
 SPLICE_MODES = ('first', 'all')
@@ -24,9 +24,19 @@ def _sized(cfg: dict, name: str, clip_length: int) -> dict:
     return dict(cfg, clip_length=clip_length)
 
 
-def maybe_autocast(device_type: str, dtype: str | None) -> AbstractContextManager:
-    """Autocast to ``dtype`` ('bfloat16', 'float16'), or nothing for None."""
-    return torch.autocast(device_type, dtype=getattr(torch, dtype)) if dtype else nullcontext()
+def host_index(rows: list[int], device: torch.device) -> Tensor | slice:
+    """Rows to index a device tensor with, without waiting for the device.
+
+    A list index is copied to the device from pageable memory, which waits for
+    the work queued before it; consecutive rows are a slice instead, others a
+    pinned, asynchronous copy.
+    """
+    if rows == list(range(rows[0], rows[-1] + 1)):
+        return slice(rows[0], rows[-1] + 1)
+    index = torch.tensor(rows)
+    if device.type == 'cuda':
+        index = index.pin_memory()
+    return index.to(device, non_blocking=True)
 
 
 @MODELS.register_module()
@@ -64,15 +74,11 @@ class GAFDetector(BaseModel):
             reconstruction loss, the bg features (or the splice clips' fg
             features when the triplet loss ran) through an aliasing bug
             (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
-        non_finite_loss: What a NaN or infinite loss does, see
-            :class:`DeferredLossCheck`: 'stop' (default), 'skip' or
-            'ignore'. Independently, the base schedule's
-            ``SkipNonFiniteOptimWrapper`` drops (and logs) every step whose
-            gradients are non-finite.
         test_cfg: ``score_threshold`` above which a (prior, class) pair of a
-            window becomes a detection (the published ``conf_thresh``, 0.01),
-            and ``autocast_dtype``: 'bfloat16' runs the network under autocast
-            (decoding stays float32), None (default) in float32.
+            window becomes a detection (the published ``conf_thresh``, 0.01);
+            ``autocast_dtype``: 'bfloat16' runs the network under autocast
+            (decoding stays float32), None (default) in float32; ``compile``:
+            run the network through ``torch.compile`` (default False).
         data_preprocessor: Config of the data preprocessor. Defaults to None.
         init_cfg: MMEngine init config. Defaults to None.
     """
@@ -80,12 +86,11 @@ class GAFDetector(BaseModel):
     def __init__(self, backbone: dict, neck: dict, head: dict, attention: dict | None = None,
                  clip_length: int = 256, loss_triplet: dict | None = None,
                  with_splice: bool = True, splice_mode: str = 'first',
-                 recon_target: str = 'aliased', non_finite_loss: str = 'stop',
+                 recon_target: str = 'aliased',
                  test_cfg: dict | None = None, data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         for name, value, allowed in (('splice_mode', splice_mode, SPLICE_MODES),
-                                     ('non_finite_loss', non_finite_loss, NON_FINITE_POLICIES),
                                      ('recon_target', recon_target, RECON_TARGETS)):
             if value not in allowed:
                 raise ValueError(f'{name} must be one of {allowed}, got {value!r}')
@@ -99,9 +104,7 @@ class GAFDetector(BaseModel):
         self.with_splice = with_splice
         self.splice_mode = splice_mode
         self.recon_target = recon_target
-        self.non_finite_loss = non_finite_loss
-        self.loss_check = DeferredLossCheck()
-        self.test_cfg = {'score_threshold': 0.01, 'autocast_dtype': None, **(test_cfg or {})}
+        self.test_cfg = {**TEST_CFG_DEFAULTS, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
 
@@ -113,6 +116,14 @@ class GAFDetector(BaseModel):
             raise ValueError('A detector without attention has no CVAE to train')
         self.train_phase = phase
         self.epoch = epoch
+
+    def phase_parameters(self, phase: str) -> list[tuple[str, nn.Parameter]]:
+        """(name, parameter) of what ``phase`` trains: 'cvae' the attention's CVAEs,
+        'detector' every other parameter that requires gradients."""
+        if phase not in TRAIN_PHASES:
+            raise ValueError(f'phase must be one of {TRAIN_PHASES}, got {phase!r}')
+        return [(name, param) for name, param in self.named_parameters()
+                if param.requires_grad and name.startswith(CVAE_PREFIX) is (phase == 'cvae')]
 
     def extract_feat(self, inputs: Tensor) -> tuple[Tensor, ...]:
         """Backbone maps of a clip batch.
@@ -181,32 +192,15 @@ class GAFDetector(BaseModel):
         norm = None
         if self.attention is not None and self.attention.norm == 'batch_sum':
             norm = 'per_sample'
-        with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
-            outputs = self.forward_outputs(inputs, norm)
+        outputs = test_time_call(self, 'forward_outputs', inputs, self.test_cfg, norm=norm)
         return self.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
-        """Losses of the current phase (see :meth:`set_train_state`), their NaN/inf check
-        queued (:class:`DeferredLossCheck`, run by :meth:`train_step`)."""
+        """Losses of the current phase (see :meth:`set_train_state`); ``NonFiniteLossHook``
+        checks them once the step is done."""
         if self.train_phase == 'cvae':
-            losses, _ = self.cvae_losses(inputs)
-        else:
-            losses, _ = self.detector_losses(inputs, data_samples)
-        self.loss_check.record(losses, data_samples, self.non_finite_loss, self.train_phase,
-                               self.epoch)
-        return losses
-
-    def train_step(self, data: dict | tuple | list, optim_wrapper) -> dict[str, Tensor]:
-        """MMEngine's step, then the step's NaN/inf check (after its optimizer update is
-        queued). Under DDP the wrapper's ``train_step`` runs instead, and
-        ``TwoPassTrainLoop`` calls :meth:`flush_loss_check`."""
-        log_vars = super().train_step(data, optim_wrapper)
-        self.flush_loss_check()
-        return log_vars
-
-    def flush_loss_check(self) -> None:
-        """Run the queued NaN/inf check of the last step's losses."""
-        self.loss_check.flush()
+            return self.cvae_losses(inputs)[0]
+        return self.detector_losses(inputs, data_samples)[0]
 
     def cvae_losses(self, inputs: Tensor) -> tuple[dict[str, Tensor], dict]:
         """CVAE pass (§5.4): the frozen detector's maps and attention, reconstructed.
@@ -262,15 +256,16 @@ class GAFDetector(BaseModel):
             i for i, ok in enumerate(valid) if ok]
         if not rows:
             return None
-        clips = torch.stack([s.splice_inputs for s in data_samples])
+        clips = self.data_preprocessor.splice_batch(data_samples)
         parts = self.forward_features(clips)
         # Pooled for every clip, then the rows picked: the published order of computation
         # (running the convolutions on the picked rows alone rounds differently).
         triplets = self.head.splice_triplets(
             parts['levels'], parts['frame_feat'],
             torch.stack([s.splice_segments for s in data_samples]))
+        index = host_index(rows, clips.device)
         losses['loss_triplet'] = self.loss_triplet(
-            *([feat[rows] for feat in features] for features in triplets))
+            *([feat[index] for feat in features] for features in triplets))
         return dict(inputs=clips, atts=parts['atts'], fg=parts['fg'])
 
     def parse_losses(self, losses: dict[str, Tensor]) -> tuple[Tensor, dict[str, Tensor]]:

@@ -7,9 +7,10 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
-from torch import Tensor
+from torch import Tensor, nn
 
 from ...checkpoint.exact_load import load_checkpoint_exact
+from ..attention import CVAE_KEYS
 
 
 def _mean_squared(a: Sequence[Tensor], b: Sequence[Tensor]) -> Tensor:
@@ -29,7 +30,7 @@ class GAFDistiller(BaseModel):
     always in eval mode and runs under ``no_grad``; its parameters are
     frozen. Parts of the student can start from the teacher (by key prefix)
     and be frozen. Train it with ``TwoPassTrainLoop`` and
-    ``GAFOptimWrapperConstructor(cvae_prefix='student.attention.cvae.')``;
+    ``GAFOptimWrapperConstructor`` (which asks :meth:`phase_parameters`);
     test the student with its own config after :func:`student_state_dict`.
 
     Args:
@@ -44,8 +45,8 @@ class GAFDistiller(BaseModel):
         init_from_teacher: Student key prefixes copied from the teacher after
             loading (v1: neck, heads and attention heads). Defaults to ().
         frozen: Student key prefixes not trained (v1: the same). Defaults to ().
-        data_preprocessor: Config of the data preprocessor (the student's is
-            not used). Defaults to None.
+        data_preprocessor: Config of the data preprocessor (also the student's,
+            which moves its splice clips). Defaults to None.
     """
 
     def __init__(self, student: dict, teacher_config: str, teacher_checkpoint: str | None = None,
@@ -54,7 +55,8 @@ class GAFDistiller(BaseModel):
                  frozen: Sequence[str] = (), data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.student = MODELS.build(dict(student, data_preprocessor=None))
+        # The student's own copy of the preprocessor moves its splice clips.
+        self.student = MODELS.build(dict(student, data_preprocessor=data_preprocessor))
         teacher = Config.fromfile(teacher_config).model
         teacher.update(data_preprocessor=None, backbone=dict(teacher.backbone, pretrained=None))
         self.teacher = MODELS.build(teacher)
@@ -64,7 +66,7 @@ class GAFDistiller(BaseModel):
         self.frozen = tuple(frozen)
         if teacher_checkpoint:
             load_checkpoint_exact(self.teacher, teacher_checkpoint, allow_missing=(
-                () if kd_cvae_weight else ('attention.cvae.*',)))
+                () if kd_cvae_weight else (CVAE_KEYS, )))
         if student_checkpoint:
             load_checkpoint_exact(self.student, student_checkpoint)
         self.teacher.requires_grad_(False)
@@ -99,6 +101,17 @@ class GAFDistiller(BaseModel):
         """Forwarded to the student (see :meth:`GAFDetector.set_train_state`)."""
         self.student.set_train_state(phase, epoch)
 
+    @property
+    def train_phase(self) -> str:
+        """The student's training phase."""
+        return self.student.train_phase
+
+    def phase_parameters(self, phase: str) -> list[tuple[str, nn.Parameter]]:
+        """What ``phase`` trains: the student's (:meth:`GAFDetector.phase_parameters`); the
+        teacher and the ``frozen`` prefixes train in neither."""
+        return [(f'student.{name}', param)
+                for name, param in self.student.phase_parameters(phase)]
+
     def forward(self, inputs: Tensor, data_samples: list | None = None, mode: str = 'tensor'):
         """'loss' adds the KD terms to the student's; 'tensor' and 'predict' are the student's."""
         if mode == 'loss':
@@ -107,22 +120,6 @@ class GAFDistiller(BaseModel):
 
     def loss(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         """The student's losses of the current phase plus the distillation terms."""
-        losses = self._losses(inputs, data_samples)
-        self.student.loss_check.record(losses, data_samples, self.student.non_finite_loss,
-                                       self.student.train_phase, self.student.epoch)
-        return losses
-
-    def train_step(self, data: dict | tuple | list, optim_wrapper) -> dict[str, Tensor]:
-        """As :meth:`GAFDetector.train_step`: the step, then its NaN/inf check."""
-        log_vars = super().train_step(data, optim_wrapper)
-        self.flush_loss_check()
-        return log_vars
-
-    def flush_loss_check(self) -> None:
-        """Run the queued NaN/inf check of the last step's losses (the student's)."""
-        self.student.flush_loss_check()
-
-    def _losses(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
         if self.student.train_phase == 'cvae':
             losses, parts = self.student.cvae_losses(inputs)
             if self.kd_cvae_weight:

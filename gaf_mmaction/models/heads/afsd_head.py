@@ -9,7 +9,7 @@ from mmaction.registry import MODELS, TASK_UTILS
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from ...ops import boundary_max_pool
+from ...ops import boundary_max_pool, range_max_table
 from ...structures import splice_triplet
 from ..layers import Unit1D, conv1d_gn_relu
 from ..task_modules import attach_detections, frame_segments, level_segments, segment_regions
@@ -116,13 +116,15 @@ class AFSDHead(BaseModule):
         return torch.cat([torch.full((t, ), i, device=device, dtype=torch.long)
                           for i, t in enumerate(level_lengths)])
 
-    def forward_level(self, level: int, feat: Tensor, frame_feat: Tensor) -> dict[str, Tensor]:
+    def forward_level(self, level: int, feat: Tensor, frame_feat: Tensor,
+                      frame_table: Tensor) -> dict[str, Tensor]:
         """Predictions of one pyramid level.
 
         Args:
             level: Level index (selects the ``ScaleExp`` and stride factor).
             feat: [B, in_channels, t] level features.
             frame_feat: [B, in_channels, clip_length] frame-level features.
+            frame_table: ``range_max_table(frame_feat)``, shared by the levels.
 
         Returns:
             ``loc`` [B, t, 2] (frames to start, to end), ``conf`` [B, t,
@@ -140,9 +142,10 @@ class AFSDHead(BaseModule):
         with torch.no_grad():
             segments = level_segments(loc.detach(), self.clip_length)
             frame_segs = frame_segments(loc.detach(), self.clip_length)
-        loc_prop, loc_lr = self.loc_proposal_branch(loc_feat, frame_feat, segments, frame_segs)
+        loc_prop, loc_lr = self.loc_proposal_branch(loc_feat, frame_feat, segments, frame_segs,
+                                                    frame_table)
         conf_prop, conf_lr = self.conf_proposal_branch(conf_feat, frame_feat, segments,
-                                                       frame_segs)
+                                                       frame_segs, frame_table)
         return dict(
             loc=loc, conf=conf,
             prop_loc=self.prop_loc_head(loc_prop).transpose(1, 2),
@@ -168,7 +171,10 @@ class AFSDHead(BaseModule):
             features ``start_loc_prop``, ``end_loc_prop``,
             ``start_conf_prop``, ``end_conf_prop`` [B, t_0, P].
         """
-        per_level = [self.forward_level(i, feat, frame_feat) for i, feat in enumerate(levels)]
+        # One table of frame-level maxima serves both branches of every level.
+        frame_table = range_max_table(frame_feat)
+        per_level = [self.forward_level(i, feat, frame_feat, frame_table)
+                     for i, feat in enumerate(levels)]
         outputs = {key: torch.cat([out[key] for out in per_level], dim=1)
                    for key in ('loc', 'conf', 'prop_loc', 'prop_conf', 'center')}
         lengths = [feat.shape[-1] for feat in levels]

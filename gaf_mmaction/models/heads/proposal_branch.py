@@ -28,7 +28,8 @@ class ProposalBranch(nn.Module):
                                             num_groups=num_groups)
 
     def forward(self, feat: Tensor, frame_feat: Tensor, segments: Tensor,
-                frame_segments: Tensor) -> tuple[Tensor, Tensor]:
+                frame_segments: Tensor, frame_table: Tensor | None = None
+                ) -> tuple[Tensor, Tensor]:
         """Refinement features for one pyramid level.
 
         Args:
@@ -36,6 +37,8 @@ class ProposalBranch(nn.Module):
             frame_feat: [B, in_channels, L] frame-level features.
             segments: [B, t, 4] boundary regions in level cells.
             frame_segments: [B, t, 4] boundary regions in frames.
+            frame_table: ``range_max_table(frame_feat)``, shared by every
+                level and branch of a forward pass. Defaults to None: built here.
 
         Returns:
             ``proposal``: [B, in_channels, t] fused features.
@@ -45,5 +48,5 @@ class ProposalBranch(nn.Module):
         short = self.cur_point_conv(feat)
         lr = self.lr_conv(feat)
         pooled = boundary_max_pool(lr, segments)
-        roi = self.roi_conv(boundary_max_pool(frame_feat, frame_segments))
+        roi = self.roi_conv(boundary_max_pool(frame_feat, frame_segments, frame_table))
         return self.proposal_conv(torch.cat([roi, pooled, short], dim=1)), lr

@@ -52,6 +52,18 @@ class SpatialReduce3D(nn.Module):
         return self.conv3d(pad_same(x, self.kernel_size[:1], (1,)))
 
 
+class SpatialMean(nn.Module):
+    """Mean over the spatial axes: [B, C, T, H, W] -> [B, C, T, 1, 1].
+
+    ``AdaptiveAvgPool3d((None, 1, 1))`` computes the same, but its CUDA
+    backward has no deterministic kernel (``--deterministic`` then fails).
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        """[B, C, T, H, W] -> [B, C, T, 1, 1]."""
+        return x.mean((-2, -1), keepdim=True)
+
+
 def conv1d_gn_relu(in_channels: int, out_channels: int, kernel_size: int = 1,
                    stride: int = 1, num_groups: int = 32) -> nn.Sequential:
     """Unit1D -> GroupNorm -> ReLU, indexed 0, 1, 2 as in the reference."""
@@ -76,4 +88,4 @@ def spatial_reduce(in_channels: int, out_channels: int, spatial_size: int | None
         return conv(in_channels, out_channels, (1, spatial_size, spatial_size))
     if transposed:
         return nn.ConvTranspose3d(in_channels, out_channels, 1)
-    return nn.Sequential(nn.AdaptiveAvgPool3d((None, 1, 1)), nn.Conv3d(in_channels, out_channels, 1))
+    return nn.Sequential(SpatialMean(), nn.Conv3d(in_channels, out_channels, 1))

@@ -112,13 +112,19 @@ class LevelRangeMatcher(CentreInSegmentMatcher):
         # Prior counts whose levels were checked: reading the largest level waits for the
         # device, so a head's layout is checked once, not at every training step.
         self._checked_counts: set[int] = set()
+        # The ranges on each device they were asked for on: a copy from the host every step
+        # would wait for the device.
+        self._ranges_on: dict[torch.device, Tensor] = {}
 
     def prior_ranges(self, prior_levels: Tensor | None) -> Tensor:
         if prior_levels is None:
             raise ValueError('LevelRangeMatcher needs the pyramid level of every prior')
         if len(prior_levels) not in self._checked_counts:
             self._check_levels(prior_levels)
-        return self.level_ranges.to(prior_levels.device)[prior_levels]
+        device = prior_levels.device
+        if device not in self._ranges_on:
+            self._ranges_on[device] = self.level_ranges.to(device)
+        return self._ranges_on[device][prior_levels]
 
     def _check_levels(self, prior_levels: Tensor) -> None:
         if int(prior_levels.max()) >= len(self.level_ranges):
