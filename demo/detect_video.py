@@ -13,6 +13,7 @@ from pathlib import Path
 from gaf_mmaction.apis import inference_detector, init_detector, load_frames
 from gaf_mmaction.apis.inference import SAMPLE_FPS
 from gaf_mmaction.evaluation import load_ground_truth
+from gaf_mmaction.utils import PathDictAction
 from gaf_mmaction.visualization import plot_video_timeline
 
 
@@ -31,6 +32,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--subset', default='test', help='its subset (default: test)')
     parser.add_argument('--top', type=int, default=10, help='detections in the table and picture')
     parser.add_argument('--batch-size', type=int, default=8, help='windows per forward pass')
+    parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,
+                        help='override config settings, as in tools/test.py')
+    parser.add_argument('--allow-truncated', action='store_true',
+                        help='detect in what decodes of a video that decodes to fewer frames '
+                             'than its container states (default: refuse it)')
     return parser.parse_args(argv)
 
 
@@ -38,15 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     name = Path(args.video).stem
     try:
-        frames = load_frames(args.video)
+        frames = load_frames(args.video, args.allow_truncated)
         ground_truth = load_ground_truth(args.gt, args.subset).get(name, []) if args.gt else []
+        model = init_detector(args.config, args.checkpoint, args.device, args.cfg_options)
+        detections = [d for d in inference_detector(model, frames, args.batch_size,
+                                                    progress=True, flow=args.flow)
+                      if d['score'] > args.score_thr]
     except (OSError, KeyError, ValueError) as err:
-        print(f'error: {err}', file=sys.stderr)
+        print(f'error: {err.args[0] if isinstance(err, KeyError) and err.args else err}',
+              file=sys.stderr)
         return 1
-    model = init_detector(args.config, args.checkpoint, args.device)
-    detections = [d for d in inference_detector(model, frames, args.batch_size, progress=True,
-                                                flow=args.flow)
-                  if d['score'] > args.score_thr]
     duration = len(frames) / SAMPLE_FPS
     print(f'\n{name}: {duration:.1f} s, {len(detections)} detections; the best {args.top}:')
     print(f'{"start (s)":>10} {"end (s)":>10} {"score":>7}  label')

@@ -11,7 +11,6 @@ from torch import nn
 from gaf_mmaction.checkpoint import CheckpointMismatchError, load_checkpoint_exact
 from gaf_mmaction.datasets.annotation_files import (
     read_annotations,
-    read_class_index,
     read_video_info,
 )
 from gaf_mmaction.datasets.transforms import RandomCropClip
@@ -116,7 +115,7 @@ def test_annotation_outside_the_video_is_kept_with_a_warning(files, warnings_log
                and 'row 3 (video_a: 90-130 of 100)' in r for r in warnings_log)
     # Kept: the reader returns the overrunning action unchanged (frames at 10 fps).
     kept = read_annotations(files['ann_file'], read_video_info(files['video_info_file']),
-                            read_class_index(files['class_index_file']))['video_a']
+                            files['class_index_file'])['video_a']
     assert [(start, end) for start, end, _ in kept] == [(10.0, 20.0), (90.0, 130.0)]
 
 

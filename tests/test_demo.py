@@ -26,9 +26,9 @@ def test_synthetic_dataset_is_deterministic_and_thumos_shaped(tmp_path):
         assert np.array_equal(np.load(path), same)
     assert not np.array_equal(np.load(frames[0]),
                               np.load(tmp_path / 'c' / 'validation_npy' / frames[0].name))
-    classes = read_class_index(a['class_index'])
     infos = read_video_info(a['val_video_info'])
-    annos = read_annotations(a['val_annotations'], infos, classes)
+    classes = read_class_index(a['class_index'])
+    annos = read_annotations(a['val_annotations'], infos, a['class_index'])
     assert set(annos) == set(infos) and set(classes.values()) == {1, 2, 3}
     gt = json.loads(Path(a['gt']).read_text())['database']
     assert {v['subset'] for v in gt.values()} == {'train', 'test'}
@@ -41,8 +41,7 @@ def test_synthetic_dataset_is_deterministic_and_thumos_shaped(tmp_path):
 def test_default_dataset_has_short_videos_and_overlaps(tmp_path):
     paths = make_synthetic_dataset(tmp_path, seed=0)
     infos = read_video_info(paths['val_video_info'])
-    annos = read_annotations(paths['val_annotations'], infos,
-                             read_class_index(paths['class_index']))
+    annos = read_annotations(paths['val_annotations'], infos, paths['class_index'])
     clip = Config.fromfile(DEMO_CONFIG).clip
     assert min(i.sample_count for i in infos.values()) < clip  # shorter than a demo window
     overlapping = [v for v, a in annos.items()

@@ -15,9 +15,10 @@ import argparse
 import json
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from gaf_mmaction.engine.benchmark import CASES, MODES
+from gaf_mmaction.utils import PathDictAction
 
 BASELINE_BATCH = dict(test=1, train=8)
 DEFAULT_ITERS = dict(post=1)
@@ -50,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='data and post modes: number of videos (default 4 and all 212)')
     parser.add_argument('--baseline', action='store_true',
                         help='also run fp32 eager at the published batch size; print the ratio')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,
                         help='override config settings, as in tools/train.py')
     return parser.parse_args(argv)
 

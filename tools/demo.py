@@ -9,16 +9,15 @@ Example:
 """
 import argparse
 
-from mmengine.config import DictAction
-
 from gaf_mmaction.apis import run_demo
+from gaf_mmaction.utils import PathDictAction
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--work-dir', default='work_dirs/demo', help='where everything goes')
     parser.add_argument('--seed', type=int, default=0, help='seed of the synthetic data')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,
                         help='override demo config settings, e.g. train_cfg.max_epochs=2')
     args = parser.parse_args()
     run_demo(args.work_dir, args.seed, cfg_options=args.cfg_options)

@@ -21,6 +21,7 @@ from gaf_mmaction.engine.launch import (
     finish_distributed,
     load_config,
 )
+from gaf_mmaction.utils import user_errors
 
 
 def parse_args() -> argparse.Namespace:
@@ -54,4 +55,5 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    with user_errors():
+        main()

@@ -19,6 +19,7 @@ from gaf_mmaction.engine.launch import (
     set_resume,
     use_amp,
 )
+from gaf_mmaction.utils import user_errors
 
 
 def parse_args() -> argparse.Namespace:
@@ -63,4 +64,5 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    with user_errors():
+        main()

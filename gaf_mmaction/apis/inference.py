@@ -17,7 +17,8 @@ from mmengine.utils import ProgressBar
 
 from ..checkpoint.exact_load import load_checkpoint_exact
 from ..datasets.annotation_files import VideoInfo
-from ..datasets.annotation_writer import write_video_info
+from ..datasets.annotation_writer import write_class_index, write_video_info
+from ..models.attention import CVAE_KEYS
 from ..preparation import read_video, tvl1_flow
 
 SAMPLE_FPS = 10.0  # the frame rate of the data preparation and of the THUMOS14 configs
@@ -29,7 +30,10 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
     """Build the config's model, load ``checkpoint`` (safely, every key accounted for), eval.
 
     The CVAEs, which testing does not use, may be absent from the checkpoint. The config is
-    kept as ``model.cfg`` for :func:`inference_detector`.
+    kept as ``model.cfg`` for :func:`inference_detector`, the checkpoint's
+    ``meta.dataset_meta`` (what ``tools/train.py`` records of the training data: its class
+    names) as ``model.dataset_meta`` (None without it), and the checkpoint's path as
+    ``model.checkpoint``.
     """
     cfg = config if isinstance(config, Config) else Config.fromfile(str(config))
     if cfg_options:
@@ -40,15 +44,18 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
         # The checkpoint holds the backbone: do not read the Kinetics weights first.
         model_cfg.backbone = dict(model_cfg.backbone, pretrained=None)
     model = MODELS.build(model_cfg)
-    if checkpoint:
-        load_checkpoint_exact(model, checkpoint, allow_missing=('*attention.cvae.*', ))
+    meta = load_checkpoint_exact(model, checkpoint, allow_missing=(CVAE_KEYS, )) if (
+        checkpoint) else {}
     model.cfg = cfg
+    model.dataset_meta = meta.get('dataset_meta')
+    model.checkpoint = checkpoint
     return model.to(device).eval()
 
 
 def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
                        batch_size: int = 8, progress: bool = False,
-                       flow: str | Path | np.ndarray | None = None) -> list[dict]:
+                       flow: str | Path | np.ndarray | None = None,
+                       allow_truncated: bool = False) -> list[dict]:
     """Detections of one video, in seconds, best first.
 
     Args:
@@ -61,10 +68,15 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
         flow: For the fusion model, the video's flow: an npy file or a uint8 array
             [T, H, W, 2] at 10 fps (as ``tools/data/videos_to_npy.py --flow-dir`` writes);
             None computes TV-L1 flow from the frames (about 0.3 s per frame and core).
+        allow_truncated: Detect in what decodes of a video file that decodes to fewer
+            frames than its container states, instead of raising
+            :class:`~gaf_mmaction.preparation.TruncatedVideoError`.
 
     Returns:
         ``[{'segment': [start, end], 'label': class name, 'score': p}, ...]`` sorted by score,
         segments clipped to the video (a window padded past its end can reach beyond it).
+        Class names are those the checkpoint was trained with (``model.dataset_meta``), else
+        those of the config's test class list.
     """
     cfg = model.cfg
     dataset_type = cfg.test_dataloader.dataset.get('type')
@@ -74,7 +86,7 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
             f'frames ({", ".join(SLIDING_WINDOW_DATASETS)}); this config tests on '
             f'{dataset_type}. For ActivityNet, prepare the video as docs/activitynet.md says '
             'and run tools/test.py (its labels come from a video-level classification).')
-    frames = load_frames(video)
+    frames = load_frames(video, allow_truncated)
     with tempfile.TemporaryDirectory() as tmp:
         np.save(Path(tmp) / 'video.npy', frames)
         prefix = dict(video=tmp)
@@ -89,9 +101,10 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
         info_file = Path(tmp) / 'video_info.csv'
         write_video_info(info_file, {'video': VideoInfo(
             fps=SAMPLE_FPS, sample_fps=SAMPLE_FPS, count=len(frames), sample_count=len(frames))})
-        dataset = DATASETS.build(dict(
-            cfg.test_dataloader.dataset, data_root=None, data_prefix=prefix,
-            video_info_file=str(info_file), test_mode=True))
+        dataset_cfg = dict(cfg.test_dataloader.dataset, data_prefix=prefix,
+                           video_info_file=str(info_file), test_mode=True)
+        dataset_cfg.update(class_index_file=class_index_file(model, dataset_cfg, Path(tmp)))
+        dataset = DATASETS.build(dataset_cfg)
         metric = METRICS.build(cfg.test_evaluator)
         metric.dataset_meta = dataset.metainfo
         bar = ProgressBar(len(dataset)) if progress else None
@@ -111,14 +124,41 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
     return sorted(detections, key=lambda d: d['score'], reverse=True)
 
 
-def load_frames(video: str | Path | np.ndarray) -> np.ndarray:
-    """[T, H, W, C] uint8 frames at 10 fps of a video file, an npy file or an array."""
+def class_index_file(model: torch.nn.Module, dataset_cfg: dict, folder: Path) -> str | None:
+    """The class index file of the model's classes: one written into ``folder`` from the
+    checkpoint's ``dataset_meta``, else the config's (under its ``data_root``).
+
+    Raises:
+        FileNotFoundError: Naming the checkpoint and the config's file when neither has them.
+    """
+    classes = (getattr(model, 'dataset_meta', None) or {}).get('classes')
+    if classes:
+        path = folder / 'classes.txt'
+        write_class_index(path, list(enumerate(classes, 1)))
+        return str(path)
+    configured = dataset_cfg.get('class_index_file')
+    if configured is None:
+        return None  # the shipped THUMOS14 list
+    path = Path(dataset_cfg.get('data_root') or '') / configured
+    if not path.is_file():
+        raise FileNotFoundError(
+            f'No class names for the detections: the checkpoint '
+            f'{getattr(model, "checkpoint", None) or "(none given)"} has no meta.dataset_meta '
+            f'(tools/train.py writes it) and the config\'s class index file {path} does not '
+            'exist; pass --cfg-options test_dataloader.dataset.data_root=... (or '
+            'class_index_file=...) to point at it')
+    return configured
+
+
+def load_frames(video: str | Path | np.ndarray, allow_truncated: bool = False) -> np.ndarray:
+    """[T, H, W, C] uint8 frames at 10 fps of a video file, an npy file or an array
+    (``allow_truncated``: see :func:`~gaf_mmaction.preparation.read_video`)."""
     if isinstance(video, np.ndarray):
         frames = video
     elif Path(video).suffix == '.npy':
         frames = np.load(video)
     else:
-        frames, _ = read_video(video, sample_fps=SAMPLE_FPS)
+        frames, _ = read_video(video, sample_fps=SAMPLE_FPS, allow_truncated=allow_truncated)
     if frames.ndim != 4 or frames.dtype != np.uint8 or not len(frames):
         raise ValueError(f'{video if not isinstance(video, np.ndarray) else "The array"}: '
                          f'expected [T, H, W, C] uint8 frames, got {frames.dtype} '

@@ -7,10 +7,11 @@ import torch
 from mmengine.logging import MMLogger
 from torch import Tensor, nn
 
+from ..utils.errors import UserError
 from .safe_loading import load_checkpoint_file
 
 
-class CheckpointMismatchError(RuntimeError):
+class CheckpointMismatchError(UserError, RuntimeError):
     """A state dict does not fit a model: lists each missing, unexpected or mis-shaped key."""
 
 
@@ -68,7 +69,14 @@ def load_state_dict_exact(module: nn.Module, state_dict: Mapping[str, Tensor], s
 
 
 def read_state_dict(path: str | Path) -> dict[str, Tensor]:
-    """The state dict of a checkpoint file: MMEngine's ``state_dict`` entry or the whole file.
+    """The state dict of a checkpoint file: MMEngine's ``state_dict`` entry or the whole file
+    (see :func:`read_checkpoint`)."""
+    return read_checkpoint(path)[0]
+
+
+def read_checkpoint(path: str | Path) -> tuple[dict[str, Tensor], dict]:
+    """The state dict of a checkpoint file (MMEngine's ``state_dict`` entry or the whole
+    file) and its ``meta`` ({} for a plain state dict).
 
     Read by :func:`~.safe_loading.load_checkpoint_file` (weights-only, so a
     file holding code is refused unless
@@ -84,18 +92,22 @@ def read_state_dict(path: str | Path) -> dict[str, Tensor]:
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, Tensor) for v in state.values()):
         raise TypeError(f'{path} holds no state dict of tensors (got {type(checkpoint).__name__})')
-    return state
+    meta = checkpoint.get('meta') if 'state_dict' in checkpoint else None
+    return state, meta if isinstance(meta, dict) else {}
 
 
 def load_checkpoint_exact(module: nn.Module, path: str, allow_missing: Iterable[str] = (),
-                          drop_prefixes: Iterable[str] = ()) -> None:
+                          drop_prefixes: Iterable[str] = ()) -> dict:
     """Load an MMEngine checkpoint (or a plain state dict file) exactly into ``module``.
 
-    Read by :func:`read_state_dict`; see :func:`load_state_dict_exact`.
+    Read by :func:`read_checkpoint`; see :func:`load_state_dict_exact`.
     Keys under ``drop_prefixes`` are removed first (and logged), for a model
     that deliberately lacks a part the checkpoint has.
+
+    Returns:
+        The checkpoint's ``meta`` ({} for a plain state dict).
     """
-    state = read_state_dict(path)
+    state, meta = read_checkpoint(path)
     prefixes = tuple(drop_prefixes)
     dropped = [k for k in state if k.startswith(prefixes)] if prefixes else []
     if dropped:
@@ -103,3 +115,4 @@ def load_checkpoint_exact(module: nn.Module, path: str, allow_missing: Iterable[
         MMLogger.get_current_instance().info(
             f'{path}: left out {len(dropped)} tensors under {prefixes}')
     load_state_dict_exact(module, state, path, allow_missing)
+    return meta

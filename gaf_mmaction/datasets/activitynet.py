@@ -12,8 +12,13 @@ from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
 
 from ..structures import FIRST_ACTION
-from .annotation_files import read_json, shipped_file
-from .file_checks import handle_bad_videos, stream_file_problems, stream_files
+from .annotation_files import read_json, read_lines, shipped_file
+from .file_checks import (
+    check_data_folders,
+    handle_bad_videos,
+    stream_file_problems,
+    stream_files,
+)
 from .windows import boundary_targets
 
 SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
@@ -22,8 +27,7 @@ SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
 
 def read_class_list(path: str) -> list[str]:
     """``action_name.txt``: one class name per line; line order gives labels 1..N."""
-    with open(path) as f:
-        return [line.strip() for line in f if line.strip()]
+    return [line.strip() for line in read_lines(path, 'class list file') if line.strip()]
 
 
 @DATASETS.register_module()
@@ -66,6 +70,7 @@ class ActivityNetDetectionDataset(BaseDataset):
         self.on_bad_video = on_bad_video
         self.class_list_file = class_list_file or shipped_file('activitynet', 'action_name.txt')
         classes = read_class_list(self.class_list_file)
+        self.class_names = classes
         metainfo = dict(classes=['action'] if binary_class else classes,
                         source_files=(ann_file, self.class_list_file))
         super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
@@ -77,6 +82,7 @@ class ActivityNetDetectionDataset(BaseDataset):
         if not isinstance(database, dict):
             raise TypeError(f'{self.ann_file}: expected {{video: info}}, got '
                              f'{type(database).__name__}')
+        check_data_folders(self.data_prefix, f'{type(self).__name__} ({self.ann_file})')
         entries, problems = [], {}
         for video, info in database.items():
             if not isinstance(info, dict):
@@ -116,12 +122,28 @@ class ActivityNetDetectionDataset(BaseDataset):
         return [e for e in entries if e['video_name'] not in skipped]
 
     def _actions(self, video: str, info: dict) -> np.ndarray:
-        """[N, 3] (start frame, end frame, label) of the video's actions with end > start."""
-        try:
-            rows = [(float(a['start_frame']), float(a['end_frame']),
-                     FIRST_ACTION if self.binary_class else int(a['label_id']))
-                    for a in info.get('annotations', [])]
-        except (KeyError, TypeError, ValueError) as err:
-            raise KeyError(f'{self.ann_file}: video {video!r} has an annotation without a '
-                           f'numeric start_frame, end_frame and label_id ({err!r})') from None
+        """[N, 3] (start frame, end frame, label) of the video's actions with end > start.
+
+        Raises:
+            KeyError: An annotation lacks a numeric start_frame, end_frame or label_id.
+            ValueError: Its label is not in the class list, or its label_id is not
+                that label's line in it (naming the file, video and values).
+        """
+        rows = []
+        for anno in info.get('annotations', []):
+            try:
+                start, end = float(anno['start_frame']), float(anno['end_frame'])
+                label_id = int(anno['label_id'])
+            except (KeyError, TypeError, ValueError) as err:
+                raise KeyError(f'{self.ann_file}: video {video!r} has an annotation without a '
+                               f'numeric start_frame, end_frame and label_id ({err!r})') from None
+            label = anno.get('label')
+            line = self.class_names.index(label) + 1 if label in self.class_names else None
+            if line != label_id:
+                raise ValueError(
+                    f'{self.ann_file}: video {video!r} has an annotation of label {label!r} '
+                    f'with label_id {label_id}, which {self.class_list_file} does not give it '
+                    f'(line {line or "none"}): make the video-info file with '
+                    'tools/data/activitynet_video_info.py and the same class list')
+            rows.append((start, end, FIRST_ACTION if self.binary_class else label_id))
         return np.array([r for r in rows if r[1] > r[0]], dtype=np.float64).reshape(-1, 3)

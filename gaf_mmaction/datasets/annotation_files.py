@@ -12,6 +12,7 @@ from pathlib import Path
 from mmengine.logging import print_log
 
 from ..structures import FIRST_ACTION
+from ..utils.cli import lost_spaces_hint
 
 SHIPPED = Path(__file__).resolve().parents[1] / 'annotations'
 
@@ -35,7 +36,7 @@ def read_json(path: str | Path, what: str) -> object:
         with open(path) as f:
             return json.load(f)
     except FileNotFoundError:
-        raise FileNotFoundError(f'No such {what}: {path}') from None
+        raise FileNotFoundError(f'No such {what}: {path}{lost_spaces_hint(path)}') from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValueError(f'{path} is not valid JSON ({err})') from None
 
@@ -60,7 +61,8 @@ def _read_rows(path: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
                                  f'found {reader.fieldnames}')
             return list(reader)
     except FileNotFoundError:
-        raise FileNotFoundError(f'Annotation file not found: {path}') from None
+        raise FileNotFoundError(f'Annotation file not found: {path}{lost_spaces_hint(path)}'
+                                ) from None
 
 
 def _number(path: str, row: int, column: str, value: str, kind: type = float,
@@ -83,31 +85,42 @@ def _number(path: str, row: int, column: str, value: str, kind: type = float,
     return kind(number)
 
 
+def read_lines(path: str, what: str) -> list[str]:
+    """The lines of a text file.
+
+    Raises:
+        FileNotFoundError: ``No such <what>: <path>``.
+    """
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        raise FileNotFoundError(f'No such {what}: {path}{lost_spaces_hint(path)}') from None
+
+
 def read_class_index(path: str) -> dict[int, int]:
     """``Class Index_Detection.txt`` lines "origIdx Name" -> {origIdx: label}, in file order."""
     labels: dict[int, int] = {}
     names: set[str] = set()
-    with open(path) as f:
-        for row, line in enumerate(f, start=1):
-            parts = line.split()
-            if not parts:
-                continue
-            if len(parts) != 2:
-                raise ValueError(f'{path}, line {row}: expected "index name", got {line!r}')
-            index = _number(path, row, 'index', parts[0], int, minimum=None)
-            # A repeated index or name would silently merge two classes into one label.
-            if index in labels or parts[1] in names:
-                raise ValueError(f'{path}, line {row}: class index {index} or name '
-                                 f'{parts[1]!r} appears twice')
-            labels[index] = len(labels) + FIRST_ACTION
-            names.add(parts[1])
+    for row, line in enumerate(read_lines(path, 'class index file'), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise ValueError(f'{path}, line {row}: expected "index name", got {line!r}')
+        index = _number(path, row, 'index', parts[0], int, minimum=None)
+        # A repeated index or name would silently merge two classes into one label.
+        if index in labels or parts[1] in names:
+            raise ValueError(f'{path}, line {row}: class index {index} or name '
+                             f'{parts[1]!r} appears twice')
+        labels[index] = len(labels) + FIRST_ACTION
+        names.add(parts[1])
     return labels
 
 
 def read_class_names(path: str) -> list[str]:
     """Class names in label order (``FIRST_ACTION`` first) from a class index file."""
-    with open(path) as f:
-        return [line.split()[-1] for line in f if line.strip()]
+    return [line.split()[-1] for line in read_lines(path, 'class index file') if line.strip()]
 
 
 def read_video_info(path: str) -> dict[str, VideoInfo]:
@@ -125,15 +138,19 @@ def read_video_info(path: str) -> dict[str, VideoInfo]:
 
 
 def read_annotations(path: str, video_infos: dict[str, VideoInfo],
-                     class_index: dict[int, int]) -> dict[str, list[tuple[float, float, int]]]:
+                     class_index_file: str) -> dict[str, list[tuple[float, float, int]]]:
     """``*_Annotation_ours.csv`` -> {video: [(start, end, label)]} in sampled frames.
 
-    Frames at the original rate are scaled by ``sample_count / count``.
+    Labels come from the ``type_idx`` column through ``class_index_file``; a
+    ``type`` column (the class name) must name the same class. Frames at the
+    original rate are scaled by ``sample_count / count``.
     Annotations that end (or even start) after the video's last frame are
     kept, as published - the real THUMOS14 files have such rows and they
     take part in windows that run past the end - and listed in one warning.
     """
     columns = ('video', 'type_idx', 'startFrame', 'endFrame')
+    class_index = read_class_index(class_index_file)
+    names = read_class_names(class_index_file)
     annotations: dict[str, list[tuple[float, float, int]]] = {}
     overrun = []
     for row, record in enumerate(_read_rows(path, columns), start=2):
@@ -145,6 +162,12 @@ def read_annotations(path: str, video_infos: dict[str, VideoInfo],
         if origin not in class_index:
             raise ValueError(f'{path}, row {row}: video {video!r} has unknown class index '
                              f'{origin} (known: {sorted(class_index)})')
+        name = names[class_index[origin] - FIRST_ACTION]
+        if record.get('type') not in (None, name):
+            raise ValueError(f'{path}, row {row}: video {video!r} has class name '
+                             f'{record["type"]!r} but class index {origin}, which '
+                             f'{class_index_file} gives to {name!r}: fix the row\'s type or '
+                             'type_idx')
         ratio = info.sample_count / info.count
         start = _number(path, row, 'startFrame', record['startFrame']) * ratio
         end = _number(path, row, 'endFrame', record['endFrame']) * ratio

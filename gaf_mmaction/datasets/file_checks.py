@@ -11,6 +11,8 @@ import numpy as np
 from mmengine.dist import all_gather_object, get_world_size
 from mmengine.logging import print_log
 
+from ..utils.cli import lost_spaces_hint
+
 BAD_VIDEO_POLICIES = ('error', 'skip')
 
 
@@ -26,7 +28,7 @@ def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> 
     try:
         array = np.load(path, mmap_mode='r')
     except FileNotFoundError:
-        raise FileNotFoundError(f'No such npy file: {path}') from None
+        raise FileNotFoundError(f'No such npy file: {path}{lost_spaces_hint(path)}') from None
     except EOFError:
         raise ValueError(f'{path} is empty (0 bytes or no array data): re-extract it') from None
     except (OSError, ValueError) as err:
@@ -37,6 +39,18 @@ def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> 
         raise ValueError(f'{path}: expected {layout}, got elements of type {array.dtype} '
                          f'(frames must be {np.dtype(dtype)} in 0..255, as the data tools write)')
     return array
+
+
+def check_data_folders(data_prefix: dict, source: str) -> None:
+    """Refuse a ``data_prefix`` folder that does not exist, once, before its videos are listed.
+
+    Raises:
+        FileNotFoundError: Naming ``source``, the key and the folder.
+    """
+    for key, folder in data_prefix.items():
+        if folder and not osp.isdir(folder):
+            raise FileNotFoundError(f'{source}: the data_prefix.{key} folder {folder} does not '
+                                    f'exist{lost_spaces_hint(folder)}')
 
 
 def stream_files(data_prefix: dict, video: str) -> dict[str, str]:

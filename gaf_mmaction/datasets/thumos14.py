@@ -9,12 +9,17 @@ from mmengine.logging import print_log
 from .annotation_files import (
     VideoInfo,
     read_annotations,
-    read_class_index,
     read_class_names,
     read_video_info,
     shipped_file,
 )
-from .file_checks import handle_bad_videos, open_array, stream_file_problems, stream_files
+from .file_checks import (
+    check_data_folders,
+    handle_bad_videos,
+    open_array,
+    stream_file_problems,
+    stream_files,
+)
 from .windows import training_windows, window_offsets
 
 
@@ -113,6 +118,7 @@ class Thumos14Dataset(BaseDataset):
         ``splice_length``; test windows carry ``fps`` (sampled frames per second).
         """
         infos = read_video_info(self.video_info_file)
+        check_data_folders(self.data_prefix, f'{type(self).__name__} ({self.video_info_file})')
         windows = []
         if self.test_mode:
             for video in self._good_videos(list(infos), infos):
@@ -123,8 +129,7 @@ class Thumos14Dataset(BaseDataset):
                                         clip_length=self.clip_length, num_frames=length,
                                         fps=self._rate(info), **self._files(video)))
             return windows
-        annotations = read_annotations(self.ann_file, infos,
-                                       read_class_index(self.class_index_file))
+        annotations = read_annotations(self.ann_file, infos, self.class_index_file)
         unannotated = [video for video in infos if video not in annotations]
         if unannotated:
             print_log(f'{len(unannotated)} video(s) of {self.video_info_file} have no annotation '

@@ -3,10 +3,11 @@ import argparse
 import datetime
 import logging
 import os
+import sys
 
 import torch
 import torch.distributed as dist
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
@@ -19,6 +20,7 @@ from ..checkpoint.safe_loading import (
     trust_checkpoints,
     warn_if_unprotected,
 )
+from ..utils import ConfigMismatchError, OutputPathError, PathDictAction
 from .checkpoint_files import find_resume_checkpoint
 
 
@@ -41,11 +43,34 @@ def init_cpu_distributed(cfg: Config, launcher: str) -> None:
         cfg.model_wrapper_cfg.update(device_ids=None, broadcast_buffers=False)
 
 
+# How long the last barrier waits for a rank that does not come (it died, or hangs).
+FINAL_BARRIER_SECONDS = 120
+
+
 def finish_distributed() -> None:
-    """Synchronise and close the process group (avoids aborts at exit on CPU)."""
-    if dist.is_available() and dist.is_initialized():
+    """Meet every rank once more, close the process group and end this process at once.
+
+    A rank that fails before the end makes the others fail too, naming it: on gloo a
+    monitored barrier names the ranks that did not arrive within
+    ``FINAL_BARRIER_SECONDS`` (a dead peer's closed connection is named at once); NCCL's
+    barrier fails within the collective timeout (``env_cfg.dist_cfg.timeout``). Past the
+    barrier every rank leaves through ``os._exit(0)`` once its logs are flushed: nothing in
+    the interpreter's teardown (where CPU runs of several processes were seen to abort) can
+    then fail one node after the others finished - torchrun on each of the others would wait
+    300 s for it in its exit barrier. Does nothing outside a distributed run.
+    """
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    if dist.get_backend() == 'gloo':
+        dist.monitored_barrier(timeout=datetime.timedelta(seconds=FINAL_BARRIER_SECONDS),
+                               wait_all_ranks=True)
+    else:
         dist.barrier()
-        dist.destroy_process_group()
+    dist.destroy_process_group()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def use_amp(cfg: Config) -> None:
@@ -76,7 +101,7 @@ def load_config(path: str, cfg_options: dict | None, launcher: str,
 
 def add_runner_args(parser: argparse.ArgumentParser, example: str) -> None:
     """``--cfg-options`` (``example`` shows one), ``--launcher`` and ``--local-rank``."""
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,
                         help=f'override config settings, e.g. {example}')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
@@ -143,7 +168,7 @@ def check_deterministic(model: nn.Module, cfg: Config) -> None:
     found = nondeterministic_modules(model)
     if found:
         keys = sorted({f"model.{name.split('.')[0]}" for name in found})
-        raise ValueError(
+        raise ConfigMismatchError(
             f'--deterministic (randomness.deterministic=True): on CUDA, torch has no '
             f'deterministic backward pass for {", ".join(found)}. Give {", ".join(keys)} a '
             'part without it (GAF\'s own modules average by SpatialMean), or train without '
@@ -154,8 +179,8 @@ def check_writable(path: str) -> None:
     """Fail now, not after an hour of testing, if ``path`` cannot be written.
 
     Raises:
-        OSError: Naming the path (its folder cannot be made, or the file
-            cannot be opened for writing).
+        OutputPathError: Naming the path (its folder cannot be made, or the
+            file cannot be opened for writing).
     """
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -165,8 +190,8 @@ def check_writable(path: str) -> None:
         if not existed:
             os.remove(path)
     except OSError as err:
-        raise OSError(err.errno, f'Cannot write the results to {path} ({err.strerror}); '
-                      'choose another --out / --dump path') from None
+        raise OutputPathError(f'Cannot write the results to {path} ({err.strerror}); '
+                              'choose another --out / --dump path') from None
 
 
 def apply_test_options(cfg: Config, dump: str | None = None, show_dir: str | None = None) -> None:

@@ -1,5 +1,12 @@
 """Data preparation: from video files to the frame arrays and files the datasets read."""
 from .activitynet import activitynet_video_info
-from .video_frames import capped_fps, read_video, sample_frames, tvl1_flow
+from .video_frames import (
+    TruncatedVideoError,
+    capped_fps,
+    read_video,
+    sample_frames,
+    tvl1_flow,
+)
 
-__all__ = ['activitynet_video_info', 'capped_fps', 'read_video', 'sample_frames', 'tvl1_flow']
+__all__ = ['TruncatedVideoError', 'activitynet_video_info', 'capped_fps', 'read_video',
+           'sample_frames', 'tvl1_flow']

@@ -1,6 +1,9 @@
 """ActivityNet-1.3's official annotation file -> the video-info JSON of
 :class:`~gaf_mmaction.datasets.ActivityNetDetectionDataset` (docs/activitynet.md)."""
+import logging
 from collections.abc import Sequence
+
+from mmengine.logging import print_log
 
 from ..datasets.annotation_files import VideoInfo
 
@@ -27,12 +30,19 @@ def activitynet_video_info(database: dict, encoded: dict[str, VideoInfo],
         [{start_frame, end_frame, label, label_id}]}}``, and the ids of the
         kept subsets that ``encoded`` lacks (sorted; those are left out).
 
+    Segments are kept as the published preparation keeps them, in seconds x
+    fps; two kinds are listed in one warning each, naming the videos: those
+    with end <= start (the dataset drops them from training, as published) and
+    those that end after the video's ``duration`` (the official file has
+    such; kept, not clipped, as published).
+
     Raises:
         KeyError: Naming the video and key of a malformed entry.
         ValueError: Naming the video and label of a class not in ``class_names``.
     """
     label_ids = {name: i + 1 for i, name in enumerate(class_names)}
     info, missing = {}, []
+    empty, overrun = [], []
     for video, entry in database.items():
         absent = [k for k in ('subset', 'duration') if k not in entry]
         if absent:
@@ -54,9 +64,19 @@ def activitynet_video_info(database: dict, encoded: dict[str, VideoInfo],
             if label not in label_ids:
                 raise ValueError(f'{source}: video {video!r} has label {label!r}, which is '
                                  'not in the class list')
+            if end <= start:
+                empty.append(f'{video} ({start:g}-{end:g} s)')
+            elif end > float(entry['duration']):
+                overrun.append(f'{video} ({start:g}-{end:g} s of {float(entry["duration"]):g})')
             annotations.append(dict(start_frame=start * fps, end_frame=end * fps, label=label,
                                     label_id=label_ids[label]))
         info[video] = dict(subset=entry['subset'], duration=float(entry['duration']),
                            frame_num=encoded[video].sample_count, fps=fps,
                            annotations=annotations)
+    for found, what in ((empty, ('end at or before their start (training leaves them out, '
+                                 'as published)')),
+                        (overrun, 'end after their video (kept, as published)')):
+        if found:
+            print_log(f'{source}: {len(found)} segment(s) {what}: {"; ".join(found)}',
+                      logger='current', level=logging.WARNING)
     return info, sorted(missing)

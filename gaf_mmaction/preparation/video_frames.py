@@ -3,15 +3,24 @@
 The library side of ``tools/data/videos_to_npy.py``: decoding and resampling, TV-L1 flow.
 """
 import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
+from mmengine.logging import print_log
 
 from ..datasets.annotation_files import VideoInfo
 
 FLOW_BOUND = 20.0  # TV-L1 displacements are clipped to +-20 pixels before quantising
+# A video that decodes to fewer of the frames its container states is truncated (a partial
+# download) or broken midway; containers round their counts, hence the margin.
+MIN_DECODED_FRACTION = 0.95
+
+
+class TruncatedVideoError(ValueError):
+    """A video decodes to clearly fewer frames than its container states."""
 
 
 def sample_frames(frames: Iterable[np.ndarray], fps: float,
@@ -41,7 +50,8 @@ def capped_fps(fps: float, frames: int, max_frames: int) -> float:
 
 
 def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
-               max_frames: int | None = None) -> tuple[np.ndarray, VideoInfo]:
+               max_frames: int | None = None,
+               allow_truncated: bool = False) -> tuple[np.ndarray, VideoInfo]:
     """Decode a video into [T, size, size, 3] uint8 RGB frames at ``sample_fps``.
 
     Frames are resized to size x size with bicubic interpolation (the aspect
@@ -54,9 +64,14 @@ def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
         max_frames: Instead of ``sample_fps``, keep at most this many
             frames at :func:`capped_fps` of the container's frame rate and
             count (ActivityNet: 768), and cut any surplus.
+        allow_truncated: Keep what decodes of a truncated video (with the
+            timings of what decoded) instead of raising. Defaults to False.
 
     Raises:
         OSError: If the file cannot be opened.
+        TruncatedVideoError: If it decodes to fewer than 95 % of the frames
+            its container states (a partial download, or decoding failing
+            midway), naming the file and both counts.
         ValueError: If it reports no frame rate (or, with ``max_frames``,
             no frame count) or a rate below ``sample_fps``, or no frame can
             be decoded.
@@ -67,20 +82,22 @@ def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
     fps = capture.get(cv2.CAP_PROP_FPS)
     if not fps or fps <= 0:
         raise ValueError(f'{path}: the container reports no frame rate')
+    total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
     if max_frames is not None:
-        total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
         if total <= 0:
             raise ValueError(f'{path}: the container reports no frame count')
         sample_fps = capped_fps(fps, total, max_frames)
     count = 0
+    ended = False
 
     def decoded() -> Iterator[np.ndarray]:
-        nonlocal count
+        nonlocal count, ended
         ok, frame = capture.read()
         while ok:
             count += 1
             yield frame
             ok, frame = capture.read()
+        ended = True
 
     kept = [cv2.resize(frame, (size, size), interpolation=cv2.INTER_CUBIC)[..., ::-1]
             for frame in itertools.islice(sample_frames(decoded(), fps, sample_fps),
@@ -88,8 +105,20 @@ def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
     capture.release()
     if not kept:
         raise ValueError(f'{path}: no frame could be decoded')
-    if max_frames is not None:
-        # Decoding stopped at max_frames kept frames: the container's count is the video's.
+    # Decoding that stopped at max_frames kept frames saw all it needed; one that ran out
+    # before the container's count did not (a container without a count cannot be checked).
+    truncated = ended and total > 0 and count < MIN_DECODED_FRACTION * total
+    if truncated:
+        message = (f'{path}: decoded {count} of the {total} frames its container states '
+                   f'({count / fps:.1f} s of {total / fps:.1f} s): the file is truncated (a '
+                   'partial download?) or fails to decode midway')
+        if not allow_truncated:
+            raise TruncatedVideoError(f'{message}. Download it again, or allow truncated '
+                                      'videos (--allow-truncated) to keep what decodes')
+        print_log(f'{message}; keeping the {count} frames that decode', logger='current',
+                  level=logging.WARNING)
+    if max_frames is not None and not truncated:
+        # Decoding may stop at max_frames kept frames: the container's count is the video's.
         count = total
     frames = np.stack(kept)
     return np.ascontiguousarray(frames), VideoInfo(

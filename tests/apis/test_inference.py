@@ -12,8 +12,10 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from gaf_mmaction.apis import inference_detector, init_detector, load_frames
+from gaf_mmaction.apis import DEMO_CONFIG, inference_detector, init_detector, load_frames
 from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
+from gaf_mmaction.preparation import TruncatedVideoError
+from gaf_mmaction.testing import write_mp4
 from tests.helpers import REPO, TEST_DATA, assert_same_detections
 
 TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
@@ -142,3 +144,65 @@ def test_fusion_model_takes_both_streams(tmp_path):
                               for d in detections)
     with pytest.raises(ValueError, match='The flow has 79 frames, the video 80'):
         inference_detector(model, frames, flow=flow[:79])
+
+
+def demo_checkpoint(path, with_meta: bool):
+    """A random model of the demo config, saved as tools/train.py saves it (with the training
+    data's class names in meta.dataset_meta) or as a bare state dict file."""
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(DEMO_CONFIG).model)
+    meta = dict(dataset_meta=dict(classes=['SlidingSquare', 'PulsingDisc', 'SweepingBar'])) if (
+        with_meta) else {}
+    torch.save(dict(meta=meta, state_dict=model.state_dict()), path)
+    return path
+
+
+def run_demo_script(video, config, checkpoint, cwd, *options):
+    return subprocess.run(
+        [sys.executable, str(REPO / 'demo' / 'detect_video.py'), str(video), str(config),
+         str(checkpoint), '--out-json', 'dets.json', *options],
+        cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_class_names_come_from_the_checkpoint(tmp_path):
+    # The demo config's class list lives under its data_root (work_dirs/demo/data), which a
+    # script run elsewhere does not have: the names come from the checkpoint instead.
+    video = tmp_path / 'moving.avi'
+    write_video(video, 4.0)
+    checkpoint = demo_checkpoint(tmp_path / 'demo.pth', with_meta=True)
+    proc = run_demo_script(video, DEMO_CONFIG, checkpoint, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    labels = {d['label'] for d in json.loads((tmp_path / 'dets.json').read_text())['detections']}
+    assert labels and labels <= {'SlidingSquare', 'PulsingDisc', 'SweepingBar'}
+    # A bare state dict names no classes; the config's list then must exist, and its absence
+    # names both places looked at, and the option that points there.
+    bare = demo_checkpoint(tmp_path / 'bare.pth', with_meta=False)
+    proc = run_demo_script(video, DEMO_CONFIG, bare, tmp_path)
+    assert proc.returncode == 1
+    assert ("the checkpoint" in proc.stderr and 'bare.pth has no meta.dataset_meta' in proc.stderr
+            and "work_dirs/demo/data/Class_Index_Detection.txt does not exist" in proc.stderr)
+    (tmp_path / 'my data').mkdir()
+    (tmp_path / 'my data' / 'Class_Index_Detection.txt').write_text('1 A\n2 B\n3 C\n')
+    proc = run_demo_script(video, DEMO_CONFIG, bare, tmp_path, '--cfg-options',
+                           f'test_dataloader.dataset.data_root={tmp_path / "my data"}')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    labels = {d['label'] for d in json.loads((tmp_path / 'dets.json').read_text())['detections']}
+    assert labels and labels <= {'A', 'B', 'C'}
+
+
+def test_a_truncated_video_is_refused_unless_allowed(detector, tmp_path):
+    frames = np.random.default_rng(0).integers(0, 256, (300, 40, 40, 3), dtype=np.uint8)
+    whole = write_mp4(tmp_path / 'whole.mp4', frames, 30.0)
+    cut = tmp_path / 'cut.mp4'
+    cut.write_bytes(whole.read_bytes()[:whole.stat().st_size // 2])
+    checkpoint = tmp_path / 'tiny.pth'
+    torch.save(dict(meta={}, state_dict=detector.state_dict()), checkpoint)
+    proc = run_demo_script(cut, TINY, checkpoint, tmp_path)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    assert 'cut.mp4: decoded' in proc.stderr and 'of the 300 frames' in proc.stderr
+    proc = run_demo_script(cut, TINY, checkpoint, tmp_path, '--allow-truncated')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads((tmp_path / 'dets.json').read_text())['duration'] < 9.5
+    with pytest.raises(TruncatedVideoError):
+        inference_detector(detector, cut)

@@ -11,14 +11,14 @@ from mmaction.registry import DATASETS
 def ann_file(tmp_path):
     database = {
         'vid_train': dict(subset='training', duration=30.0, frame_num=60, fps=2.0, annotations=[
-            dict(start_frame=10.0, end_frame=30.0, label='Shaving', label_id=42),
-            dict(start_frame=40.0, end_frame=40.0, label='Shaving', label_id=42),  # empty
-            dict(start_frame=44.0, end_frame=57.0, label='Rafting', label_id=7)]),
+            dict(start_frame=10.0, end_frame=30.0, label='Shaving', label_id=158),
+            dict(start_frame=40.0, end_frame=40.0, label='Shaving', label_id=158),  # empty
+            dict(start_frame=44.0, end_frame=57.0, label='Rafting', label_id=69)]),
         'vid_empty': dict(subset='training', duration=5.0, frame_num=10, fps=2.0,
                           annotations=[]),
         'vid_val': dict(subset='validation', duration=12.0, frame_num=24, fps=2.0,
                         annotations=[dict(start_frame=1.0, end_frame=9.0, label='Rafting',
-                                          label_id=7)]),
+                                          label_id=69)]),
     }
     path = tmp_path / 'video_info.json'
     path.write_text(json.dumps(database))
@@ -50,11 +50,25 @@ def test_training_videos(ann_file):
 
 def test_multiclass_and_test_mode(ann_file):
     dataset = build(ann_file, binary_class=False)
-    assert dataset.get_data_info(0)['gt_annotations'][:, 2].tolist() == [42, 7]
+    assert dataset.get_data_info(0)['gt_annotations'][:, 2].tolist() == [158, 69]
     assert len(dataset.metainfo['classes']) == 200
     test = build(ann_file, subset='validation', test_mode=True)
     assert [test.get_data_info(i)['video_name'] for i in range(len(test))] == ['vid_val']
     assert test.get_data_info(0)['duration'] == 12.0
+
+
+def test_a_label_the_class_list_does_not_give_its_id_is_named(ann_file):
+    database = json.loads(Path(ann_file).read_text())
+    database['vid_train']['annotations'][2]['label_id'] = 7  # Rafting is line 69
+    Path(ann_file).write_text(json.dumps(database))
+    with pytest.raises(ValueError, match=r"video 'vid_train' has an annotation of label "
+                                         r"'Rafting' with label_id 7, which .*action_name.txt "
+                                         r"does not give it \(line 69\)"):
+        build(ann_file)
+    database['vid_train']['annotations'][2]['label'] = 'Rafting fast'
+    Path(ann_file).write_text(json.dumps(database))
+    with pytest.raises(ValueError, match=r"label 'Rafting fast' with label_id 7.*\(line none\)"):
+        build(ann_file)
 
 
 def test_missing_field_is_named(ann_file, tmp_path):

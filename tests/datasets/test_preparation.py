@@ -7,9 +7,16 @@ import cv2
 import numpy as np
 import pytest
 
-from gaf_mmaction.datasets.annotation_files import read_video_info
-from gaf_mmaction.preparation import capped_fps, read_video, sample_frames, tvl1_flow
-from gaf_mmaction.testing import write_activitynet_like
+from gaf_mmaction.datasets.annotation_files import VideoInfo, read_video_info
+from gaf_mmaction.preparation import (
+    TruncatedVideoError,
+    activitynet_video_info,
+    capped_fps,
+    read_video,
+    sample_frames,
+    tvl1_flow,
+)
+from gaf_mmaction.testing import write_activitynet_like, write_mp4
 from tests.helpers import run_tool
 
 
@@ -39,6 +46,47 @@ def test_read_video(video):
     assert (info.fps, info.count, info.sample_count) == (30.0, 12.0, 4)
     with pytest.raises(OSError, match='Cannot open video'):
         read_video(video.parent / 'missing.avi')
+
+
+@pytest.fixture(scope='module')
+def cut_mp4(tmp_path_factory):
+    """A 10 s MP4 (30 fps, index first, as downloads are) and its first half, as a broken
+    download leaves it: it opens and states 300 frames but decodes fewer."""
+    folder = tmp_path_factory.mktemp('mp4')
+    frames = np.random.default_rng(0).integers(0, 256, (300, 32, 32, 3), dtype=np.uint8)
+    whole = write_mp4(folder / 'whole.mp4', frames, 30.0)
+    cut = folder / 'cut.mp4'
+    cut.write_bytes(whole.read_bytes()[:whole.stat().st_size // 2])
+    return whole, cut
+
+
+def test_a_truncated_video_is_refused_unless_allowed(cut_mp4, warnings_log):
+    whole, cut = cut_mp4
+    assert read_video(whole, size=8)[1].count == 300
+    with pytest.raises(TruncatedVideoError, match=r'cut.mp4: decoded (\d+) of the 300 frames its '
+                                                  r'container states \(\d+\.\d s of 10\.0 s\)'):
+        read_video(cut, size=8)
+    frames, info = read_video(cut, size=8, allow_truncated=True)
+    assert 0 < info.count < 285 and len(frames) == info.sample_count == int(info.count // 3)
+    assert any('keeping the' in line and 'cut.mp4' in line for line in warnings_log)
+
+
+def test_tool_lists_a_truncated_video_and_writes_nothing_for_it(cut_mp4, tmp_path):
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    for path in cut_mp4:
+        (folder / path.name).write_bytes(path.read_bytes())
+    proc = run_tool('data/videos_to_npy.py', folder, tmp_path / 'npy', '--info-csv',
+                    tmp_path / 'info.csv', '--size', '8', '--num-workers', '1')
+    assert proc.returncode == 1
+    assert 'cut.mp4: decoded' in proc.stderr and '--allow-truncated' in proc.stderr
+    assert sorted(p.name for p in (tmp_path / 'npy').iterdir()) == ['whole.npy']
+    proc = run_tool('data/videos_to_npy.py', folder, tmp_path / 'npy', '--info-csv',
+                    tmp_path / 'info.csv', '--size', '8', '--allow-truncated')
+    assert proc.returncode == 0, proc.stderr
+    infos = read_video_info(str(tmp_path / 'info.csv'))
+    assert infos['whole'].sample_count == 100 and 0 < infos['cut'].sample_count < 95
+    assert len(np.load(tmp_path / 'npy' / 'cut.npy')) == infos['cut'].sample_count
 
 
 def test_tvl1_flow_of_a_moving_pattern():
@@ -152,3 +200,19 @@ def test_activitynet_video_info_from_the_official_file(tmp_path):
     assert "video 'vid_b' has label 'Juggling chainsaws', which is not in the class list" in (
         proc.stderr)
     assert not (tmp_path / 'other.json').exists()
+
+
+def test_activitynet_segments_past_the_end_or_empty_are_listed(warnings_log):
+    # The official file has segments past their video's end: kept (not clipped), as the
+    # published preparation keeps them; empty ones are kept here and left out of training.
+    database = {'vid_a': dict(subset='training', duration=10.0, annotations=[
+        dict(segment=[8.0, 12.5], label='Shaving'), dict(segment=[3.0, 3.0], label='Shaving'),
+        dict(segment=[1.0, 2.0], label='Shaving')])}
+    encoded = {'vid_a': VideoInfo(fps=30.0, sample_fps=6.4, count=300, sample_count=64)}
+    info, _ = activitynet_video_info(database, encoded, ['Shaving'], source='official.json')
+    ends = [a['end_frame'] for a in info['vid_a']['annotations']]
+    assert ends == pytest.approx([12.5 * 6.4, 3.0 * 6.4, 2.0 * 6.4])
+    assert any('official.json: 1 segment(s) end after their video (kept, as published): '
+               'vid_a (8-12.5 s of 10)' in line for line in warnings_log)
+    assert any('1 segment(s) end at or before their start' in line and 'vid_a (3-3 s)' in line
+               for line in warnings_log)

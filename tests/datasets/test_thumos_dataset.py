@@ -1,4 +1,6 @@
 """The THUMOS14 dataset, its pipeline and the data preprocessor, on generated files."""
+import shutil
+
 import numpy as np
 import pytest
 import torch
@@ -88,6 +90,29 @@ def test_unknown_class_is_named(files, tmp_path):
                    'video_a,Mystery,99,1.0,2.0,30,60\n')
     with pytest.raises(ValueError, match=r"bad.csv, row 2: video 'video_a' has unknown class"):
         build(dict(files, ann_file=str(bad)))
+
+
+def test_a_class_name_that_disagrees_with_its_index_is_named(files, tmp_path):
+    # Index 9 is BasketballDunk in the class index file: the row trains under neither silently.
+    bad = tmp_path / 'bad.csv'
+    bad.write_text('video,type,type_idx,start,end,startFrame,endFrame\n'
+                   'video_a,BaseballPitch,9,1.0,2.0,30,60\n')
+    with pytest.raises(ValueError, match=r"bad.csv, row 2: video 'video_a' has class name "
+                                         r"'BaseballPitch' but class index 9, which "
+                                         r".*Class_Index_Detection.txt gives to 'BasketballDunk'"):
+        build(dict(files, ann_file=str(bad)))
+
+
+def test_a_missing_data_folder_is_named_and_lost_spaces_are_pointed_out(files, tmp_path):
+    # MMEngine's --cfg-options drops the spaces of '<tmp>/my frames': the folder is not found.
+    shutil.copytree(files['video_dir'], tmp_path / 'my frames')
+    with pytest.raises(FileNotFoundError, match=r"the data_prefix.video folder .*myframes does "
+                                                r"not exist - but .*my frames exists: MMEngine's "
+                                                r"--cfg-options drops every space"):
+        build(dict(files, video_dir=str(tmp_path / 'myframes')))
+    with pytest.raises(FileNotFoundError, match=r'the data_prefix.video folder .*elsewhere does '
+                                                r'not exist$'):
+        build(dict(files, video_dir=str(tmp_path / 'elsewhere')))
 
 
 def test_preprocessor_normalises_on_device_and_pads_tests():

@@ -3,7 +3,6 @@ import numpy as np
 
 from gaf_mmaction.datasets.annotation_files import (
     read_annotations,
-    read_class_index,
     read_video_info,
     shipped_file,
 )
@@ -69,9 +68,9 @@ def test_short_video_and_clipped_start():
 
 
 def test_published_window_counts():
-    classes = read_class_index(shipped_file('thumos14', 'Class_Index_Detection.txt'))
     infos = read_video_info(shipped_file('thumos14', 'val_video_info.csv'))
-    annos = read_annotations(shipped_file('thumos14', 'val_Annotation_ours.csv'), infos, classes)
+    annos = read_annotations(shipped_file('thumos14', 'val_Annotation_ours.csv'), infos,
+                             shipped_file('thumos14', 'Class_Index_Detection.txt'))
     assert len(infos) == 200 and sum(map(len, annos.values())) == 3007
     results = [training_windows(infos[v].sample_count, a, 256, 30) for v, a in annos.items()]
     windows = [w for video_windows, _ in results for w in video_windows]

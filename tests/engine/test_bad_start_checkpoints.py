@@ -20,7 +20,9 @@ def test_load_from_of_another_architecture_is_refused(tmp_path, trained_work_dir
             '--cfg-options', f'load_from={other}', 'train_cfg.max_epochs=1', *data_options]
     proc = run_process(args)
     assert proc.returncode != 0
-    assert 'CheckpointMismatchError' in proc.stderr and 'other.pth' in proc.stderr
+    # Our message, without a traceback above it.
+    assert 'error: GAFDetector cannot load' in proc.stderr and 'other.pth' in proc.stderr
+    assert 'Traceback' not in proc.stderr
     assert 'missing' in proc.stderr and 'head.' in proc.stderr
     assert 'backbone.Conv3d_1a_7x7.conv3d.weight: checkpoint (64, 2, 7, 7, 7)' in proc.stderr
     assert '--allow-partial-load' in proc.stderr
@@ -50,8 +52,27 @@ def test_unwritable_out_fails_before_testing(tmp_path, trained_work_dir, data_op
                         str(trained_work_dir / 'epoch_1.pth'), '--out',
                         str(blocker / 'results.json'), '--cfg-options', *data_options])
     assert proc.returncode != 0
-    assert f'Cannot write the results to {blocker / "results.json"}' in proc.stderr
-    assert 'Epoch(test)' not in proc.stdout + proc.stderr
+    assert f'error: Cannot write the results to {blocker / "results.json"}' in proc.stderr
+    assert 'Epoch(test)' not in proc.stdout + proc.stderr and 'Traceback' not in proc.stderr
+
+
+def test_a_flow_model_given_rgb_frames_names_the_file_and_keys(tmp_path, data_options):
+    # A flow model (2 input channels) tested with the dataset left on the RGB frames.
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmaction')
+    cfg = Config.fromfile(TINY_CONFIG)
+    cfg.model.backbone.in_channels = 2
+    flow = tmp_path / 'flow.pth'
+    torch.save({'state_dict': MODELS.build(cfg.model).state_dict()}, flow)
+    proc = run_process([sys.executable, 'tools/test.py', TINY_CONFIG, str(flow), '--work-dir',
+                        str(tmp_path / 'w'), '--cfg-options', 'model.backbone.in_channels=2',
+                        *data_options])
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    assert re.search(r"error: The model takes 2-channel \(optical-flow\) clips "
+                     r"\(model.backbone.in_channels=2\) but \S+/video_a.npy \(video video_a\) "
+                     r"has 3 channels per frame: point the dataset at the frames", proc.stderr)
 
 
 def test_export_student_names_an_unreadable_checkpoint(tmp_path):

@@ -5,7 +5,7 @@ import sys
 import torch
 
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
-from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
+from tests.engine.conftest import TINY_CONFIG, options_for, run_process, run_tool
 
 
 def load(path):
@@ -40,3 +40,14 @@ def test_several_nodes_need_the_address_of_node_0():
                        env_update=dict(NNODES='2', NODE_RANK='1', MASTER_ADDR=None))
     assert proc.returncode == 2
     assert 'NNODES=2 needs MASTER_ADDR, the address of node 0' in proc.stderr
+
+
+def test_a_data_path_with_spaces_passes_through_cfg_options(trained_work_dir, tiny_files,
+                                                            tmp_path):
+    # MMEngine's DictAction would turn '<tmp>/my frames' into '<tmp>/myframes'.
+    frames = tmp_path / 'my frames, copied'
+    shutil.copytree(tiny_files['video_dir'], frames)
+    log = run_tool([sys.executable, 'tools/test.py', TINY_CONFIG,
+                    str(trained_work_dir / 'epoch_1.pth'), '--work-dir', str(tmp_path / 'w'),
+                    '--cfg-options', *options_for(tiny_files, str(frames))])
+    assert 'Detection mAP (%) on 2 videos' in log

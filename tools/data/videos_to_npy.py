@@ -52,6 +52,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--size', type=int, default=112, help='frame side (default 112)')
     parser.add_argument('--num-workers', type=int, default=os.cpu_count() or 1,
                         help='videos converted at once (default: every core)')
+    parser.add_argument('--allow-truncated', action='store_true',
+                        help='convert what decodes of a video that decodes to fewer frames '
+                             'than its container states (default: list it as bad, write '
+                             'nothing for it)')
     return parser.parse_args(argv)
 
 
@@ -80,9 +84,9 @@ def video_name(video: Path, strip_prefix: str) -> str:
 
 
 def convert(video: Path, name: str, out_dir: Path, flow_dir: Path | None, fps: float,
-            size: int, max_frames: int | None) -> VideoInfo:
+            size: int, max_frames: int | None, allow_truncated: bool) -> VideoInfo:
     """Decode one video and write its arrays; raises what :func:`read_video` raises."""
-    frames, info = read_video(video, fps, size, max_frames)
+    frames, info = read_video(video, fps, size, max_frames, allow_truncated)
     if flow_dir:
         save_atomic(flow_dir / f'{name}.npy', tvl1_flow(frames))
     save_atomic(out_dir / f'{name}.npy', frames)
@@ -128,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     context = multiprocessing.get_context('spawn')
     with ProcessPoolExecutor(max(args.num_workers, 1), mp_context=context) as pool:
         jobs = {pool.submit(convert, video, names[video], out_dir, flow_dir, args.fps,
-                            args.size, args.max_frames): video
+                            args.size, args.max_frames, args.allow_truncated): video
                 for video in todo}
         for job in as_completed(jobs):
             video = jobs[job]

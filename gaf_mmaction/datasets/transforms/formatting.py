@@ -7,7 +7,8 @@ from mmengine.structures import InstanceData
 
 from ...structures import DetectionDataSample
 
-META_KEYS = ('video_name', 'offset', 'num_frames', 'fps', 'duration', 'valid_length')
+META_KEYS = ('video_name', 'filename', 'offset', 'num_frames', 'fps', 'duration',
+             'valid_length')
 
 
 @TRANSFORMS.register_module()

@@ -7,6 +7,7 @@ from torch import Tensor
 from ...checkpoint.exact_load import load_checkpoint_exact
 from ..task_modules import decode_segments
 from ..utils import TEST_CFG_DEFAULTS, test_time_call
+from .gaf_detector import check_channels
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 BOUNDARY_FUSIONS = ('mean_outputs', 'geometric_mean')
@@ -89,6 +90,8 @@ class GAFFusionDetector(BaseModel):
         if mode == 'tensor':
             return self.fused_outputs(inputs)
         if mode == 'predict':
+            check_channels(inputs, self.rgb.backbone.in_channels + self.flow.backbone.in_channels,
+                           data_samples, 'model.rgb.backbone.in_channels + flow_in_channels')
             outputs = test_time_call(self, 'fused_outputs', inputs, self.test_cfg)
             return self.rgb.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "

@@ -7,6 +7,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
+from ...utils import ConfigMismatchError
 from ..attention import CVAE_PREFIX
 from ..utils import TEST_CFG_DEFAULTS, test_time_call
 
@@ -22,6 +23,26 @@ def _sized(cfg: dict, name: str, clip_length: int) -> dict:
                          f'model.clip_length={clip_length}: state the clip length once, in '
                          'model.clip_length')
     return dict(cfg, clip_length=clip_length)
+
+
+def check_channels(inputs: Tensor, expected: int | None, data_samples: Sequence | None,
+                   key: str) -> None:
+    """Refuse clips of another channel count than the model's, naming a file and the keys.
+
+    Raises:
+        ConfigMismatchError: When ``inputs`` [B, C, ...] has C != ``expected`` (None: any).
+    """
+    if expected is None or inputs.dim() < 2 or inputs.shape[1] == expected:
+        return
+    sample = data_samples[0].metainfo if data_samples else {}
+    source = (f"{sample['filename']} (video {sample.get('video_name', '?')})"
+              if 'filename' in sample else 'the data')
+    kinds = {3: 'RGB', 2: 'optical-flow', 5: 'RGB + flow'}
+    raise ConfigMismatchError(
+        f'The model takes {expected}-channel ({kinds.get(expected, "other")}) clips '
+        f'({key}={expected}) but {source} has {inputs.shape[1]} channels per frame: point the '
+        'dataset at the frames the model takes (data_prefix, and channels=dict(video=2) for '
+        f'flow) or use a config of {inputs.shape[1]}-channel frames')
 
 
 def host_index(rows: list[int], device: torch.device) -> Tensor | slice:
@@ -176,6 +197,8 @@ class GAFDetector(BaseModel):
         """
         if mode == 'tensor':
             return self.forward_outputs(inputs)
+        check_channels(inputs, getattr(self.backbone, 'in_channels', None), data_samples,
+                       'model.backbone.in_channels')
         if mode == 'loss':
             return self.loss(inputs, data_samples)
         if mode == 'predict':
