@@ -10,8 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from gaf_mmaction.apis import inference_detector, init_detector, load_frames
-from gaf_mmaction.apis.inference import SAMPLE_FPS
+from gaf_mmaction.apis import detect_video, init_detector
 from gaf_mmaction.evaluation import load_ground_truth
 from gaf_mmaction.utils import PathDictAction
 from gaf_mmaction.visualization import plot_video_timeline
@@ -24,7 +23,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint of the model')
     parser.add_argument('--out-json', help='write the detections here')
     parser.add_argument('--out-png', help='draw the timeline here')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda, cuda:1')
+    parser.add_argument('--device', help='e.g. cpu, cuda, cuda:1 (default: cuda:0 when CUDA is '
+                        'available, else cpu)')
     parser.add_argument('--score-thr', type=float, default=0.0, help='keep detections above')
     parser.add_argument('--flow', help='for a fusion config: the flow npy of the video '
                         '(default: TV-L1 flow computed from the frames)')
@@ -44,17 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     name = Path(args.video).stem
     try:
-        frames = load_frames(args.video, args.allow_truncated)
         ground_truth = load_ground_truth(args.gt, args.subset).get(name, []) if args.gt else []
         model = init_detector(args.config, args.checkpoint, args.device, args.cfg_options)
-        detections = [d for d in inference_detector(model, frames, args.batch_size,
-                                                    progress=True, flow=args.flow)
-                      if d['score'] > args.score_thr]
+        detections, duration = detect_video(model, args.video, args.batch_size, progress=True,
+                                            flow=args.flow, allow_truncated=args.allow_truncated)
+        detections = [d for d in detections if d['score'] > args.score_thr]
     except (OSError, KeyError, ValueError) as err:
         print(f'error: {err.args[0] if isinstance(err, KeyError) and err.args else err}',
               file=sys.stderr)
         return 1
-    duration = len(frames) / SAMPLE_FPS
     print(f'\n{name}: {duration:.1f} s, {len(detections)} detections; the best {args.top}:')
     print(f'{"start (s)":>10} {"end (s)":>10} {"score":>7}  label')
     for det in detections[:args.top]:

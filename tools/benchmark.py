@@ -17,7 +17,7 @@ import json
 import torch
 from mmengine.config import Config
 
-from gaf_mmaction.engine.benchmark import CASES, MODES
+from gaf_mmaction.tooling.benchmark import CASES, MODES
 from gaf_mmaction.utils import PathDictAction
 
 BASELINE_BATCH = dict(test=1, train=8)

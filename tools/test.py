@@ -2,7 +2,7 @@
 
 Examples:
     python tools/test.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
-        work_dirs/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb/epoch_15.pth \
+        work_dirs/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb/epoch_300.pth \
         --out results/thumos14_rgb.json --show-dir timelines
     python tools/fuse_checkpoints.py RGB.pth FLOW.pth fused.pth
     python tools/test.py configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py fused.pth
@@ -13,7 +13,8 @@ import os.path as osp
 from mmengine.model import is_model_wrapper
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
-from gaf_mmaction.engine.launch import (
+from gaf_mmaction.structures import CVAE_KEYS
+from gaf_mmaction.tooling.launch import (
     add_runner_args,
     apply_test_options,
     build_runner,
@@ -40,7 +41,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
+    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir,
+                      args.data_root)
     if args.out:
         check_writable(args.out)
         cfg.test_evaluator.out_file = osp.abspath(args.out)
@@ -49,7 +51,7 @@ def main() -> None:
     runner = build_runner(cfg, args.trust_checkpoint)
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
     # Testing needs no CVAE: a converted published detector checkpoint lacks it.
-    load_checkpoint_exact(model, args.checkpoint, allow_missing=('*attention.cvae.*',))
+    load_checkpoint_exact(model, args.checkpoint, allow_missing=(CVAE_KEYS, ))
     runner.test()
     finish_distributed()
 

@@ -8,7 +8,7 @@ Examples:
 """
 import argparse
 
-from gaf_mmaction.engine.launch import (
+from gaf_mmaction.tooling.launch import (
     add_runner_args,
     apply_train_options,
     build_runner,
@@ -49,7 +49,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
+    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir,
+                      args.data_root)
     if args.amp:
         use_amp(cfg)
     apply_train_options(cfg, args.no_validate, args.auto_scale_lr, args.seed,

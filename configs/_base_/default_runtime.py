@@ -18,6 +18,8 @@ default_hooks = dict(
     # A NaN or infinite loss stops training ('skip': warn and go on; 'ignore'). It also reads
     # each step's logged values in one go: one wait for the device per step.
     non_finite_loss=dict(type='NonFiniteLossHook', policy='stop'),
+    # A head of another class count than the data's is refused, naming both, before any step.
+    class_count=dict(type='ClassCountHook'),
     # Off unless test.py --show-dir switches it on: one timeline PNG per test video.
     visualization=dict(type='TimelineVisualizationHook', enable=False))
 

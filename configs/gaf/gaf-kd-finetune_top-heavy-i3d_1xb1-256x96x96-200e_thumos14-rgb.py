@@ -3,6 +3,7 @@
 # min(epoch, 20) / 20 * 0.5.
 #   python tools/train.py configs/gaf/gaf-kd-finetune_top-heavy-i3d_1xb1-256x96x96-200e_thumos14-rgb.py \
 #       --cfg-options model.teacher_checkpoint=TEACHER.pth model.student_checkpoint=STUDENT.pth
+# (STUDENT.pth: tools/export_student.py of a distillation run's last checkpoint, epoch_200.pth)
 _base_ = ['./gaf-kd_top-heavy-i3d_1xb1-256x96x96-200e_thumos14-rgb.py']
 
 model = dict(

@@ -7,12 +7,17 @@
 #   python tools/train.py configs/gaf/gaf-kd_top-heavy-i3d_1xb1-768x96x96-16e_activitynet-rgb.py \
 #       --cfg-options model.teacher_checkpoint=work_dirs/TEACHER/epoch_16.pth
 _base_ = [
-    '../_base_/models/gaf_distiller_activitynet.py', '../_base_/datasets/activitynet_rgb.py',
-    '../_base_/schedules/gaf_two_pass_activitynet.py', '../_base_/default_runtime.py'
+    '../_base_/datasets/activitynet_rgb.py', '../_base_/schedules/gaf_two_pass_activitynet.py',
+    '../_base_/default_runtime.py'
 ]
 
 model = dict(
-    student=dict(attention=dict(loss_recon=dict(warmup_epochs=1))),
+    type='GAFDistiller',
+    teacher_config='{{ fileDirname }}/gaf_i3d_1xb1-768x96x96-16e_activitynet-rgb.py',
+    student=dict(backbone=dict(type='TopHeavyInceptionI3D', pretrained=None),
+                 attention=dict(loss_recon=dict(warmup_epochs=1))),
+    teacher_checkpoint=None,
+    student_checkpoint=None,
     beta=1000.0,
     kd_cvae_weight=0.01,
     init_from_teacher=('neck.', 'head.', 'attention.heads.'),

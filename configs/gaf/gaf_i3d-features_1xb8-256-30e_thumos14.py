@@ -7,14 +7,13 @@ _base_ = [
     '../_base_/schedules/gaf_two_pass.py', '../_base_/default_runtime.py'
 ]
 
-channels = 2048
+# The features' channels size the attention and the neck (a 1 x 1 map, one step per feature).
 model = dict(
-    clip_length=256,
+    clip_length={{_base_.clip_length}},
+    crop_size=None,
     data_preprocessor=dict(type='ClipDataPreprocessor', normalize=False, test_pad_value=None),
-    backbone=dict(_delete_=True, type='PrecomputedFeatures', in_channels=channels),
-    attention=dict(in_channels=(channels, ), temporal_strides=(1, ), spatial_sizes=(1, ),
-                   loss_recon=dict(warmup_epochs=30)),
-    neck=dict(in_channels=(channels, ), spatial_sizes=(1, )))
+    backbone=dict(_delete_=True, type='PrecomputedFeatures', in_channels=2048),
+    attention=dict(loss_recon=dict(warmup_epochs=30)))
 
 optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-4)))
 train_cfg = dict(max_epochs=30, val_interval=5)

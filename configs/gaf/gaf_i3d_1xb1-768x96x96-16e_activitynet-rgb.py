@@ -8,6 +8,7 @@ _base_ = [
     '../_base_/schedules/gaf_two_pass_activitynet.py', '../_base_/default_runtime.py'
 ]
 
-model = dict(backbone=dict(pretrained='data/i3d_models/rgb_imagenet.pt'))
+model = dict(clip_length={{_base_.clip_length}}, crop_size={{_base_.crop_size}},
+             backbone=dict(pretrained='data/i3d_models/rgb_imagenet.pt'))
 
 randomness = dict(seed=2020)

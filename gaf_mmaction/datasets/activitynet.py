@@ -5,21 +5,12 @@ As the published ActivityNet code: every video is re-encoded to at most
 one window per video, boundary curves as for THUMOS14, and the splice length
 of the splice augmentation is a quarter of the shortest action.
 """
-import math
-
 import numpy as np
 from mmaction.registry import DATASETS
-from mmengine.dataset import BaseDataset
 
 from ..structures import FIRST_ACTION
 from .annotation_files import read_json, read_lines, shipped_file
-from .file_checks import (
-    check_data_folders,
-    handle_bad_videos,
-    stream_file_problems,
-    stream_files,
-)
-from .windows import boundary_targets
+from .base import VideoRecord, WholeVideoDataset
 
 SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
            'validation': 'validation'}
@@ -31,59 +22,44 @@ def read_class_list(path: str) -> list[str]:
 
 
 @DATASETS.register_module()
-class ActivityNetDetectionDataset(BaseDataset):
+class ActivityNetDetectionDataset(WholeVideoDataset):
     """ActivityNet-1.3 videos as ``<video>.npy`` frame arrays ([T <= 768, H, W, C] uint8).
+
+    Parses the video-info JSON of ``tools/data/activitynet_video_info.py`` into
+    video records; :class:`WholeVideoDataset` makes each video one window.
 
     Args:
         ann_file: Video-info JSON: ``{video: {subset, duration, frame_num,
             fps, annotations: [{start_frame, end_frame, label, label_id}]}}``.
         subset: 'training' or 'validation'. Defaults to 'training'.
         class_list_file: ``action_name.txt``; None for the shipped one.
-        data_prefix: ``dict(video=DIR)``, the folder of the npy files; add
-            ``flow=DIR`` for a second (flow) stream, read as ``flow_filename``.
-        clip_length: Frames per (padded) video. Defaults to 768.
         binary_class: Map every action to label 1 (class-agnostic detection;
             the published ActivityNet model is trained this way and takes
             classes from a video-level classifier). Defaults to True.
-        channels: Channels per frame for each ``data_prefix`` key; None for
-            ``dict(video=3, flow=2)`` (a flow-only config sets ``dict(video=2)``).
-        frame_tolerance: Largest accepted difference, in frames, between a
-            file's frame count and ``min(frame_num, clip_length)``. Defaults to 5.
-        on_bad_video: 'error' (default) or 'skip' for videos whose file is
-            missing, unreadable, empty, has the wrong channel count or frame
-            count, as :class:`Thumos14Dataset`.
-        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`.
+        **kwargs: See :class:`WholeVideoDataset` (``clip_length`` 768,
+            ``data_prefix``, ``channels``, ``on_bad_video``, ...).
     """
 
     def __init__(self, ann_file: str, subset: str = 'training',
-                 class_list_file: str | None = None, data_prefix: dict | None = None,
-                 clip_length: int = 768, binary_class: bool = True,
-                 channels: dict[str, int] | None = None, frame_tolerance: int = 5,
-                 on_bad_video: str = 'error', **kwargs) -> None:
+                 class_list_file: str | None = None, binary_class: bool = True,
+                 **kwargs) -> None:
         if subset not in SUBSETS:
             raise ValueError(f'subset must be one of {sorted(SUBSETS)}, got {subset!r}')
         self.subset = SUBSETS[subset]
-        self.clip_length = clip_length
         self.binary_class = binary_class
-        self.channels = dict(video=3, flow=2) if channels is None else channels
-        self.frame_tolerance = frame_tolerance
-        self.on_bad_video = on_bad_video
         self.class_list_file = class_list_file or shipped_file('activitynet', 'action_name.txt')
-        classes = read_class_list(self.class_list_file)
-        self.class_names = classes
-        metainfo = dict(classes=['action'] if binary_class else classes,
-                        source_files=(ann_file, self.class_list_file))
-        super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
-                         metainfo=metainfo, **kwargs)
+        self.class_names = read_class_list(self.class_list_file)
+        super().__init__(ann_file=ann_file,
+                         classes=['action'] if binary_class else self.class_names,
+                         source_files=(ann_file, self.class_list_file), **kwargs)
 
-    def load_data_list(self) -> list[dict]:
-        """One entry per video of the subset (training videos need an action with end > start)."""
+    def load_videos(self) -> list[VideoRecord]:
+        """The subset's videos (training videos need an action with end > start)."""
         database = read_json(self.ann_file, 'ActivityNet video-info file')
         if not isinstance(database, dict):
             raise TypeError(f'{self.ann_file}: expected {{video: info}}, got '
                              f'{type(database).__name__}')
-        check_data_folders(self.data_prefix, f'{type(self).__name__} ({self.ann_file})')
-        entries, problems = [], {}
+        records = []
         for video, info in database.items():
             if not isinstance(info, dict):
                 raise TypeError(f'{self.ann_file}: video {video!r} is not an object of '
@@ -102,24 +78,10 @@ class ActivityNetDetectionDataset(BaseDataset):
             if num_frames <= 0 or not fps > 0:
                 raise ValueError(f'{self.ann_file}: video {video!r} has frame_num {num_frames} '
                                  f'and fps {fps}; both must be positive')
-            files = stream_files(self.data_prefix, video)
-            entry = dict(video_name=video, offset=0, clip_length=self.clip_length, **files,
-                         num_frames=num_frames, fps=fps, duration=duration)
-            if not self.test_mode:
-                annos = self._actions(video, info)
-                if len(annos) == 0:
-                    continue
-                shortest = (annos[:, 1] - annos[:, 0]).min()
-                entry.update(gt_annotations=annos,
-                             gt_boundaries=boundary_targets(annos, self.clip_length),
-                             splice_length=max(int(math.floor(shortest) / 4), 1))
-            entries.append(entry)
-            problems[video] = stream_file_problems(files, self.channels,
-                                                   min(num_frames, self.clip_length),
-                                                   self.frame_tolerance)
-        skipped = handle_bad_videos(problems, self.on_bad_video,
-                                    f'{type(self).__name__} ({self.ann_file})')
-        return [e for e in entries if e['video_name'] not in skipped]
+            actions = None if self.test_mode else self._actions(video, info)
+            if actions is None or len(actions):
+                records.append(VideoRecord(video, num_frames, fps, actions, duration))
+        return records
 
     def _actions(self, video: str, info: dict) -> np.ndarray:
         """[N, 3] (start frame, end frame, label) of the video's actions with end > start.

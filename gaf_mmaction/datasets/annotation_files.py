@@ -6,6 +6,7 @@ import csv
 import json
 import logging
 import math
+import os.path as osp
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,3 +182,39 @@ def read_annotations(path: str, video_infos: dict[str, VideoInfo],
         print_log(f'{path}: {len(overrun)} annotation(s) end after their video (kept, as '
                   f'published; frames): {"; ".join(overrun)}', logger='current', level=logging.WARNING)
     return annotations
+
+
+def under_root(root: str, path: str | None) -> str | None:
+    """``path`` joined to ``root`` unless absolute (None stays None)."""
+    return None if path is None else osp.join(root, path)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One row of a segment CSV: an action of ``video`` from ``start`` to ``end`` seconds."""
+
+    video: str
+    label: str
+    start: float
+    end: float
+    subset: str | None = None
+
+
+def read_segment_csv(path: str) -> list[Segment]:
+    """``video,label,start,end`` rows (seconds; an optional ``subset`` column), checked.
+
+    Raises:
+        ValueError: Naming the file, row and column of a missing column, a
+            value that is not a number, or a segment whose end is not after
+            its start.
+    """
+    segments = []
+    for row, record in enumerate(_read_rows(path, ('video', 'label', 'start', 'end')), start=2):
+        start = _number(path, row, 'start', record['start'])
+        end = _number(path, row, 'end', record['end'])
+        if end <= start:
+            raise ValueError(f'{path}, row {row}: the segment of video {record["video"]!r} '
+                             f'ends ({end:g} s) before it starts ({start:g} s)')
+        segments.append(Segment(record['video'].strip(), record['label'].strip(), start, end,
+                                (record.get('subset') or '').strip() or None))
+    return segments

@@ -15,6 +15,9 @@ from ..utils.cli import lost_spaces_hint
 
 BAD_VIDEO_POLICIES = ('error', 'skip')
 
+# What states a video's length, for the messages of a frame count that differs.
+COUNT_SOURCE = 'the video-info file'
+
 
 def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> np.ndarray:
     """Memory-map an npy file, with errors that name it.
@@ -63,23 +66,26 @@ def stream_files(data_prefix: dict, video: str) -> dict[str, str]:
 
 
 def stream_file_problems(files: dict[str, str], channels: dict[str, int],
-                         expected_frames: int | None, tolerance: int) -> list[str | None]:
+                         expected_frames: int | None, tolerance: int,
+                         count_source: str = COUNT_SOURCE) -> list[str | None]:
     """:func:`frame_file_problem` of each of :func:`stream_files`' files, checking the
     channels ``channels`` gives its stream ('video' or 'flow')."""
     return [frame_file_problem(path, channels.get('video' if key == 'filename' else 'flow'),
-                               expected_frames, tolerance)
+                               expected_frames, tolerance, count_source)
             for key, path in files.items()]
 
 
 def frame_file_problem(path: str, channels: int | None = None,
-                       expected_frames: int | None = None, tolerance: int = 0) -> str | None:
+                       expected_frames: int | None = None, tolerance: int = 0,
+                       count_source: str = COUNT_SOURCE) -> str | None:
     """What is wrong with a ``[T, H, W, C]`` uint8 frame file, or None if nothing.
 
     Args:
         path: The npy file.
         channels: Expected C (3 RGB, 2 flow); None accepts any.
-        expected_frames: T the video-info file states; None accepts any.
+        expected_frames: T the annotations state; None accepts any.
         tolerance: Largest accepted ``|T - expected_frames|``, frames.
+        count_source: What states ``expected_frames``, for the message.
     """
     try:
         frames = open_array(path, ndim=4, layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
@@ -92,7 +98,23 @@ def frame_file_problem(path: str, channels: int | None = None,
         return (f'{path} has {found} channel(s) per frame, expected {channels} '
                 f'(3 for RGB, 2 for optical flow)')
     if expected_frames is not None and abs(num - expected_frames) > tolerance:
-        return (f'{path} has {num} frames but the video-info file says {expected_frames} '
+        return (f'{path} has {num} frames but {count_source} says {expected_frames} '
+                f'(tolerance {tolerance})')
+    return None
+
+
+def feature_file_problem(path: str, expected_steps: int | None = None, tolerance: int = 0,
+                         count_source: str = COUNT_SOURCE) -> str | None:
+    """What is wrong with a ``[T, C]`` feature file, or None if nothing (arguments as
+    :func:`frame_file_problem`'s, in feature steps)."""
+    try:
+        steps = open_array(path, 2, '[T, C] features').shape[0]
+    except (FileNotFoundError, ValueError) as err:
+        return str(err)
+    if steps == 0:
+        return f'{path} has no feature steps'
+    if expected_steps is not None and abs(steps - expected_steps) > tolerance:
+        return (f'{path} has {steps} feature steps but {count_source} says {expected_steps} '
                 f'(tolerance {tolerance})')
     return None
 

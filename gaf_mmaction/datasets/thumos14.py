@@ -1,9 +1,8 @@
 """THUMOS14 as sliding windows over per-video frame arrays (docs/published_code.md §8, §9)."""
 import logging
-import os.path as osp
 
+import numpy as np
 from mmaction.registry import DATASETS
-from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
 from .annotation_files import (
@@ -12,31 +11,19 @@ from .annotation_files import (
     read_class_names,
     read_video_info,
     shipped_file,
+    under_root,
 )
-from .file_checks import (
-    check_data_folders,
-    handle_bad_videos,
-    open_array,
-    stream_file_problems,
-    stream_files,
-)
-from .windows import training_windows, window_offsets
-
-
-def _under(root: str, path: str | None) -> str | None:
-    """``path`` joined to ``root`` unless absolute (None stays None)."""
-    return None if path is None else osp.join(root, path)
+from .base import SlidingWindowDataset, VideoRecord
+from .file_checks import feature_file_problem, open_array, stream_files
 
 
 @DATASETS.register_module()
-class Thumos14Dataset(BaseDataset):
-    """Windows of THUMOS14 videos stored as one ``<video>.npy`` each ([T, H, W, C] uint8, 10 fps).
+class Thumos14Dataset(SlidingWindowDataset):
+    """THUMOS14 videos stored as one ``<video>.npy`` each ([T, H, W, C] uint8, 10 fps).
 
-    In training mode the windows are those of §8.3 (kept only if they fully
-    contain an action; 7,842 on the validation split), each with its
-    clipped actions, boundary curves and splice length. In test mode
-    every video of the video-info file is covered with a stride of
-    ``clip_stride`` (§9); annotations are not needed.
+    Parses the THUMOS14 files into video records (time steps are the sampled
+    frames); :class:`SlidingWindowDataset` cuts them into windows (7,842
+    training windows on the validation split).
 
     Args:
         video_info_file: ``*_video_info.csv``; None for the shipped
@@ -44,116 +31,47 @@ class Thumos14Dataset(BaseDataset):
         ann_file: ``*_Annotation_ours.csv``; None for the shipped one.
         class_index_file: ``Class Index_Detection.txt``; None for the
             shipped one.
-        data_prefix: ``dict(video=DIR)``, the folder of the npy files; add
-            ``flow=DIR`` for a second (flow) stream, read as ``flow_filename``.
-        clip_length: Frames per window. Defaults to 256.
-        clip_stride: Frames between windows. Defaults to 30 (training);
-            the published test stride is 128.
-        channels: Channels per frame for each ``data_prefix`` key; None
-            for ``dict(video=3, flow=2)`` (a flow-only config sets
-            ``dict(video=2)``).
-        frame_tolerance: Largest accepted difference, in frames, between a
-            file's frame count and the video-info file's ``sample_count``.
-            Defaults to 5.
-        on_bad_video: What a video whose files fail the checks (missing,
-            unreadable, wrong rank, no frames, wrong channels, frame count
-            off) does to the build: 'error' (default) raises listing every
-            bad video; 'skip' leaves them out with one warning (at test
-            time their ground truth then counts as missed).
-        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
-            (``pipeline``, ``test_mode``, ``data_root``, ...).
+        **kwargs: See :class:`SlidingWindowDataset` (``clip_length``,
+            ``clip_stride``, ``data_prefix``, ``channels``, ``on_bad_video``,
+            ``frame_tolerance``, ``pipeline``, ``test_mode``, ``data_root``, ...).
     """
 
     def __init__(self, video_info_file: str | None = None, ann_file: str | None = None,
-                 class_index_file: str | None = None, data_prefix: dict | None = None,
-                 clip_length: int = 256, clip_stride: int = 30,
-                 channels: dict[str, int] | None = None, frame_tolerance: int = 5,
-                 on_bad_video: str = 'error', **kwargs) -> None:
+                 class_index_file: str | None = None, **kwargs) -> None:
         split = 'test' if kwargs.get('test_mode') else 'val'
         root = kwargs.get('data_root') or ''
-        self.video_info_file = _under(root, video_info_file) or shipped_file(
+        self.video_info_file = under_root(root, video_info_file) or shipped_file(
             'thumos14', f'{split}_video_info.csv')
-        self.class_index_file = _under(root, class_index_file) or shipped_file(
+        self.class_index_file = under_root(root, class_index_file) or shipped_file(
             'thumos14', 'Class_Index_Detection.txt')
-        self.clip_length = clip_length
-        self.clip_stride = clip_stride
-        self.channels = dict(video=3, flow=2) if channels is None else channels
-        self.frame_tolerance = frame_tolerance
-        self.on_bad_video = on_bad_video
-        ann_file = ann_file or shipped_file('thumos14', f'{split}_Annotation_ours.csv')
-        # source_files: what the metric names when the ground truth does not fit this dataset.
-        metainfo = dict(classes=read_class_names(self.class_index_file),
-                        source_files=(self.video_info_file, self.class_index_file))
-        super().__init__(ann_file=ann_file, data_prefix=data_prefix or dict(video=''),
-                         metainfo=metainfo, **kwargs)
+        super().__init__(
+            ann_file=ann_file or shipped_file('thumos14', f'{split}_Annotation_ours.csv'),
+            classes=read_class_names(self.class_index_file),
+            source_files=(self.video_info_file, self.class_index_file), **kwargs)
 
-    def _length(self, video: str, info: VideoInfo) -> int:
-        """Time steps of a video: its sampled frames."""
-        return info.sample_count
+    def steps(self, video: str, info: VideoInfo) -> tuple[int, float]:
+        """A video's time steps and steps per second: its sampled frames at ``sample_fps``."""
+        return info.sample_count, info.sample_fps
 
-    def _rate(self, info: VideoInfo) -> float:
-        """Time steps per second: the sampling rate (10 fps)."""
-        return info.sample_fps
-
-    def _files(self, video: str) -> dict[str, str]:
-        return stream_files(self.data_prefix, video)
-
-    def _file_problems(self, video: str, info: VideoInfo) -> list[str | None]:
-        """What is wrong with each file of ``video`` (None where nothing)."""
-        return stream_file_problems(self._files(video), self.channels, info.sample_count,
-                                    self.frame_tolerance)
-
-    def _good_videos(self, videos: list[str], infos: dict[str, VideoInfo]) -> list[str]:
-        """``videos`` whose files pass the checks; the others raise or are left out."""
-        problems = {video: self._file_problems(video, infos[video]) for video in videos}
-        skipped = handle_bad_videos(problems, self.on_bad_video,
-                                    f'{type(self).__name__} ({self.video_info_file})')
-        return [video for video in videos if video not in skipped]
-
-    def load_data_list(self) -> list[dict]:
-        """Windows as dicts: ``video_name``, ``filename``, ``offset``, ``clip_length``, ...
-
-        Training windows also carry ``gt_annotations`` [N, 3] (start, end,
-        label in window frames), ``gt_boundaries`` [2, clip_length] and
-        ``splice_length``; test windows carry ``fps`` (sampled frames per second).
-        """
+    def load_videos(self) -> list[VideoRecord]:
         infos = read_video_info(self.video_info_file)
-        check_data_folders(self.data_prefix, f'{type(self).__name__} ({self.video_info_file})')
-        windows = []
         if self.test_mode:
-            for video in self._good_videos(list(infos), infos):
-                info = infos[video]
-                length = self._length(video, info)
-                for offset in window_offsets(length, self.clip_length, self.clip_stride):
-                    windows.append(dict(video_name=video, offset=offset,
-                                        clip_length=self.clip_length, num_frames=length,
-                                        fps=self._rate(info), **self._files(video)))
-            return windows
+            return [VideoRecord(video, *self.steps(video, info)) for video, info in infos.items()]
         annotations = read_annotations(self.ann_file, infos, self.class_index_file)
         unannotated = [video for video in infos if video not in annotations]
         if unannotated:
             print_log(f'{len(unannotated)} video(s) of {self.video_info_file} have no annotation '
                       f'in {self.ann_file} and give no training windows: {unannotated}',
                       logger='current', level=logging.WARNING)
-        for video in self._good_videos(list(annotations), infos):
-            annos, info = annotations[video], infos[video]
-            length = self._length(video, info)
-            scale = self._rate(info) / info.sample_fps
-            annos = [(start * scale, end * scale, label) for start, end, label in annos]
-            video_windows, splice_length = training_windows(
-                length, annos, self.clip_length, self.clip_stride)
-            for window in video_windows:
-                windows.append(dict(
-                    video_name=video, offset=window['offset'], clip_length=self.clip_length,
-                    **self._files(video), num_frames=length, fps=self._rate(info),
-                    gt_annotations=window['annotations'],
-                    gt_boundaries=window['boundaries'], splice_length=splice_length))
-        if not windows:
-            raise ValueError(
-                f'{type(self).__name__}: no window of {self.clip_length} steps fully contains an '
-                f'action of {self.ann_file} in the videos of {self.video_info_file}; check the '
-                'files and clip_length')
-        return windows
+        records = []
+        for video, actions in annotations.items():
+            num_frames, fps = self.steps(video, infos[video])
+            # Annotations are in sampled frames (10 fps); feature steps are scaled to.
+            scale = fps / infos[video].sample_fps
+            records.append(VideoRecord(video, num_frames, fps, np.array(
+                [(start * scale, end * scale, label) for start, end, label in actions],
+                dtype=np.float64).reshape(-1, 3)))
+        return records
 
 
 @DATASETS.register_module()
@@ -174,15 +92,14 @@ class Thumos14FeatureDataset(Thumos14Dataset):
         self.feature_stride = feature_stride
         super().__init__(**kwargs)
 
-    def _length(self, video: str, info: VideoInfo) -> int:
-        return int(open_array(self._files(video)['filename'], 2, '[T, C] features').shape[0])
-
-    def _file_problems(self, video: str, info: VideoInfo) -> list[str | None]:
+    def steps(self, video: str, info: VideoInfo) -> tuple[int, float]:
+        """The feature file's steps (0 when it cannot be read: the file check names it)."""
         try:
-            length = self._length(video, info)
-        except (FileNotFoundError, ValueError) as err:
-            return [str(err)]
-        return [None if length else f"{self._files(video)['filename']} has no feature steps"]
+            length = int(open_array(stream_files(self.data_prefix, video)['filename'], 2,
+                                    '[T, C] features').shape[0])
+        except (FileNotFoundError, ValueError):
+            length = 0
+        return length, info.fps / self.feature_stride
 
-    def _rate(self, info: VideoInfo) -> float:
-        return info.fps / self.feature_stride
+    def file_problems(self, record: VideoRecord) -> list[str | None]:
+        return [feature_file_problem(self.files_of(record)['filename'])]

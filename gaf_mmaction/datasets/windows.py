@@ -1,6 +1,7 @@
 """Sliding windows over untrimmed videos (docs/published_code.md §8.3 training, §9 test)."""
 import math
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -19,6 +20,30 @@ def window_offsets(num_frames: int, clip_length: int, stride: int) -> list[int]:
     if (num_frames - clip_length) % stride:
         offsets.append(num_frames - clip_length)
     return offsets
+
+
+def stream_windows(frames: Iterable[np.ndarray], clip_length: int,
+                   stride: int) -> Iterator[tuple[int, np.ndarray]]:
+    """The windows of :func:`window_offsets` over frames that arrive one by one.
+
+    Each window (offset, [n, ...] its frames, n = ``clip_length`` but for a
+    video shorter than a window) is yielded as soon as its last frame has
+    arrived; the final flush window once the frames end. Only the last
+    ``clip_length`` frames are held.
+    """
+    held: deque[np.ndarray] = deque(maxlen=clip_length)
+    count = next_offset = 0
+    for frame in frames:
+        held.append(frame)
+        count += 1
+        if count - next_offset == clip_length:
+            yield next_offset, np.stack(held)
+            next_offset += stride
+    if count <= clip_length:
+        if count and count < clip_length:
+            yield 0, np.stack(held)
+    elif (count - clip_length) % stride:
+        yield count - clip_length, np.stack(held)
 
 
 def boundary_targets(annotations: np.ndarray, clip_length: int) -> np.ndarray:

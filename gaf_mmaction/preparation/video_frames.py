@@ -49,13 +49,14 @@ def capped_fps(fps: float, frames: int, max_frames: int) -> float:
     return fps * min(max_frames / frames, 1.0)
 
 
-def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
-               max_frames: int | None = None,
-               allow_truncated: bool = False) -> tuple[np.ndarray, VideoInfo]:
-    """Decode a video into [T, size, size, 3] uint8 RGB frames at ``sample_fps``.
+class VideoDecoder:
+    """The frames of a video file at ``sample_fps``, decoded and resized as they are read.
 
-    Frames are resized to size x size with bicubic interpolation (the aspect
-    ratio is not kept, as published).
+    Iterating yields [size, size, 3] uint8 RGB frames one by one (bicubic
+    resizing; the aspect ratio is not kept, as published), so a whole video
+    never has to be in memory. When the iteration ends, ``info`` holds the
+    video's :class:`VideoInfo` and a truncated video has raised (or, with
+    ``allow_truncated``, warned).
 
     Args:
         path: The video file.
@@ -69,60 +70,100 @@ def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
 
     Raises:
         OSError: If the file cannot be opened.
-        TruncatedVideoError: If it decodes to fewer than 95 % of the frames
-            its container states (a partial download, or decoding failing
-            midway), naming the file and both counts.
+        TruncatedVideoError: At the end of the iteration, if it decoded to
+            fewer than 95 % of the frames its container states (a partial
+            download, or decoding failing midway), naming the file and both
+            counts.
         ValueError: If it reports no frame rate (or, with ``max_frames``,
-            no frame count) or a rate below ``sample_fps``, or no frame can
-            be decoded.
+            no frame count) or a rate below ``sample_fps``, or (at the end)
+            no frame could be decoded.
     """
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise OSError(f'Cannot open video {path}')
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    if not fps or fps <= 0:
-        raise ValueError(f'{path}: the container reports no frame rate')
-    total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-    if max_frames is not None:
-        if total <= 0:
-            raise ValueError(f'{path}: the container reports no frame count')
-        sample_fps = capped_fps(fps, total, max_frames)
-    count = 0
-    ended = False
 
-    def decoded() -> Iterator[np.ndarray]:
-        nonlocal count, ended
-        ok, frame = capture.read()
-        while ok:
-            count += 1
-            yield frame
+    def __init__(self, path: str | Path, sample_fps: float = 10.0, size: int = 112,
+                 max_frames: int | None = None, allow_truncated: bool = False) -> None:
+        self.path = path
+        self.size = size
+        self.max_frames = max_frames
+        self.allow_truncated = allow_truncated
+        capture = cv2.VideoCapture(str(path))
+        if not capture.isOpened():
+            raise OSError(f'Cannot open video {path}')
+        self.fps = capture.get(cv2.CAP_PROP_FPS)
+        self.total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        capture.release()
+        if not self.fps or self.fps <= 0:
+            raise ValueError(f'{path}: the container reports no frame rate')
+        if max_frames is not None:
+            if self.total <= 0:
+                raise ValueError(f'{path}: the container reports no frame count')
+            sample_fps = capped_fps(self.fps, self.total, max_frames)
+        self.sample_fps = sample_fps
+        self.info: VideoInfo | None = None
+
+    @property
+    def expected_frames(self) -> int | None:
+        """The frames the container's count promises (None when it states none)."""
+        if self.total <= 0:
+            return None
+        expected = int(self.total * self.sample_fps / self.fps)
+        return expected if self.max_frames is None else min(expected, self.max_frames)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        capture = cv2.VideoCapture(str(self.path))
+        count = kept = 0
+        ended = False
+
+        def decoded() -> Iterator[np.ndarray]:
+            nonlocal count, ended
             ok, frame = capture.read()
-        ended = True
+            while ok:
+                count += 1
+                yield frame
+                ok, frame = capture.read()
+            ended = True
 
-    kept = [cv2.resize(frame, (size, size), interpolation=cv2.INTER_CUBIC)[..., ::-1]
-            for frame in itertools.islice(sample_frames(decoded(), fps, sample_fps),
-                                          max_frames)]
-    capture.release()
-    if not kept:
-        raise ValueError(f'{path}: no frame could be decoded')
-    # Decoding that stopped at max_frames kept frames saw all it needed; one that ran out
-    # before the container's count did not (a container without a count cannot be checked).
-    truncated = ended and total > 0 and count < MIN_DECODED_FRACTION * total
-    if truncated:
-        message = (f'{path}: decoded {count} of the {total} frames its container states '
-                   f'({count / fps:.1f} s of {total / fps:.1f} s): the file is truncated (a '
-                   'partial download?) or fails to decode midway')
-        if not allow_truncated:
-            raise TruncatedVideoError(f'{message}. Download it again, or allow truncated '
-                                      'videos (--allow-truncated) to keep what decodes')
-        print_log(f'{message}; keeping the {count} frames that decode', logger='current',
-                  level=logging.WARNING)
-    if max_frames is not None and not truncated:
-        # Decoding may stop at max_frames kept frames: the container's count is the video's.
-        count = total
-    frames = np.stack(kept)
-    return np.ascontiguousarray(frames), VideoInfo(
-        fps=fps, sample_fps=sample_fps, count=float(count), sample_count=len(frames))
+        try:
+            for frame in itertools.islice(sample_frames(decoded(), self.fps, self.sample_fps),
+                                          self.max_frames):
+                kept += 1
+                yield cv2.resize(frame, (self.size, self.size),
+                                 interpolation=cv2.INTER_CUBIC)[..., ::-1]
+        finally:
+            capture.release()
+        self.info = self._finish(count, kept, ended)
+
+    def _finish(self, count: int, kept: int, ended: bool) -> VideoInfo:
+        """The video's info once decoded; refuses (or reports) a truncated or empty one."""
+        path, total, fps = self.path, self.total, self.fps
+        if not kept:
+            raise ValueError(f'{path}: no frame could be decoded')
+        # Decoding that stopped at max_frames kept frames saw all it needed; one that ran out
+        # before the container's count did not (a container without a count cannot be checked).
+        truncated = ended and total > 0 and count < MIN_DECODED_FRACTION * total
+        if truncated:
+            message = (f'{path}: decoded {count} of the {total} frames its container states '
+                       f'({count / fps:.1f} s of {total / fps:.1f} s): the file is truncated (a '
+                       'partial download?) or fails to decode midway')
+            if not self.allow_truncated:
+                raise TruncatedVideoError(f'{message}. Download it again, or allow truncated '
+                                          'videos (--allow-truncated) to keep what decodes')
+            print_log(f'{message}; keeping the {count} frames that decode', logger='current',
+                      level=logging.WARNING)
+        if self.max_frames is not None and not truncated:
+            # Decoding may stop at max_frames kept frames: the container's count is the video's.
+            count = total
+        return VideoInfo(fps=fps, sample_fps=self.sample_fps, count=float(count),
+                         sample_count=kept)
+
+
+def read_video(path: str | Path, sample_fps: float = 10.0, size: int = 112,
+               max_frames: int | None = None,
+               allow_truncated: bool = False) -> tuple[np.ndarray, VideoInfo]:
+    """Decode a whole video into [T, size, size, 3] uint8 RGB frames at ``sample_fps``, and
+    its info; the arguments and errors are :class:`VideoDecoder`'s."""
+    decoder = VideoDecoder(path, sample_fps, size, max_frames, allow_truncated)
+    frames = np.stack(list(decoder))
+    return np.ascontiguousarray(frames), decoder.info
 
 
 def tvl1_flow(frames: np.ndarray) -> np.ndarray:
@@ -138,14 +179,29 @@ def tvl1_flow(frames: np.ndarray) -> np.ndarray:
     Raises:
         RuntimeError: If OpenCV lacks the contrib module that provides TV-L1.
     """
-    if not hasattr(cv2, 'optflow'):
-        raise RuntimeError('TV-L1 flow needs opencv-contrib-python (cv2.optflow)')
     if len(frames) < 2:
         raise ValueError(f'Optical flow needs at least 2 frames, got {len(frames)}')
+    return np.stack([flow for _, flow in tvl1_flow_stream(frames)])
+
+
+def tvl1_flow_stream(frames: Iterable[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(frame, its flow) pairs of :func:`tvl1_flow`, computed as the frames arrive (each pair
+    comes once the next frame has; the last flow is repeated, a lone frame has none)."""
+    if not hasattr(cv2, 'optflow'):
+        raise RuntimeError('TV-L1 flow needs opencv-contrib-python (cv2.optflow)')
     tvl1 = cv2.optflow.DualTVL1OpticalFlow_create()
-    gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
-    flows = [tvl1.calc(a, b, None) for a, b in itertools.pairwise(gray)]
-    flows.append(flows[-1])
-    scaled = (np.clip(np.stack(flows), -FLOW_BOUND, FLOW_BOUND) + FLOW_BOUND) * (
-        255.0 / (2 * FLOW_BOUND))
+    previous = previous_gray = flow = None
+    for frame in frames:
+        gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+        if previous is not None:
+            flow = quantised_flow(tvl1.calc(previous_gray, gray, None))
+            yield previous, flow
+        previous, previous_gray = frame, gray
+    if flow is not None:
+        yield previous, flow
+
+
+def quantised_flow(flow: np.ndarray) -> np.ndarray:
+    """[H, W, 2] float displacements (pixels) clipped to +-20 and mapped to 0..255 uint8."""
+    scaled = (np.clip(flow, -FLOW_BOUND, FLOW_BOUND) + FLOW_BOUND) * (255.0 / (2 * FLOW_BOUND))
     return np.round(scaled).astype(np.uint8)

@@ -14,7 +14,7 @@ from mmengine.registry import init_default_scope
 
 from gaf_mmaction.apis import DEMO_CONFIG, inference_detector, init_detector, load_frames
 from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
-from gaf_mmaction.preparation import TruncatedVideoError
+from gaf_mmaction.preparation import TruncatedVideoError, VideoDecoder
 from gaf_mmaction.testing import write_mp4
 from tests.helpers import REPO, TEST_DATA, assert_same_detections
 
@@ -117,12 +117,11 @@ def test_an_activitynet_config_is_refused_with_the_way_to_go():
 
 def test_fusion_model_takes_both_streams(tmp_path):
     # The fusion config at the tiny sizes: 64-frame windows, 32-pixel crops of both streams.
-    stream = "dict(clip_length=64, attention=dict(spatial_sizes=(2, 1)), " \
-             "neck=dict(spatial_sizes=(2, 1)), head=dict(num_classes=4))"
+    stream = "dict(head=dict(num_classes=4))"
     config = tmp_path / 'fusion_tiny.py'
     config.write_text(
         f"_base_ = [{str(REPO / 'configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py')!r}]\n"
-        f"model = dict(rgb={stream}, flow={stream})\n"
+        f"model = dict(clip_length=64, crop_size=32, rgb={stream}, flow={stream})\n"
         "test_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,\n"
         "    dataset=dict(clip_length=64, clip_stride=32, pipeline=[\n"
         "        dict(type='LoadFrameWindow', pad_value=0),\n"
@@ -206,3 +205,38 @@ def test_a_truncated_video_is_refused_unless_allowed(detector, tmp_path):
     assert json.loads((tmp_path / 'dets.json').read_text())['duration'] < 9.5
     with pytest.raises(TruncatedVideoError):
         inference_detector(detector, cut)
+
+
+def test_a_video_streams_through_the_model_without_files(detector, tmp_path, monkeypatch):
+    # 30 s at 10 fps: 300 frames, 9 windows of 64 frames every 32 (and one flush window).
+    frames = np.random.default_rng(0).integers(0, 256, (900, 40, 40, 3), dtype=np.uint8)
+    video = write_mp4(tmp_path / 'long.mp4', frames, 30.0)
+    decoded, read_at_forward = [], []
+
+    class CountingDecoder(VideoDecoder):
+        def __iter__(self):
+            for frame in super().__iter__():
+                decoded.append(1)
+                yield frame
+
+    forward = detector.forward
+
+    def counting_forward(*args, **kwargs):
+        read_at_forward.append(len(decoded))
+        return forward(*args, **kwargs)
+
+    def no_file(*args, **kwargs):
+        raise AssertionError('inference wrote a file')
+
+    monkeypatch.setattr('gaf_mmaction.apis.inference.VideoDecoder', CountingDecoder)
+    monkeypatch.setattr(detector, 'forward', counting_forward)
+    monkeypatch.setattr(np, 'save', no_file)
+    monkeypatch.setattr('tempfile.mkdtemp', no_file)
+    monkeypatch.setattr('tempfile.mkstemp', no_file)
+    detections = inference_detector(detector, video, batch_size=2)
+    # Each batch of two windows ran once its frames had come, not after the whole video.
+    assert read_at_forward[:4] == [96, 160, 224, 288] and len(decoded) == 300
+    assert len(read_at_forward) == 5
+    monkeypatch.undo()
+    # The same detections as from the decoded frames held in memory.
+    assert_same_detections(detections, inference_detector(detector, load_frames(video)))

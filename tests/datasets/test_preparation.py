@@ -15,6 +15,7 @@ from gaf_mmaction.preparation import (
     read_video,
     sample_frames,
     tvl1_flow,
+    tvl1_flow_stream,
 )
 from gaf_mmaction.testing import write_activitynet_like, write_mp4
 from tests.helpers import run_tool
@@ -99,6 +100,10 @@ def test_tvl1_flow_of_a_moving_pattern():
     # 2 px maps to (2 + 20) * 255 / 40 = 140.25; zero vertical motion to 127.5.
     assert abs(np.median(flow[0, 10:30, 10:30, 0]) - 140) <= 2
     assert abs(np.median(flow[0, 10:30, 10:30, 1]) - 128) <= 2
+    # Streamed as the frames come: each frame with its flow, the last flow repeated.
+    pairs = list(tvl1_flow_stream(iter(frames)))
+    assert all(np.array_equal(frame, frames[i]) and np.array_equal(f, flow[i])
+               for i, (frame, f) in enumerate(pairs)) and len(pairs) == 3
 
 
 def test_tool_writes_frames_and_info(video, tmp_path):

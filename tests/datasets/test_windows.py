@@ -6,7 +6,12 @@ from gaf_mmaction.datasets.annotation_files import (
     read_video_info,
     shipped_file,
 )
-from gaf_mmaction.datasets.windows import boundary_targets, training_windows, window_offsets
+from gaf_mmaction.datasets.windows import (
+    boundary_targets,
+    stream_windows,
+    training_windows,
+    window_offsets,
+)
 
 
 def test_offsets():
@@ -99,3 +104,26 @@ def test_a_video_exactly_one_window_long():
     assert [w['offset'] for w in windows] == [0]
     assert windows[0]['annotations'].tolist() == [[10.0, 40.0, 1.0]]
     assert min_length == 10
+
+
+def test_streamed_windows_are_the_offsets_windows_as_soon_as_they_are_complete():
+    for num_frames in (1, 5, 63, 64, 65, 95, 96, 97, 128, 200):
+        for clip_length, stride in ((64, 32), (64, 30), (8, 16)):
+            frames = np.arange(num_frames)
+            arrived = []
+
+            def source(frames=frames, arrived=arrived):
+                for frame in frames:
+                    arrived.append(frame)
+                    yield np.array([frame])
+
+            streamed = []
+            for offset, clip in stream_windows(source(), clip_length, stride):
+                end = min(offset + clip_length, num_frames)
+                # The window's own frames, yielded before any later frame was read
+                # (the final flush window may come once the stream has ended).
+                assert np.array_equal(clip[:, 0], frames[offset:end])
+                assert len(arrived) == end or len(arrived) == num_frames
+                streamed.append(offset)
+            assert streamed == window_offsets(num_frames, clip_length, stride), (
+                num_frames, clip_length, stride)

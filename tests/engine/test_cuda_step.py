@@ -10,7 +10,7 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
-from gaf_mmaction.engine.benchmark import count_host_syncs, synthetic_train_batch
+from gaf_mmaction.tooling.benchmark import count_host_syncs, synthetic_train_batch
 from tests.helpers import TEST_DATA
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')

@@ -108,8 +108,7 @@ def test_exported_student_loads_into_the_plain_student_config(setup):
     out = tmp / 'student.pth'
     proc = run_tool('export_student.py', path, out)
     assert proc.returncode == 0, proc.stderr
-    plain_cfg = copy.deepcopy(cfg.model.student)
-    plain_cfg.data_preprocessor = None
+    plain_cfg = dict(copy.deepcopy(distiller.student_cfg), data_preprocessor=None)
     plain = MODELS.build(plain_cfg).eval()
     exported = torch.load(out, weights_only=True)
     plain.load_state_dict(exported['state_dict'], strict=True)

@@ -11,6 +11,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
 from gaf_mmaction.engine import NonFiniteLossHook
+from gaf_mmaction.models.losses.triplet_loss import BoundaryTripletLoss
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import TEST_DATA
 
@@ -68,8 +69,9 @@ def test_each_phase_updates_its_own_parameters(setup):
 
 def captured_triplet_rows(model, batch, monkeypatch):
     rows = []
-    monkeypatch.setattr(model.loss_triplet, 'forward',
-                        lambda a, p, n: rows.append(a[0].shape[0]) or a[0].sum() * 0)
+    # The triplet loss of the rows that count (SpliceTripletLoss picks them).
+    monkeypatch.setattr(BoundaryTripletLoss, 'forward',
+                        lambda self, a, p, n: rows.append(a[0].shape[0]) or a[0].sum() * 0)
     with torch.no_grad():
         data = model.data_preprocessor(batch, training=True)
         model.set_train_state('detector', 1)
@@ -83,7 +85,7 @@ def captured_triplet_rows(model, batch, monkeypatch):
 def test_splice_modes(setup, monkeypatch, mode, valid, rows):
     _, model, batch = setup
     model = copy.deepcopy(model)
-    model.splice_mode = mode
+    model.splice.mode = mode
     batch = copy.deepcopy(batch)
     for sample, ok in zip(batch['data_samples'], valid):
         sample.set_metainfo(dict(splice_valid=ok))
@@ -96,8 +98,8 @@ def test_splice_modes(setup, monkeypatch, mode, valid, rows):
 def test_reconstruction_target(setup, monkeypatch, target):
     _, model, batch = setup
     model = copy.deepcopy(model)
-    model.recon_target = target
-    model.with_splice = False
+    model.attention.recon_target = target
+    model.splice = None
     seen = []
     monkeypatch.setattr(model.attention.loss_recon, 'forward',
                         lambda gen, tgt, epoch: seen.append(tgt) or gen[0].sum() * 0)

@@ -9,7 +9,7 @@ from tests.helpers import CONFIGS
 
 
 def test_recognizer_with_attention_neck_trains_and_predicts():
-    cfg = Config.fromfile(CONFIGS / 'gaf/i3d-r50_gaf-attention-neck_kinetics400-rgb.py')
+    cfg = Config.fromfile(CONFIGS / 'gaf/i3d-r50_gaf-attention-neck_8xb8-32x2x1-100e_kinetics400-rgb.py')
     cfg.merge_from_dict({'model.backbone.pretrained': None, 'model.backbone.pretrained2d': False,
                          'model.cls_head.num_classes': 5})
     torch.manual_seed(0)

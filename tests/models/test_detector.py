@@ -39,8 +39,7 @@ def test_flow_outputs():
 
 def small_model(**overrides):
     """64-frame clips, 32x32 crops: Mixed_4f is 16x2x2, Mixed_5c 8x1x1."""
-    sizes = dict(clip_length=64, attention=dict(spatial_sizes=(2, 1)),
-                 neck=dict(spatial_sizes=(2, 1)))
+    sizes = dict(clip_length=64, crop_size=32)
     sizes.update(overrides)
     return build_from_config('gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py', **sizes)
 
@@ -66,7 +65,7 @@ def test_batch_sum_attention_couples_clips_and_per_sample_does_not():
     clips = torch.rand(2, 3, 64, 32, 32) * 2 - 1
     for norm, coupled in (('batch_sum', True), ('per_sample', False),
                           ('per_sample_mean', False)):
-        model = small_model(attention=dict(spatial_sizes=(2, 1), norm=norm))
+        model = small_model(attention=dict(norm=norm))
         with torch.no_grad():
             pair = model(clips)['conf'][0]
             alone = model(clips[:1])['conf'][0]
@@ -79,9 +78,15 @@ def test_batch_sum_attention_couples_clips_and_per_sample_does_not():
 
 
 def test_a_second_clip_length_is_refused():
-    with pytest.raises(ValueError, match=r'model.head.clip_length=128 differs from '
-                                         r'model.clip_length=64'):
+    with pytest.raises(ValueError, match=r'model.head.clip_length=128 differs from 64, which '
+                                         r'model.neck and clip_length gives: leave '
+                                         r'model.head.clip_length out of the config'):
         small_model(head=dict(clip_length=128))
+    with pytest.raises(ValueError, match=r'model.attention.spatial_sizes=\(2, 2\) differs from '
+                                         r'\(2, 1\), which InceptionI3D with model.crop_size'):
+        small_model(attention=dict(spatial_sizes=(2, 2)))
+    with pytest.raises(ValueError, match=r"the score threshold is the head's"):
+        small_model(test_cfg=dict(score_threshold=0.1))
 
 
 def test_wrong_clip_size_is_explained(rgb_model):
@@ -104,10 +109,9 @@ def test_reference_initialisation(rgb_model):
 
 def test_single_map_model_as_for_activitynet():
     model = small_model(
-        backbone=dict(out_endpoints=('Mixed_5c', )),
-        attention=dict(in_channels=(1024, ), temporal_strides=(8, ), spatial_sizes=(1, )),
-        neck=dict(in_channels=(1024, ), spatial_sizes=(1, )),
-        head=dict(num_classes=2))
+        backbone=dict(out_endpoints=('Mixed_5c', )), head=dict(num_classes=2))
+    # The attention and the neck take Mixed_5c's channels and size from the backbone.
+    assert model.attention.heads[0].temporal_size == 8 and len(model.attention.heads) == 1
     with torch.no_grad():
         out = model(torch.rand(1, 3, 64, 32, 32) * 2 - 1)
     # Levels of 8, 4, 2, 1, 1, 1 cells from Mixed_5c alone.

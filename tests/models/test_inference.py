@@ -7,6 +7,7 @@ from mmengine.config import Config
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
 from gaf_mmaction.checkpoint.fusion import fuse_checkpoints
+from gaf_mmaction.models.attention.feature_split import ATTENTION_NORMS
 from gaf_mmaction.models.task_modules import attach_detections, decode_outputs, decode_segments
 from tests.helpers import CONFIGS, TEST_DATA
 from tests.models.test_detector import small_model
@@ -74,8 +75,7 @@ def test_batched_prediction_equals_one_window_at_a_time():
 def small_stream_config() -> dict:
     """The RGB model config at the 64-frame, 32-pixel test sizes of ``small_model``."""
     cfg = Config.fromfile(CONFIGS / 'gaf' / 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py')
-    cfg.merge_from_dict({'model.clip_length': 64, 'model.attention.spatial_sizes': (2, 1),
-                         'model.neck.spatial_sizes': (2, 1)})
+    cfg.merge_from_dict({'model.clip_length': 64, 'model.crop_size': 32})
     return cfg.model
 
 
@@ -108,12 +108,10 @@ def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
 
     # tools/fuse_checkpoints.py: one checkpoint of the fusion config (what test.py takes) that
     # loads exactly into a fresh fusion model and gives the same outputs, without the CVAE.
-    sizes = dict(clip_length=stream['clip_length'], attention=stream['attention'],
-                 neck=stream['neck'], head=stream['head'])
     config = tmp_path / 'fusion_small.py'
     fusion_config = CONFIGS / 'gaf' / 'gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py'
     config.write_text(f"_base_ = [{str(fusion_config)!r}]\n"
-                      f'model = dict(rgb={sizes!r}, flow={sizes!r})\n')
+                      'model = dict(clip_length=64, crop_size=32)\n')
     fused_path = tmp_path / 'fused.pth'
     assert fuse_checkpoints(config, rgb_path, flow_path, fused_path) == len(
         [k for k in fusion.state_dict() if '.cvae.' not in k])
@@ -180,3 +178,32 @@ def test_activitynet_fusion_takes_the_geometric_mean_of_decoded_boundaries():
     with pytest.raises(ValueError, match='boundary_fusion must be one of'):
         MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream,
                           boundary_fusion='max'))
+
+
+@pytest.mark.parametrize('norm', ATTENTION_NORMS)
+def test_each_fusion_stream_tests_as_the_single_model(norm):
+    # A fusion of one model with itself (attention kept in both streams) fuses two copies of
+    # the single model's test outputs: each stream normalises its attention as the single
+    # model does at test time, whatever the norm (the published 'batch_sum' tests per window).
+    single = small_model(attention=dict(norm=norm)).eval()
+    stream = dict(small_stream_config(), attention=dict(small_stream_config()['attention'],
+                                                        norm=norm))
+    fusion = MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream,
+                               flow_in_channels=3, flow_attention=True)).eval()
+    fusion.rgb.load_state_dict(single.state_dict())
+    fusion.flow.load_state_dict(single.state_dict())
+    clips = torch.rand(3, 3, 64, 32, 32) * 2 - 1
+    with torch.no_grad():
+        fused = fusion(torch.cat([clips, clips], dim=1))
+        expected = single.test_outputs(clips)
+        batch_norm = single.forward_outputs(clips, norm='batch_sum')
+    for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
+        assert torch.allclose(fused[key], expected[key], atol=1e-6), key
+    # The check can fail: batch-summed normalisation gives other outputs for 3 windows.
+    assert not torch.allclose(batch_norm['conf'], expected['conf'], atol=1e-6)
+    samples = windows(3)
+    with torch.no_grad():
+        fused_pred = fusion(torch.cat([clips, clips], dim=1), samples, mode='predict')
+        single_pred = single.predict(clips, windows(3))
+    for a, b in zip(fused_pred, single_pred):
+        assert torch.allclose(a.pred_instances.scores, b.pred_instances.scores, atol=1e-6)

@@ -6,7 +6,7 @@ from mmaction.structures import ActionDataSample
 from gaf_mmaction.models.task_modules import decode_outputs
 from tests.helpers import build_from_config
 
-TINY = dict(clip_length=64, attention=dict(spatial_sizes=(2, 1)), neck=dict(spatial_sizes=(2, 1)))
+TINY = dict(clip_length=64, crop_size=32)
 
 
 def windows(count: int) -> list[ActionDataSample]:

@@ -4,9 +4,12 @@
 # preprocessor; uint8 128 in the loader). Testing as published: soft-NMS sigma 0.95, labels and
 # score factors from the CUHK video-level classifier, segments clipped to the video; then the
 # best 100 per video, as ActivityNet's evaluation expects; mAP at 0.5:0.05:0.95 and their mean.
+# The window length and crop, stated once here, are the model's clip_length and crop_size.
+clip_length = 768
+crop_size = 96
 train_pipeline = [
     dict(type='LoadFrameWindow', pad_value=128),
-    dict(type='RandomCropClip', size=96),
+    dict(type='RandomCropClip', size=crop_size),
     dict(type='FlipClip', prob=0.5),
     dict(type='BoundarySplice'),
     dict(type='PackDetectionInputs'),
@@ -25,13 +28,13 @@ train_dataloader = dict(
         ann_file='video_info_train_val.json',
         subset='training',
         data_prefix=dict(video='train_val_npy'),
-        clip_length=768,
+        clip_length=clip_length,
         binary_class=True,
         pipeline=train_pipeline))
 
 test_pipeline = [
     dict(type='LoadFrameWindow', pad_value=128),
-    dict(type='CenterCropClip', size=96),
+    dict(type='CenterCropClip', size=crop_size),
     dict(type='PackDetectionInputs'),
 ]
 test_dataloader = dict(
@@ -47,7 +50,7 @@ test_dataloader = dict(
         ann_file='video_info_train_val.json',
         subset='validation',
         data_prefix=dict(video='train_val_npy'),
-        clip_length=768,
+        clip_length=clip_length,
         binary_class=True,
         test_mode=True,
         pipeline=test_pipeline))

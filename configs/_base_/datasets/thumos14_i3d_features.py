@@ -2,7 +2,7 @@
 # data/thumos14/i3d_features/<video>.npy of [T, 2048] per video, a feature every 4 frames.
 # Windows of 256 feature steps (about 34 s) slide over feature time; LoadFeatureWindow reads
 # them memory-mapped as [2048, 256, 1, 1] maps.
-window = 256
+clip_length = 256
 dataset = dict(
     type='Thumos14FeatureDataset',
     data_root='data/thumos14',
@@ -10,7 +10,7 @@ dataset = dict(
     feature_stride=4,
     video_info_file=None,
     class_index_file=None,
-    clip_length=window)
+    clip_length=clip_length)
 
 train_pipeline = [
     dict(type='LoadFeatureWindow'),

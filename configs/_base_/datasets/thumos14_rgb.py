@@ -1,15 +1,17 @@
 # THUMOS14 RGB windows (docs/published_code.md §8, §9). Frames:
 # data/thumos14/<split>_npy/<video>.npy, [T, 112, 112, 3] uint8 at 10 fps. The annotation
 # files ship with the package (None = shipped).
-# Window length (clip_length, stated once per split: the loader and packer read it from the
-# window) and crop size must agree with the model's.
+# The window length and crop, stated once here (the loader and packer read the length from the
+# window), are the model's clip_length and crop_size.
 dataset_type = 'Thumos14Dataset'
 data_root = 'data/thumos14'
+clip_length = 256
+crop_size = 96
 
 train_pipeline = [
     # Published training pads short videos with raw zeros (-1 after normalisation).
     dict(type='LoadFrameWindow', pad_value=0),
-    dict(type='RandomCropClip', size=96),
+    dict(type='RandomCropClip', size=crop_size),
     dict(type='FlipClip', prob=0.5),
     dict(type='BoundarySplice'),
     dict(type='PackDetectionInputs'),
@@ -30,14 +32,14 @@ train_dataloader = dict(
         video_info_file=None,
         ann_file=None,
         class_index_file=None,
-        clip_length=256,
+        clip_length=clip_length,
         clip_stride=30,
         pipeline=train_pipeline))
 
 test_pipeline = [
     # Test windows are padded with 0 after normalisation (the preprocessor's test_pad_value).
     dict(type='LoadFrameWindow', pad_value=0),
-    dict(type='CenterCropClip', size=96),
+    dict(type='CenterCropClip', size=crop_size),
     dict(type='PackDetectionInputs'),
 ]
 
@@ -54,7 +56,7 @@ test_dataloader = dict(
         data_prefix=dict(video='test_npy'),
         video_info_file=None,
         class_index_file=None,
-        clip_length=256,
+        clip_length=clip_length,
         clip_stride=128,
         test_mode=True,
         pipeline=test_pipeline))

@@ -1,4 +1,4 @@
-"""Loading a window of frames from a memory-mapped per-video npy file."""
+"""Loading a window of frames from a memory-mapped per-video npy file (or from memory)."""
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
@@ -13,10 +13,14 @@ class LoadFrameWindow(BaseTransform):
     The file is memory-mapped, so only the window is read. A window running
     past the end of the video is padded with ``pad_value`` (uint8; the
     published training pads raw zeros, i.e. -1 after normalisation).
+    Streaming inference gives the window's own frames instead of a file:
+    ``frames`` (``flow_frames`` for ``flow_filename``) [n, H, W, C] uint8,
+    n <= clip_length, the frames from ``offset`` on.
 
-    Required keys: ``filename_key``, ``offset``, and ``clip_length`` (which
-    the datasets put in every window) unless given here. Added keys:
-    ``out_key`` [C, clip_length, H, W] uint8, ``valid_length`` (frames read).
+    Required keys: ``filename_key`` (or its frames), ``offset``, and
+    ``clip_length`` (which the datasets put in every window) unless given
+    here. Added keys: ``out_key`` [C, clip_length, H, W] uint8,
+    ``valid_length`` (frames read).
 
     Args:
         clip_length: Frames per window. Defaults to None: the window's own.
@@ -34,10 +38,15 @@ class LoadFrameWindow(BaseTransform):
         self.out_key = out_key
 
     def transform(self, results: dict) -> dict:
-        frames = open_array(results[self.filename_key], ndim=4,
-                            layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
-        offset, length = results['offset'], self.clip_length or results['clip_length']
-        window = np.asarray(frames[offset:offset + length])
+        length = self.clip_length or results['clip_length']
+        in_memory = self.filename_key.replace('filename', 'frames')
+        if in_memory in results:
+            frames = results.pop(in_memory)
+            window = frames[:length]
+        else:
+            frames = open_array(results[self.filename_key], ndim=4,
+                                layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
+            window = np.asarray(frames[results['offset']:results['offset'] + length])
         clip = np.full((length, *frames.shape[1:]), self.pad_value, dtype=np.uint8)
         clip[:len(window)] = window
         results[self.out_key] = np.ascontiguousarray(clip.transpose(3, 0, 1, 2))

@@ -2,7 +2,7 @@
 from .attention_head import TemporalAttentionHead
 from .cvae import FeatureCVAE
 from .feature_split import split_foreground_background
-from .generative_attention import CVAE_KEYS, CVAE_PREFIX, GenerativeAttention
+from .generative_attention import GenerativeAttention
 
-__all__ = ['CVAE_KEYS', 'CVAE_PREFIX', 'FeatureCVAE', 'GenerativeAttention', 'TemporalAttentionHead',
+__all__ = ['FeatureCVAE', 'GenerativeAttention', 'TemporalAttentionHead',
            'split_foreground_background']

@@ -8,10 +8,7 @@ from torch import Tensor, nn
 
 from .feature_split import ATTENTION_NORMS, split_foreground_background
 
-# Where a detector keeps its CVAEs (the generator, trained in the CVAE pass alone): the one
-# spelling of it; ``CVAE_KEYS`` matches them at any depth (a distiller's ``student.``).
-CVAE_PREFIX = 'attention.cvae.'
-CVAE_KEYS = f'*{CVAE_PREFIX}*'
+RECON_TARGETS = ('aliased', 'raw')
 
 
 @contextmanager
@@ -59,6 +56,9 @@ class GenerativeAttention(BaseModule):
         loss_cvae: Config of each CVAE's loss. Defaults to ``CVAELoss``.
         loss_recon: Config of the generative loss of the detector pass.
             Defaults to ``ReconstructionLoss``.
+        recon_target: What the generation is compared with in the detector
+            pass (:meth:`reconstruction_target`): 'aliased' (published) or
+            'raw'. Defaults to 'aliased'.
         init_cfg: MMEngine init config. Defaults to None.
     """
 
@@ -67,7 +67,8 @@ class GenerativeAttention(BaseModule):
                  spatial_sizes: Sequence[int | None] | None = (6, 3),
                  head: dict | None = None, cvae: dict | None = None,
                  norm: str = 'batch_sum', loss_cvae: dict | None = None,
-                 loss_recon: dict | None = None, init_cfg: dict | None = None) -> None:
+                 loss_recon: dict | None = None, recon_target: str = 'aliased',
+                 init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         spatial_sizes = spatial_sizes or [None] * len(in_channels)
         if not len(in_channels) == len(temporal_strides) == len(spatial_sizes):
@@ -76,7 +77,10 @@ class GenerativeAttention(BaseModule):
                              f'{spatial_sizes}')
         if norm not in ATTENTION_NORMS:
             raise ValueError(f'norm must be one of {ATTENTION_NORMS}, got {norm!r}')
+        if recon_target not in RECON_TARGETS:
+            raise ValueError(f'recon_target must be one of {RECON_TARGETS}, got {recon_target!r}')
         self.norm = norm
+        self.recon_target = recon_target
         temporal_sizes = [clip_length // stride for stride in temporal_strides]
         head = head or dict(type='TemporalAttentionHead')
         cvae = cvae or dict(type='FeatureCVAE')
@@ -93,6 +97,27 @@ class GenerativeAttention(BaseModule):
         """Attention per map: [B, C_i, T_i, S_i, S_i] -> [B, C_i, T_i] in (0, 1)."""
         self._check_count(feats)
         return [head(feat) for head, feat in zip(self.heads, feats)]
+
+    @property
+    def test_norm(self) -> str:
+        """The fg/bg normalisation at test time: each window on its own. The published
+        'batch_sum' sums over the batch, which would make a window's detections depend on
+        the windows batched with it; it tests as 'per_sample' (the published batch-1 test
+        at any batch size). The per-sample norms test as they train."""
+        return 'per_sample' if self.norm == 'batch_sum' else self.norm
+
+    def reconstruction_target(self, feats: Sequence[Tensor], bg: Sequence[Tensor],
+                              splice_fg: Sequence[Tensor] | None = None) -> list[Tensor]:
+        """What the CVAEs' generation is compared with in the detector pass.
+
+        'raw': the backbone maps ``feats``, detached, as intended. 'aliased':
+        what the published code compares with through an aliasing bug (§11 Q2):
+        the background features ``bg``, or the splice clips' foreground
+        features ``splice_fg`` when the splice loss ran.
+        """
+        if self.recon_target == 'raw':
+            return [feat.detach() for feat in feats]
+        return list(splice_fg if splice_fg is not None else bg)
 
     def split(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
               norm: str | None = None) -> tuple[list[Tensor], list[Tensor]]:

@@ -8,6 +8,7 @@ from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 
 from ...checkpoint.exact_load import load_state_dict_exact, read_state_dict
+from .feature_maps import FeatureMap
 from .i3d_units import I3DUnit, InceptionBlock, SameMaxPool3d
 
 # (name, kind, spec): 'conv' spec = (out, kernel, stride); 'pool' spec =
@@ -86,7 +87,14 @@ class InceptionI3D(BaseModule):
 
         channels = in_channels
         self.out_channels: dict[str, int] = {}
+        # Input frames and pixels per step of each endpoint's map.
+        self._strides: dict[str, tuple[int, int]] = {}
+        temporal = spatial = 1
         for name, kind, spec in I3D_LAYOUT[:last + 1]:
+            if kind in ('conv', 'pool'):
+                stride = spec[-1]
+                temporal, spatial = temporal * stride[0], spatial * stride[1]
+            self._strides[name] = (temporal, spatial)
             flat = name in spatial_only
             if kind == 'conv':
                 out, kernel, stride = spec
@@ -106,6 +114,13 @@ class InceptionI3D(BaseModule):
                 if isinstance(module, nn.BatchNorm3d):
                     module.weight.requires_grad_(False)
                     module.bias.requires_grad_(False)
+
+    @property
+    def output_maps(self) -> tuple[FeatureMap, ...]:
+        """The maps of ``out_endpoints``: Mixed_4f 832 channels every 4 frames and 16 pixels,
+        Mixed_5c 1024 every 8 and 32."""
+        return tuple(FeatureMap(self.out_channels[e], *self._strides[e])
+                     for e in self.out_endpoints)
 
     def forward(self, x: Tensor) -> tuple[Tensor, ...]:
         """Run the clip through the endpoints.

@@ -3,6 +3,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import Tensor
 
+from .feature_maps import FeatureMap
+
 
 @MODELS.register_module()
 class PrecomputedFeatures(BaseModule):
@@ -15,6 +17,11 @@ class PrecomputedFeatures(BaseModule):
     def __init__(self, in_channels: int = 2048, init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.in_channels = in_channels
+
+    @property
+    def output_maps(self) -> tuple[FeatureMap]:
+        """The one map: the features, a step per input step, without spatial extent."""
+        return (FeatureMap(self.in_channels, 1, None), )
 
     def forward(self, x: Tensor) -> tuple[Tensor]:
         """[B, C, T, 1, 1] features -> ([B, C, T, 1, 1],)."""

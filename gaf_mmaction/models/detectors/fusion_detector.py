@@ -5,6 +5,8 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
+from ...structures import CVAE_KEYS
+from ..heads.base_temporal_head import HEAD_TEST_CFG
 from ..task_modules import decode_segments
 from ..utils import TEST_CFG_DEFAULTS, test_time_call
 from .gaf_detector import check_channels
@@ -30,19 +32,24 @@ class GAFFusionDetector(BaseModel):
     Args:
         rgb: Config of the RGB :class:`GAFDetector`.
         flow: Config of the flow :class:`GAFDetector`.
+        clip_length: Frames per clip of both streams (their configs' are
+            replaced). Defaults to None: the streams' own, which must agree.
+        crop_size: Side of both streams' clips in pixels, likewise.
+            Defaults to None: the streams' own.
         flow_in_channels: Input channels of the flow backbone. Defaults to 2.
         flow_attention: Keep the flow detector's attention. Defaults to
             False, as published.
         rgb_checkpoint: Checkpoint of the RGB detector. Defaults to None.
         flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
         boundary_fusion: 'mean_outputs' (default) or 'geometric_mean'.
-        test_cfg: ``score_threshold`` of a detection (default 0.01),
+        test_cfg: ``score_threshold`` of a fused detection (default 0.01),
             ``autocast_dtype`` (default None) and ``compile`` (default False),
             as ``GAFDetector``'s.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
     """
 
-    def __init__(self, rgb: dict, flow: dict, flow_in_channels: int = 2,
+    def __init__(self, rgb: dict, flow: dict, clip_length: int | None = None,
+                 crop_size: int | None = None, flow_in_channels: int = 2,
                  flow_attention: bool = False, rgb_checkpoint: str | None = None,
                  flow_checkpoint: str | None = None, boundary_fusion: str = 'mean_outputs',
                  test_cfg: dict | None = None,
@@ -52,10 +59,12 @@ class GAFFusionDetector(BaseModel):
             raise ValueError(f'boundary_fusion must be one of {BOUNDARY_FUSIONS}, got '
                              f'{boundary_fusion!r}')
         self.boundary_fusion = boundary_fusion
+        sizes = {k: v for k, v in dict(clip_length=clip_length, crop_size=crop_size).items()
+                 if v is not None}
         # The streams' preprocessors are replaced by this model's; weights come from checkpoints.
-        rgb = dict(rgb, data_preprocessor=None,
+        rgb = dict(rgb, **sizes, data_preprocessor=None,
                    backbone=dict(rgb['backbone'], pretrained=None))
-        flow = dict(flow, data_preprocessor=None,
+        flow = dict(flow, **sizes, data_preprocessor=None,
                     backbone=dict(flow['backbone'], in_channels=flow_in_channels, pretrained=None),
                     attention=flow.get('attention') if flow_attention else None)
         self.rgb = MODELS.build(rgb)
@@ -63,21 +72,24 @@ class GAFFusionDetector(BaseModel):
         if self.rgb.clip_length != self.flow.clip_length:
             raise ValueError('The RGB and flow detectors must share clip_length, got '
                              f'{self.rgb.clip_length} and {self.flow.clip_length}')
-        self.test_cfg = {**TEST_CFG_DEFAULTS, **(test_cfg or {})}
+        self.test_cfg = {**TEST_CFG_DEFAULTS, **HEAD_TEST_CFG, **(test_cfg or {})}
         if rgb_checkpoint:
-            load_checkpoint_exact(self.rgb, rgb_checkpoint, allow_missing=('attention.cvae.*',))
+            load_checkpoint_exact(self.rgb, rgb_checkpoint, allow_missing=(CVAE_KEYS, ))
         if flow_checkpoint:
             drop = ('attention.', ) if self.flow.attention is None else ()
             load_checkpoint_exact(self.flow, flow_checkpoint, drop_prefixes=drop,
-                                  allow_missing=('attention.cvae.*',))
+                                  allow_missing=(CVAE_KEYS, ))
 
     def fused_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
         """Element-wise mean of both streams' raw outputs (and the RGB priors); with
-        'geometric_mean', also the fused ``segments`` [B, K, 2] (frames of the clip)."""
+        'geometric_mean', also the fused ``segments`` [B, K, 2] (frames of the clip).
+
+        Each stream runs as it tests alone (its attention's ``test_norm``)."""
         rgb_channels = self.rgb.backbone.in_channels
-        # Per-window attention normalisation: the published batch-1 test at any batch size.
-        rgb = self.rgb.forward_outputs(inputs[:, :rgb_channels], norm='per_sample')
-        flow = self.flow.forward_outputs(inputs[:, rgb_channels:], norm='per_sample')
+        rgb, flow = (stream.forward_outputs(
+            part, stream.attention.test_norm if stream.attention is not None else None)
+            for stream, part in ((self.rgb, inputs[:, :rgb_channels]),
+                                 (self.flow, inputs[:, rgb_channels:])))
         fused = dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})
         if self.boundary_fusion == 'geometric_mean':
             length = self.rgb.clip_length
@@ -93,6 +105,7 @@ class GAFFusionDetector(BaseModel):
             check_channels(inputs, self.rgb.backbone.in_channels + self.flow.backbone.in_channels,
                            data_samples, 'model.rgb.backbone.in_channels + flow_in_channels')
             outputs = test_time_call(self, 'fused_outputs', inputs, self.test_cfg)
-            return self.rgb.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
+            return self.rgb.head.predict_by_feat(outputs, data_samples,
+                                                 self.test_cfg['score_threshold'])
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")

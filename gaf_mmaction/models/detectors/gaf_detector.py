@@ -7,22 +7,27 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
+from ...structures import CVAE_PREFIX
 from ...utils import ConfigMismatchError
-from ..attention import CVAE_PREFIX
+from ..heads import BaseTemporalHead
 from ..utils import TEST_CFG_DEFAULTS, test_time_call
 
 TRAIN_PHASES = ('cvae', 'detector')
-SPLICE_MODES = ('first', 'all')
-RECON_TARGETS = ('aliased', 'raw')
+# The splice clips' loss, as published (§5.7): the first clip's, x0.1.
+DEFAULT_SPLICE = dict(type='SpliceTripletLoss')
 
 
-def _sized(cfg: dict, name: str, clip_length: int) -> dict:
-    """``cfg`` with the detector's clip length; a different one stated in it is an error."""
-    if cfg.get('clip_length', clip_length) != clip_length:
-        raise ValueError(f'model.{name}.clip_length={cfg["clip_length"]} differs from '
-                         f'model.clip_length={clip_length}: state the clip length once, in '
-                         'model.clip_length')
-    return dict(cfg, clip_length=clip_length)
+def _filled(cfg: dict, name: str, source: str, **values) -> dict:
+    """``cfg`` with ``values``; a different value stated in it is an error naming both."""
+    for key, value in values.items():
+        stated = cfg.get(key, value)
+        same = (tuple(stated) == tuple(value) if isinstance(value, tuple | list)
+                and isinstance(stated, tuple | list) else stated == value)
+        if not same:
+            raise ConfigMismatchError(
+                f'model.{name}.{key}={stated} differs from {value}, which {source} gives: '
+                f'leave model.{name}.{key} out of the config (it is filled in)')
+    return dict(cfg, **values)
 
 
 def check_channels(inputs: Tensor, expected: int | None, data_samples: Sequence | None,
@@ -45,21 +50,6 @@ def check_channels(inputs: Tensor, expected: int | None, data_samples: Sequence 
         f'flow) or use a config of {inputs.shape[1]}-channel frames')
 
 
-def host_index(rows: list[int], device: torch.device) -> Tensor | slice:
-    """Rows to index a device tensor with, without waiting for the device.
-
-    A list index is copied to the device from pageable memory, which waits for
-    the work queued before it; consecutive rows are a slice instead, others a
-    pinned, asynchronous copy.
-    """
-    if rows == list(range(rows[0], rows[-1] + 1)):
-        return slice(rows[0], rows[-1] + 1)
-    index = torch.tensor(rows)
-    if device.type == 'cuda':
-        index = index.pin_memory()
-    return index.to(device, non_blocking=True)
-
-
 @MODELS.register_module()
 class GAFDetector(BaseModel):
     """Temporal action detector of GAF (an AFSD detector with generative attention).
@@ -67,9 +57,17 @@ class GAFDetector(BaseModel):
     A clip goes through the backbone; the attention module weights its maps
     into foreground features, which the neck turns into a temporal pyramid
     and the head into per-prior predictions (the foreground path,
-    docs/published_code.md §3.5). The head owns the detection, boundary and
-    background losses, the attention module the CVAE and reconstruction
-    losses; this class composes them.
+    docs/published_code.md §3.5). The head (a :class:`BaseTemporalHead`)
+    owns its detection and background losses and its decoding; the attention
+    module owns the CVAE and reconstruction losses and its normalisation
+    policy; the splice component (``splice``) owns which splice clips count
+    and their triplet loss. This class composes them.
+
+    The sizes are stated once, here: ``clip_length`` and ``crop_size`` (and
+    the backbone's maps, :class:`~gaf_mmaction.models.backbones.FeatureMap`)
+    give the attention and the neck their channels, strides and spatial
+    sizes and the head its channels and clip length; a config leaves those
+    out (a different value stated there is an error).
 
     Training alternates two phases (set by the train loop through
     :meth:`set_train_state`): 'cvae' trains the CVAEs to reconstruct the
@@ -79,52 +77,67 @@ class GAFDetector(BaseModel):
     Args:
         backbone: Config of the backbone; returns the maps the neck takes.
         neck: Config of the pyramid neck.
-        head: Config of the detection head.
+        head: Config of the detection head (a :class:`BaseTemporalHead`).
         attention: Config of the generative attention module, or None for a
             plain AFSD detector (the published fusion's flow branch).
-        clip_length: Frames per clip, given to attention, neck and head.
-            Defaults to 256.
-        loss_triplet: Config of the splice clips' triplet loss. Defaults to
-            ``BoundaryTripletLoss``.
-        with_splice: Train with the splice clips and triplet loss (§5.7;
-            the published code calls them "ssl"). Defaults to True.
-        splice_mode: 'first' applies the triplet loss to the first clip of
-            the batch when its splice succeeded (published, fixed for
-            batches >1, §11 Q7); 'all' to every clip whose splice succeeded.
-        recon_target: 'aliased' reproduces the published target of the
-            reconstruction loss, the bg features (or the splice clips' fg
-            features when the triplet loss ran) through an aliasing bug
-            (§11 Q2); 'raw' uses the backbone maps, detached, as intended.
-        test_cfg: ``score_threshold`` above which a (prior, class) pair of a
-            window becomes a detection (the published ``conf_thresh``, 0.01);
-            ``autocast_dtype``: 'bfloat16' runs the network under autocast
-            (decoding stays float32), None (default) in float32; ``compile``:
-            run the network through ``torch.compile`` (default False).
+        clip_length: Frames per clip. Defaults to 256.
+        crop_size: Side of the clips in pixels, which sizes the attention's
+            and neck's spatial reductions. Defaults to 96.
+        splice: Config of the splice clips' loss (``SpliceTripletLoss``,
+            §5.7; the published code calls them "ssl"); None trains without
+            splice clips. Defaults to ``SpliceTripletLoss``.
+        with_background: With attention, train the head on the background
+            features too (``loss_bg``, §5.10). Defaults to True.
+        test_cfg: ``autocast_dtype``: 'bfloat16' runs the network under
+            autocast (decoding stays float32), None (default) in float32;
+            ``compile``: run the network through ``torch.compile`` (default
+            False). The score threshold of a detection is the head's.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
         init_cfg: MMEngine init config. Defaults to None.
     """
 
     def __init__(self, backbone: dict, neck: dict, head: dict, attention: dict | None = None,
-                 clip_length: int = 256, loss_triplet: dict | None = None,
-                 with_splice: bool = True, splice_mode: str = 'first',
-                 recon_target: str = 'aliased',
-                 test_cfg: dict | None = None, data_preprocessor: dict | None = None,
-                 init_cfg: dict | None = None) -> None:
+                 clip_length: int = 256, crop_size: int | None = 96,
+                 splice: dict | None = DEFAULT_SPLICE,
+                 with_background: bool = True, test_cfg: dict | None = None,
+                 data_preprocessor: dict | None = None, init_cfg: dict | None = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        for name, value, allowed in (('splice_mode', splice_mode, SPLICE_MODES),
-                                     ('recon_target', recon_target, RECON_TARGETS)):
-            if value not in allowed:
-                raise ValueError(f'{name} must be one of {allowed}, got {value!r}')
         self.clip_length = clip_length
+        self.crop_size = crop_size
         self.backbone = MODELS.build(backbone)
-        self.attention = (MODELS.build(_sized(attention, 'attention', clip_length))
-                          if attention is not None else None)
-        self.neck = MODELS.build(_sized(neck, 'neck', clip_length))
-        self.head = MODELS.build(_sized(head, 'head', clip_length))
-        self.loss_triplet = MODELS.build(loss_triplet or dict(type='BoundaryTripletLoss'))
-        self.with_splice = with_splice
-        self.splice_mode = splice_mode
-        self.recon_target = recon_target
+        sizes, source = {}, 'model.clip_length'
+        maps = getattr(self.backbone, 'output_maps', None)
+        if maps is not None:
+            sizes = dict(in_channels=tuple(m.channels for m in maps),
+                         spatial_sizes=tuple(m.spatial_size(crop_size) for m in maps))
+            source = f'{type(self.backbone).__name__} with model.crop_size and clip_length'
+        self.attention = None
+        if attention is not None:
+            strides = dict(temporal_strides=tuple(m.temporal_stride for m in maps)) if (
+                maps is not None) else {}
+            self.attention = MODELS.build(_filled(attention, 'attention', source,
+                                                  clip_length=clip_length, **sizes, **strides))
+        self.neck = MODELS.build(_filled(neck, 'neck', source, clip_length=clip_length,
+                                         **sizes))
+        self.head = MODELS.build(_filled(head, 'head', 'model.neck and clip_length',
+                                         clip_length=clip_length,
+                                         in_channels=self.neck.out_channels))
+        if not isinstance(self.head, BaseTemporalHead):
+            raise TypeError(f'model.head must be a BaseTemporalHead, got {type(self.head)}')
+        self.splice = MODELS.build(dict(splice)) if splice is not None else None
+        self.with_background = with_background and self.attention is not None
+        for needed, capability, key in ((self.splice is not None, 'splice_features',
+                                         'model.splice=None'),
+                                        (self.with_background, 'background_loss',
+                                         'model.with_background=False')):
+            if needed and not self.head.has(capability):
+                raise ConfigMismatchError(
+                    f'{type(self.head).__name__} has no {capability}, which the detector uses: '
+                    f'set {key}, or give the head that capability')
+        if 'score_threshold' in (test_cfg or {}):
+            raise ConfigMismatchError(
+                'model.test_cfg.score_threshold: the score threshold is the head\'s, '
+                'set model.head.test_cfg.score_threshold instead')
         self.test_cfg = {**TEST_CFG_DEFAULTS, **(test_cfg or {})}
         self.train_phase = 'detector'
         self.epoch = 1
@@ -189,6 +202,12 @@ class GAFDetector(BaseModel):
         parts = self.forward_features(inputs, norm)
         return self.head(parts['levels'], parts['frame_feat'])
 
+    def test_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
+        """The head's outputs at test time: the attention's test normalisation
+        (``GenerativeAttention.test_norm``), ``test_cfg``'s autocast and compilation."""
+        norm = self.attention.test_norm if self.attention is not None else None
+        return test_time_call(self, 'forward_outputs', inputs, self.test_cfg, norm=norm)
+
     def forward(self, inputs: Tensor, data_samples: list | None = None,
                 mode: str = 'tensor') -> dict[str, Tensor] | list:
         """'tensor': :meth:`forward_outputs`; 'loss': :meth:`loss`; 'predict': :meth:`predict`.
@@ -206,17 +225,10 @@ class GAFDetector(BaseModel):
         raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
 
     def predict(self, inputs: Tensor, data_samples: list) -> list:
-        """``data_samples`` with their windows' detections (``AFSDHead.predict``), in seconds.
-
-        Each window's attention is normalised over that window alone: the
-        published test (one window per batch) at any batch size. Per-video
-        merging and soft-NMS follow in ``TemporalDetectionMetric``.
-        """
-        norm = None
-        if self.attention is not None and self.attention.norm == 'batch_sum':
-            norm = 'per_sample'
-        outputs = test_time_call(self, 'forward_outputs', inputs, self.test_cfg, norm=norm)
-        return self.head.predict(outputs, data_samples, self.test_cfg['score_threshold'])
+        """``data_samples`` with their windows' detections (the head's
+        ``predict_by_feat``), in seconds. Per-video merging and soft-NMS follow in
+        ``TemporalDetectionMetric``."""
+        return self.head.predict_by_feat(self.test_outputs(inputs), data_samples)
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
         """Losses of the current phase (see :meth:`set_train_state`); ``NonFiniteLossHook``
@@ -244,51 +256,45 @@ class GAFDetector(BaseModel):
         """Detector pass (§5.10); the CVAEs take part without being trained.
 
         Returns:
-            The losses, and the clip's :meth:`forward_features` parts; with a
-            triplet loss, ``splice`` holds the splice clips (``inputs``) and
+            The losses, and the clip's :meth:`forward_features` parts; with
+            splice clips that count, ``splice`` holds them (``inputs``) and
             their ``atts`` (the distiller reads both).
         """
         parts = self.forward_features(inputs)
-        losses = self.head.loss(self.head(parts['levels'], parts['frame_feat']), data_samples)
+        losses = self.head.loss((parts['levels'], parts['frame_feat']), data_samples)
         if self.attention is None:
             return losses, parts
-        losses.update(self.head.background_loss(self.neck(parts['bg'])[0]))
-        recon_target = parts['bg']
-        if self.recon_target == 'raw':
-            recon_target = [f.detach() for f in parts['feats']]
+        if self.with_background:
+            losses.update(self.head.background_loss(self.neck(parts['bg'])[0]))
         splice = self._splice_loss(data_samples, losses)
         if splice is not None:
             parts['splice'] = splice
-            if self.recon_target == 'aliased':
-                recon_target = splice['fg']
-        losses['loss_recon'] = self.attention.reconstruction_loss(parts['atts'], recon_target,
+        target = self.attention.reconstruction_target(parts['feats'], parts['bg'],
+                                                      splice['fg'] if splice else None)
+        losses['loss_recon'] = self.attention.reconstruction_loss(parts['atts'], target,
                                                                   self.epoch)
         return losses, parts
 
     def _splice_loss(self, data_samples: Sequence, losses: dict[str, Tensor]) -> dict | None:
-        """Add ``loss_triplet`` when splice clips qualify; return their parts.
+        """Add ``loss_triplet`` when splice clips count (``splice.rows``); return their parts.
 
         All splice clips of the batch go through the network, as published
         (the batch-sum attention normalisation couples them); the loss uses
-        the first one ('first') or every successful one ('all').
+        the rows that count.
         """
-        if not self.with_splice or 'splice_inputs' not in data_samples[0]:
+        if self.splice is None or 'splice_inputs' not in data_samples[0]:
             return None
-        valid = [bool(s.metainfo.get('splice_valid', False)) for s in data_samples]
-        rows = ([0] if valid[0] else []) if self.splice_mode == 'first' else [
-            i for i, ok in enumerate(valid) if ok]
+        rows = self.splice.rows(data_samples)
         if not rows:
             return None
         clips = self.data_preprocessor.splice_batch(data_samples)
         parts = self.forward_features(clips)
         # Pooled for every clip, then the rows picked: the published order of computation
         # (running the convolutions on the picked rows alone rounds differently).
-        triplets = self.head.splice_triplets(
+        triplets = self.head.splice_features(
             parts['levels'], parts['frame_feat'],
             torch.stack([s.splice_segments for s in data_samples]))
-        index = host_index(rows, clips.device)
-        losses['loss_triplet'] = self.loss_triplet(
-            *([feat[index] for feat in features] for features in triplets))
+        losses['loss_triplet'] = self.splice(*triplets, rows)
         return dict(inputs=clips, atts=parts['atts'], fg=parts['fg'])
 
     def parse_losses(self, losses: dict[str, Tensor]) -> tuple[Tensor, dict[str, Tensor]]:

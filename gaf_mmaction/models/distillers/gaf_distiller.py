@@ -1,4 +1,5 @@
 """Knowledge distillation of a GAF teacher into a top-heavy student (docs/published_code.md §7)."""
+import copy
 from collections.abc import Sequence
 
 import torch
@@ -10,7 +11,7 @@ from mmengine.model import BaseModel
 from torch import Tensor, nn
 
 from ...checkpoint.exact_load import load_checkpoint_exact
-from ..attention import CVAE_KEYS
+from ...structures import CVAE_KEYS
 
 
 def _mean_squared(a: Sequence[Tensor], b: Sequence[Tensor]) -> Tensor:
@@ -28,14 +29,18 @@ class GAFDistiller(BaseModel):
     CVAE pass (``kd_cvae_weight * sum_i MSE(recon_i^s, recon_i^t)``, the
     teacher's CVAE run on the student's maps and attention). The teacher is
     always in eval mode and runs under ``no_grad``; its parameters are
-    frozen. Parts of the student can start from the teacher (by key prefix)
-    and be frozen. Train it with ``TwoPassTrainLoop`` and
+    frozen. The student is the teacher's model config with the changes
+    ``student`` gives (the top-heavy backbone, say), so it has the teacher's
+    sizes and head without restating them. Parts of the student can start
+    from the teacher (by key prefix) and be frozen. Train it with ``TwoPassTrainLoop`` and
     ``GAFOptimWrapperConstructor`` (which asks :meth:`phase_parameters`);
     test the student with its own config after :func:`student_state_dict`.
 
     Args:
-        student: Config of the student ``GAFDetector``.
         teacher_config: Path of the config whose ``model`` is the teacher.
+        student: Changes to the teacher's model config that make the student,
+            merged as configs merge (``_delete_=True`` replaces a part). Defaults
+            to None: the teacher's architecture.
         teacher_checkpoint: The teacher's checkpoint (with its CVAE when
             ``kd_cvae_weight > 0``). None leaves it random (tests only).
         student_checkpoint: Optional full student checkpoint to start from
@@ -46,18 +51,23 @@ class GAFDistiller(BaseModel):
             loading (v1: neck, heads and attention heads). Defaults to ().
         frozen: Student key prefixes not trained (v1: the same). Defaults to ().
         data_preprocessor: Config of the data preprocessor (also the student's,
-            which moves its splice clips). Defaults to None.
+            which moves its splice clips). Defaults to None: the teacher's.
     """
 
-    def __init__(self, student: dict, teacher_config: str, teacher_checkpoint: str | None = None,
+    def __init__(self, teacher_config: str, student: dict | None = None,
+                 teacher_checkpoint: str | None = None,
                  student_checkpoint: str | None = None, beta: float = 1000.0,
                  kd_cvae_weight: float = 0.01, init_from_teacher: Sequence[str] = (),
                  frozen: Sequence[str] = (), data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
-        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        # The student's own copy of the preprocessor moves its splice clips.
-        self.student = MODELS.build(dict(student, data_preprocessor=data_preprocessor))
         teacher = Config.fromfile(teacher_config).model
+        data_preprocessor = data_preprocessor or teacher.get('data_preprocessor')
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        # The student's whole model config (what its own config, e.g. the top-heavy one, says).
+        self.student_cfg = Config._merge_a_into_b(copy.deepcopy(dict(student or {})),
+                                                  copy.deepcopy(teacher))
+        # The student's own copy of the preprocessor moves its splice clips.
+        self.student = MODELS.build(dict(self.student_cfg, data_preprocessor=data_preprocessor))
         teacher.update(data_preprocessor=None, backbone=dict(teacher.backbone, pretrained=None))
         self.teacher = MODELS.build(teacher)
         self.beta = beta

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import torch
 from mmaction.registry import MODELS, TASK_UTILS
-from mmengine.model import BaseModule
 from torch import Tensor, nn
 
 from ...ops import boundary_max_pool, range_max_table
 from ...structures import splice_triplet
 from ..layers import Unit1D, conv1d_gn_relu
 from ..task_modules import attach_detections, frame_segments, level_segments, segment_regions
+from .base_temporal_head import BaseTemporalHead
 from .proposal_branch import ProposalBranch
 
 
@@ -29,16 +29,17 @@ class ScaleExp(nn.Module):
 
 
 @MODELS.register_module()
-class AFSDHead(BaseModule):
+class AFSDHead(BaseTemporalHead):
     """Anchor-free coarse predictions refined by boundary max pooling.
 
     Towers, heads and proposal branches are shared by all pyramid levels;
     only the ``ScaleExp`` of the coarse distances is per level. The head
     owns its training targets (``matcher``) and losses: detection and
-    boundary terms of the foreground path (:meth:`loss`), the background
-    path's (:meth:`background_loss`), and the splice clip's boundary
-    features for the triplet loss (:meth:`splice_triplets`); and turns its
-    outputs into detections (:meth:`predict`).
+    boundary terms of the foreground path (:meth:`loss_by_feat`), and both
+    optional capabilities of :class:`BaseTemporalHead`: the background
+    path's loss (:meth:`background_loss`) and the splice clip's boundary
+    features for the triplet loss (:meth:`splice_features`); it turns its
+    outputs into detections (:meth:`predict_by_feat`).
 
     Args:
         num_classes: Classes including background (index 0). Defaults to 21.
@@ -60,6 +61,8 @@ class AFSDHead(BaseModule):
         loss_boundary: Config of the boundary BCE. Defaults to ``BoundaryBCELoss``.
         loss_background: Config of the background path's loss. Defaults to
             ``BackgroundLoss``.
+        test_cfg: ``score_threshold`` of a detection, see
+            :class:`BaseTemporalHead`. Defaults to 0.01.
         init_cfg: MMEngine init config. Defaults to None.
     """
 
@@ -68,8 +71,8 @@ class AFSDHead(BaseModule):
                  num_groups: int = 32, level_strides: Sequence[float] | None = None,
                  matcher: dict | None = None, loss_det: dict | None = None,
                  loss_boundary: dict | None = None, loss_background: dict | None = None,
-                 init_cfg: dict | None = None) -> None:
-        super().__init__(init_cfg=init_cfg)
+                 test_cfg: dict | None = None, init_cfg: dict | None = None) -> None:
+        super().__init__(test_cfg=test_cfg, init_cfg=init_cfg)
         self.num_classes = num_classes
         self.clip_length = clip_length
         if level_strides is not None and len(level_strides) != num_levels:
@@ -190,7 +193,8 @@ class AFSDHead(BaseModule):
             outputs[f'end_{branch}_prop'] = lr[:, width:].transpose(1, 2)
         return outputs
 
-    def loss(self, outputs: dict[str, Tensor], data_samples: Sequence) -> dict[str, Tensor]:
+    def loss_by_feat(self, outputs: dict[str, Tensor],
+                     data_samples: Sequence) -> dict[str, Tensor]:
         """Detection and boundary losses of the foreground path.
 
         Args:
@@ -223,7 +227,7 @@ class AFSDHead(BaseModule):
                           for feat in levels], dim=1)
         return dict(loss_bg=self.loss_background(conf))
 
-    def splice_triplets(self, levels: Sequence[Tensor], frame_feat: Tensor,
+    def splice_features(self, levels: Sequence[Tensor], frame_feat: Tensor,
                         segments: Tensor) -> tuple[list[Tensor], list[Tensor], list[Tensor]]:
         """Boundary features of splice clips for the triplet loss.
 
@@ -251,7 +255,9 @@ class AFSDHead(BaseModule):
         return ([a for a, _, _ in triplets], [p for _, p, _ in triplets],
                 [n for _, _, n in triplets])
 
-    def predict(self, outputs: dict[str, Tensor], data_samples: list,
-                score_threshold: float) -> list:
+    def predict_by_feat(self, outputs: dict[str, Tensor], data_samples: list,
+                        score_threshold: float | None = None) -> list:
         """Each window's detections, in seconds of its video (see ``attach_detections``)."""
-        return attach_detections(outputs, data_samples, self.clip_length, score_threshold)
+        threshold = self.test_cfg['score_threshold'] if score_threshold is None else (
+            score_threshold)
+        return attach_detections(outputs, data_samples, self.clip_length, threshold)

@@ -47,6 +47,7 @@ class TemporalPyramidNeck(BaseModule):
         if num_levels < len(in_channels):
             raise ValueError(f'num_levels must be >= {len(in_channels)}, got {num_levels}')
         self.clip_length = clip_length
+        self.out_channels = channels
         self.num_levels = num_levels
         self.spatial_sizes = tuple(spatial_sizes)
         self.pyramids = nn.ModuleList([

@@ -1,4 +1,4 @@
 """Helpers the models share: how they run their network at test time."""
-from .test_time import TEST_CFG_DEFAULTS, maybe_autocast, test_time_call
+from .inference import TEST_CFG_DEFAULTS, maybe_autocast, test_time_call
 
 __all__ = ['TEST_CFG_DEFAULTS', 'maybe_autocast', 'test_time_call']

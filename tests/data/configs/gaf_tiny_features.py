@@ -2,12 +2,10 @@
 _base_ = ['../../../configs/gaf/gaf_i3d-features_1xb8-256-30e_thumos14.py']
 
 window = 32
-channels = 64
 model = dict(
     clip_length=window,
-    backbone=dict(in_channels=channels),
-    attention=dict(in_channels=(channels, ), loss_recon=dict(warmup_epochs=2)),
-    neck=dict(in_channels=(channels, )),
+    backbone=dict(in_channels=64),
+    attention=dict(loss_recon=dict(warmup_epochs=2)),
     head=dict(num_classes=4))
 train_dataloader = dict(
     batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,

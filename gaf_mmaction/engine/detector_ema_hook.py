@@ -1,0 +1,30 @@
+"""An exponential moving average of the detector's weights, for the two-pass loop."""
+from mmaction.registry import HOOKS
+from mmengine.hooks import EMAHook
+
+
+@HOOKS.register_module()
+class DetectorEMAHook(EMAHook):
+    """MMEngine's ``EMAHook``, averaging over the detector pass's steps only.
+
+    After each detector step the averaged model moves towards the trained
+    one (``ema = (1 - momentum) * ema + momentum * weights``; the first
+    step copies); after each CVAE step it takes the CVAE's weights as they
+    are, so the averaged model's CVAE is always the trained CVAE (a
+    distillation teacher needs it) and a CVAE step does not count as an
+    averaging step. Validation and testing run the averaged weights; the
+    checkpoints hold them as ``state_dict`` and the trained weights as
+    ``ema_state_dict``, and resume restores both (MMEngine's behaviour).
+
+    Args:
+        **kwargs: Of :class:`mmengine.hooks.EMAHook` (``momentum``,
+            ``begin_epoch``, ...).
+    """
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if runner.train_loop.phase == 'detector':
+            super().after_train_iter(runner, batch_idx, data_batch, outputs)
+            return
+        averaged = dict(self.ema_model.module.named_parameters())
+        for name, param in self.src_model.phase_parameters('cvae'):
+            averaged[name].data.copy_(param.data)

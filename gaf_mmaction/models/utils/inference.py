@@ -1,0 +1,32 @@
+"""Running a detector's network at test time as its ``test_cfg`` says."""
+from contextlib import AbstractContextManager, nullcontext
+
+import torch
+from torch import Tensor, nn
+
+# ``autocast_dtype``: 'bfloat16' runs the network under autocast (decoding stays float32);
+# ``compile``: run it through ``torch.compile`` (True, or a dict of its arguments, e.g.
+# dict(backend='aot_eager')).
+TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False)
+
+
+def maybe_autocast(device_type: str, dtype: str | None) -> AbstractContextManager:
+    """Autocast to ``dtype`` ('bfloat16', 'float16'), or nothing for None."""
+    return torch.autocast(device_type, dtype=getattr(torch, dtype)) if dtype else nullcontext()
+
+
+def test_time_call(module: nn.Module, name: str, inputs: Tensor, test_cfg: dict,
+                   **kwargs) -> dict[str, Tensor]:
+    """``module.<name>(inputs, **kwargs)`` under ``test_cfg``'s autocast, compiled (once, on
+    first use) when ``test_cfg['compile']``."""
+    forward = getattr(module, name)
+    options = test_cfg.get('compile')
+    if options:
+        key = f'_compiled_{name}'
+        if key not in module.__dict__:
+            # Kept outside the module's submodules and state dict.
+            module.__dict__[key] = torch.compile(
+                forward, **(options if isinstance(options, dict) else {}))
+        forward = module.__dict__[key]
+    with maybe_autocast(inputs.device.type, test_cfg.get('autocast_dtype')):
+        return forward(inputs, **kwargs)

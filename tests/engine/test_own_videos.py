@@ -1,0 +1,104 @@
+"""docs/your_own_data.md end to end at test sizes: mp4 files and a CSV of segments -> frames ->
+the generic JSON -> training and testing on frames, detections and a timeline -> features ->
+training and testing on features."""
+import json
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from gaf_mmaction.testing import write_mp4
+from tests.engine.conftest import run_process, run_tool
+from tests.helpers import TEST_DATA
+
+FRAMES_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_own_videos.py')
+FEATURES_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_own_features.py')
+# {video: [(label, start s, end s)]}: 20 s each; clip_4 is the test video.
+SEGMENTS = {
+    'clip_1': [('square', 2.0, 6.0), ('disc', 11.0, 15.5)],
+    'clip_2': [('disc', 1.0, 4.5), ('square', 12.0, 18.0)],
+    'clip_3': [('square', 5.0, 9.0)],
+    'clip_4': [('square', 3.0, 7.0), ('disc', 13.0, 17.0)],
+}
+
+
+def draw(video: str, seconds: float = 20.0, fps: float = 30.0) -> np.ndarray:
+    """Frames of a grey scene where a square or a disc moves during its segments."""
+    frames = np.full((round(seconds * fps), 64, 80, 3), 90, np.uint8)
+    for label, start, end in SEGMENTS[video]:
+        for index in range(round(start * fps), round(end * fps)):
+            x = 8 + (index % 60)
+            if label == 'square':
+                frames[index, 20:36, x:x + 16] = 230
+            else:
+                cv2.circle(frames[index], (x + 8, 32), 9, (40, 200, 240), -1)
+    return frames
+
+
+@pytest.fixture(scope='module')
+def own_data(tmp_path_factory):
+    root = tmp_path_factory.mktemp('my_videos')
+    (root / 'videos').mkdir()
+    for video in SEGMENTS:
+        write_mp4(root / 'videos' / f'{video}.mp4', draw(video), 30.0)
+    (root / 'segments.csv').write_text('video,label,start,end\n' + ''.join(
+        f'{video},{label},{start},{end}\n' for video, segments in SEGMENTS.items()
+        for label, start, end in segments))
+    run_tool([sys.executable, 'tools/data/videos_to_npy.py', str(root / 'videos'),
+              str(root / 'npy'), '--info-csv', str(root / 'video_info.csv'),
+              '--num-workers', '2'])
+    out = run_tool([sys.executable, 'tools/data/segments_to_json.py', str(root / 'segments.csv'),
+                    str(root / 'video_info.csv'), str(root / 'annotations.json'), '--classes',
+                    str(root / 'classes.txt'), '--test-videos', 'clip_4'])
+    assert '7 actions of 4 videos (1 testing, 3 training)' in out
+    return root
+
+
+def test_the_generic_json_holds_every_video_in_seconds(own_data):
+    database = json.loads((own_data / 'annotations.json').read_text())['database']
+    assert database['clip_4']['subset'] == 'testing' and database['clip_1']['subset'] == 'training'
+    # 600 frames at 30 fps -> 200 frames at 10 fps: 20 s, what the npy file holds.
+    assert database['clip_1']['duration'] == 20.0
+    assert np.load(own_data / 'npy' / 'clip_1.npy', mmap_mode='r').shape == (200, 112, 112, 3)
+    assert database['clip_2']['annotations'][1] == dict(segment=[12.0, 18.0], label='square')
+    assert (own_data / 'classes.txt').read_text() == 'disc\nsquare\n'
+
+
+def test_frames_then_features_train_test_and_detect(own_data, tmp_path):
+    options = ['--data-root', str(own_data)]
+    work = tmp_path / 'frames'
+    trained = run_tool([sys.executable, 'tools/train.py', FRAMES_CONFIG, '--work-dir', str(work),
+                        *options, '--cfg-options', 'train_cfg.val_interval=1'])
+    # Validation scores against the JSON's 'testing' subset: its one video.
+    assert 'Detection mAP (%) on 1 videos' in trained
+    checkpoint = str(work / 'epoch_1.pth')
+    out = tmp_path / 'detections.json'
+    run_tool([sys.executable, 'tools/test.py', FRAMES_CONFIG, checkpoint, '--work-dir',
+              str(tmp_path / 'test'), '--out', str(out), *options])
+    results = json.loads(out.read_text())['results']
+    assert list(results) == ['clip_4'] and results['clip_4']
+    assert {d['label'] for d in results['clip_4']} <= {'disc', 'square'}
+    proc = run_process([sys.executable, 'demo/detect_video.py',
+                        str(own_data / 'videos' / 'clip_4.mp4'), FRAMES_CONFIG, checkpoint,
+                        '--out-json', str(tmp_path / 'clip_4.json'), '--out-png',
+                        str(tmp_path / 'clip_4.png'), '--gt', str(own_data / 'annotations.json'),
+                        '--subset', 'testing'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads((tmp_path / 'clip_4.json').read_text())['duration'] == 20.0
+    assert cv2.imread(str(tmp_path / 'clip_4.png')) is not None
+
+    features = own_data / 'features'
+    log = run_tool([sys.executable, 'tools/data/extract_features.py', FRAMES_CONFIG,
+                    str(own_data / 'npy'), str(features), '--checkpoint', checkpoint,
+                    '--device', 'cpu', '--num-workers', '1'])
+    assert '4 videos, 0 done before' in log and '[4/4]' in log
+    # 200 frames, a feature every 4: 50 steps of the tiny I3D's 1024 channels.
+    assert np.load(features / 'clip_1.npy').shape == (50, 1024)
+    work = tmp_path / 'features'
+    trained = run_tool([sys.executable, 'tools/train.py', FEATURES_CONFIG, '--work-dir',
+                        str(work), *options])
+    out = tmp_path / 'feature_detections.json'
+    run_tool([sys.executable, 'tools/test.py', FEATURES_CONFIG, str(work / 'epoch_1.pth'),
+              '--work-dir', str(tmp_path / 'test_features'), '--out', str(out), *options])
+    assert list(json.loads(out.read_text())['results']) == ['clip_4']
