@@ -26,7 +26,7 @@ REPO_PATH = re.compile(r'(?<![\w/$.-])((?:configs|tools|demo|docs|tests|gaf_mmac
 def command_lines(text: str) -> list[str]:
     """Lines (continuations joined) of code blocks and inline code that run one of our
     scripts."""
-    blocks = re.findall(r'```(?:bash|shell|sh)?\n(.*?)```', text, re.S)
+    blocks = re.findall(r'```(?:bash|shell|sh)?\n(.*?)```', text, re.DOTALL)
     lines = [line for block in blocks for line in block.replace('\\\n', ' ').splitlines()]
     lines += re.findall(r'`([^`\n]*(?:tools|demo)/[^`\n]*)`', text)
     return [line for line in lines if SCRIPT.search(line)]
@@ -77,8 +77,8 @@ def test_the_command_check_finds_a_wrong_flag_and_a_missing_script():
     text = ('```bash\npython tools/train.py configs/gaf_thumos14_rgb.py \\\n    --no-such-flag\n'
             '```\nand `python tools/nothing.py --x`')
     assert command_problems(text) == [
-        "tools/train.py: ['--no-such-flag'] not accepted "
-        '(python tools/train.py configs/gaf_thumos14_rgb.py      --no-such-flag)',
+        ("tools/train.py: ['--no-such-flag'] not accepted "
+         '(python tools/train.py configs/gaf_thumos14_rgb.py      --no-such-flag)'),
         'tools/nothing.py: no such script (python tools/nothing.py --x)']
 
 
@@ -107,7 +107,7 @@ def test_counts_quoted_come_from_the_shipped_files():
 def test_the_documented_tensorboard_config_logs_to_tensorboard(tmp_path):
     training = (REPO / 'docs' / 'training.md').read_text()
     section = training.split('## Logging', 1)[1]
-    snippet = re.search(r'```python\n(.*?)```', section, re.S).group(1)
+    snippet = re.search(r'```python\n(.*?)```', section, re.DOTALL).group(1)
     config = tmp_path / 'tensorboard.py'
     config.write_text(snippet.replace("'configs/", f"'{REPO}/configs/"))
     cfg = Config.fromfile(config)
