@@ -9,16 +9,11 @@ import numpy as np
 from mmaction.registry import DATASETS
 
 from ..structures import FIRST_ACTION
-from .annotation_files import read_json, read_lines, shipped_file
+from .annotation_files import read_class_list, read_json, shipped_file
 from .base import VideoRecord, WholeVideoDataset
 
 SUBSETS = {'train': 'training', 'val': 'validation', 'training': 'training',
            'validation': 'validation'}
-
-
-def read_class_list(path: str) -> list[str]:
-    """``action_name.txt``: one class name per line; line order gives labels 1..N."""
-    return [line.strip() for line in read_lines(path, 'class list file') if line.strip()]
 
 
 @DATASETS.register_module()

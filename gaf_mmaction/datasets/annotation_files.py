@@ -99,6 +99,12 @@ def read_lines(path: str, what: str) -> list[str]:
         raise FileNotFoundError(f'No such {what}: {path}{lost_spaces_hint(path)}') from None
 
 
+def read_class_list(path: str) -> list[str]:
+    """One class name per line (ActivityNet's ``action_name.txt``, your own ``classes.txt``;
+    blank lines skipped): line order gives labels 1..N."""
+    return [line.strip() for line in read_lines(path, 'class list file') if line.strip()]
+
+
 def read_class_index(path: str) -> dict[int, int]:
     """``Class Index_Detection.txt`` lines "origIdx Name" -> {origIdx: label}, in file order."""
     labels: dict[int, int] = {}

@@ -15,14 +15,9 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
 from ..structures import FIRST_ACTION
-from .annotation_files import read_json, read_lines, under_root
+from .annotation_files import read_class_list, read_json, under_root
 from .base import SlidingWindowDataset, VideoRecord
 from .file_checks import feature_file_problem
-
-
-def read_class_file(path: str) -> list[str]:
-    """One class name per line (blank lines skipped); line order gives labels 1..N."""
-    return [line.strip() for line in read_lines(path, 'class file') if line.strip()]
 
 
 def read_database(path: str) -> dict[str, dict]:
@@ -83,7 +78,7 @@ class OwnVideosDataset(SlidingWindowDataset):
         self.steps_per_second = steps_per_second
         self.database = read_database(self.json_file)
         class_path = under_root(root, class_file)
-        classes = read_class_file(class_path) if class_path else sorted(
+        classes = read_class_list(class_path) if class_path else sorted(
             {a['label'] for e in self.database.values() for a in e.get('annotations', [])})
         if not classes:
             raise ValueError(f'{self.json_file} has no annotation to take class names from: '

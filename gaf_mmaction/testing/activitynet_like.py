@@ -4,8 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets.activitynet import read_class_list
-from ..datasets.annotation_files import VideoInfo, shipped_file
+from ..datasets.annotation_files import VideoInfo, read_class_list, shipped_file
 from ..datasets.annotation_writer import write_video_info
 from ..preparation import capped_fps, sample_frames
 

@@ -18,8 +18,12 @@ import json
 import sys
 from pathlib import Path
 
-from gaf_mmaction.datasets.activitynet import read_class_list
-from gaf_mmaction.datasets.annotation_files import read_json, read_video_info, shipped_file
+from gaf_mmaction.datasets.annotation_files import (
+    read_class_list,
+    read_json,
+    read_video_info,
+    shipped_file,
+)
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend
 from gaf_mmaction.preparation import activitynet_video_info
 
