@@ -1,5 +1,6 @@
 """From window detections to each video's detections: the one post-processing of the metric,
 the video API and the benchmark (docs/published_code.md §9 steps 6-8, docs/activitynet.md)."""
+import inspect
 import logging
 from collections.abc import Sequence
 
@@ -145,11 +146,9 @@ class VideoPostProcessor:
         return durations
 
 
-POST_PROCESSING_KEYS = ('nms_sigma', 'top_k', 'nms_score_threshold', 'nms_variant', 'nms_device',
-                        'video_classification_file', 'clip_to_duration', 'max_per_video')
-
-
 def post_processor_of(evaluator: dict, **changes) -> VideoPostProcessor:
-    """The :class:`VideoPostProcessor` a ``TemporalDetectionMetric`` config describes."""
-    options = {k: v for k, v in evaluator.items() if k in POST_PROCESSING_KEYS}
+    """The :class:`VideoPostProcessor` a ``TemporalDetectionMetric`` config describes (its
+    keys that are :class:`VideoPostProcessor`'s arguments)."""
+    keys = inspect.signature(VideoPostProcessor).parameters
+    options = {k: v for k, v in evaluator.items() if k in keys}
     return VideoPostProcessor(**{**options, **changes})
