@@ -21,10 +21,16 @@ class DetectorEMAHook(EMAHook):
             ``begin_epoch``, ...).
     """
 
+    def before_train(self, runner) -> None:
+        super().before_train(runner)
+        averaged = dict(self.ema_model.module.named_parameters())
+        # (average, trained) pairs of the CVAE's parameters, looked up once, not every step.
+        self.cvae_pairs = [(averaged[name], param)
+                           for name, param in self.src_model.phase_parameters('cvae')]
+
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if runner.train_loop.phase == 'detector':
             super().after_train_iter(runner, batch_idx, data_batch, outputs)
             return
-        averaged = dict(self.ema_model.module.named_parameters())
-        for name, param in self.src_model.phase_parameters('cvae'):
-            averaged[name].data.copy_(param.data)
+        for average, param in self.cvae_pairs:
+            average.data.copy_(param.data)
