@@ -75,8 +75,9 @@ class Frames(Dataset):
     def __getitem__(self, index: int) -> tuple[str, np.ndarray]:
         path = self.files[index]
         if path.suffix == '.npy':
-            frames = np.asarray(open_array(str(path), ndim=4, layout='[T, H, W, C] uint8 frames',
-                                           dtype=np.uint8))
+            # Memory-mapped: the extractor reads one batch of snippets at a time.
+            frames = open_array(str(path), ndim=4, layout='[T, H, W, C] uint8 frames',
+                                dtype=np.uint8)
         else:
             frames = np.stack(list(VideoDecoder(path)))
         return path.stem, frames
