@@ -179,8 +179,9 @@ def test_unusable_detections_never_match(tmp_path, segments, scores, kept, warni
     gt = tmp_path / 'gt.json'
     gt.write_text(json.dumps({'database': {'v1': {'subset': 'test', 'annotations': [
         {'segment': [1.0, 4.0], 'label': 'Jump'}, {'segment': [20.0, 24.0], 'label': 'Jump'}]}}}))
-    metric = TemporalDetectionMetric(gt_file=str(gt), tious=(0.5, ), nms_sigma=0.5,
-                                     nms_variant='fixed', out_file=str(tmp_path / 'out.json'))
+    metric = TemporalDetectionMetric(gt_file=str(gt), tious=(0.5, ),
+                                     post_processor=dict(nms_sigma=0.5, nms_variant='fixed'),
+                                     out_file=str(tmp_path / 'out.json'))
     metric.dataset_meta = dict(classes=['Jump'])
     n = len(scores)
     metric.process({}, [dict(video_name='v1', non_finite_outputs=3, pred_instances=dict(

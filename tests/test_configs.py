@@ -67,7 +67,7 @@ def test_fusion_config_builds():
     assert model.rgb.backbone.in_channels == 3 and model.rgb.attention is not None
     assert model.flow.backbone.in_channels == 2 and model.flow.attention is None
     assert cfg.test_dataloader.dataset.data_prefix == dict(video='test_npy', flow='test_flow_npy')
-    assert cfg.test_evaluator.nms_sigma == 0.01
+    assert cfg.test_evaluator.post_processor.nms_sigma == 0.01
 
 
 @pytest.mark.parametrize('name,backbone', [

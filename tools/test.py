@@ -35,7 +35,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--dump', help='dump the window predictions to this .pkl file')
     parser.add_argument('--show-dir', help='draw one timeline PNG per test video here '
                                            '(relative to the run\'s log folder unless absolute)')
-    add_runner_args(parser, 'test_evaluator.nms_sigma=0.5')
+    add_runner_args(parser, 'test_evaluator.post_processor.nms_sigma=0.5')
     return parser.parse_args()
 
 

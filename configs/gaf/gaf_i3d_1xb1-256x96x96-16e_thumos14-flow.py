@@ -18,6 +18,6 @@ test_dataloader = dict(dataset=dict(data_prefix=dict(video='test_flow_npy'),
 val_dataloader = test_dataloader
 train_cfg = dict(max_epochs=16, val_interval=2)
 auto_scale_lr = dict(base_batch_size=1)
-test_evaluator = dict(nms_sigma=0.5)
+test_evaluator = dict(post_processor=dict(nms_sigma=0.5))
 val_evaluator = test_evaluator
 randomness = dict(seed=2020)

@@ -9,5 +9,5 @@ train_dataloader = dict(dataset=dict(data_prefix=dict(video='train_val_flow_npy'
 test_dataloader = dict(dataset=dict(data_prefix=dict(video='train_val_flow_npy'),
                                     channels=dict(video=2)))
 val_dataloader = test_dataloader
-test_evaluator = dict(nms_sigma=0.85)
+test_evaluator = dict(post_processor=dict(nms_sigma=0.85))
 val_evaluator = test_evaluator

@@ -55,7 +55,8 @@ test_dataloader = dict(
                  video_info_file='test_video_info.csv',
                  class_index_file='Class_Index_Detection.txt', clip_length=clip,
                  clip_stride=clip // 2, pipeline=test_pipeline))
-test_evaluator = dict(gt_file=f'{data_root}/gt.json', nms_sigma=0.5, videos_without_gt=())
+test_evaluator = dict(gt_file=f'{data_root}/gt.json', post_processor=dict(nms_sigma=0.5),
+                      videos_without_gt=())
 val_dataloader = test_dataloader
 val_evaluator = test_evaluator
 optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-3, weight_decay=0),

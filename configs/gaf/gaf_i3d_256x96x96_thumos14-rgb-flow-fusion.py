@@ -33,4 +33,4 @@ test_pipeline = [
 test_dataloader = dict(dataset=dict(data_prefix=dict(video='test_npy', flow='test_flow_npy'),
                                     pipeline=test_pipeline))
 val_dataloader = test_dataloader
-test_evaluator = dict(nms_sigma=0.01)
+test_evaluator = dict(post_processor=dict(nms_sigma=0.01))

@@ -38,5 +38,5 @@ test_dataloader = dict(
     dataset=dict(data_prefix=dict(video='train_val_npy', flow='train_val_flow_npy'),
                  pipeline=test_pipeline))
 val_dataloader = test_dataloader
-test_evaluator = dict(nms_sigma=0.95, nms_score_threshold=1e-18)
+test_evaluator = dict(post_processor=dict(nms_sigma=0.95, nms_score_threshold=1e-18))
 val_evaluator = test_evaluator

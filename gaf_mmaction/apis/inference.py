@@ -23,7 +23,7 @@ from ..datasets.annotation_files import read_class_names, shipped_file
 from ..datasets.base import SlidingWindowDataset
 from ..datasets.file_checks import open_array
 from ..datasets.windows import stream_windows, window_offsets
-from ..evaluation.post_processing import VideoPostProcessor, post_processor_of
+from ..evaluation.post_processing import VideoPostProcessor, build_post_processor
 from ..preparation import VideoDecoder, tvl1_flow_stream
 from ..structures import CVAE_KEYS
 
@@ -105,7 +105,7 @@ def detect_video(model: torch.nn.Module, video: str | Path | np.ndarray, batch_s
     clip_length, stride = window_sizes(dataset_cfg)
     classes = class_names(model, dataset_cfg)
     pipeline = Compose(dataset_cfg.pipeline)
-    post = post_processor_of(cfg.test_evaluator, clip_to_duration=True)
+    post = build_post_processor(cfg.test_evaluator.get('post_processor'), clip_to_duration=True)
     frames, expected = frame_stream(video, allow_truncated)
     fusion = type(model).__name__ == 'GAFFusionDetector'
     if fusion:

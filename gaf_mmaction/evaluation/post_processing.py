@@ -1,10 +1,15 @@
 """From window detections to each video's detections: the one post-processing of the metric,
-the video API and the benchmark (docs/published_code.md §9 steps 6-8, docs/activitynet.md)."""
-import inspect
+the video API and the benchmark (docs/published_code.md §9 steps 6-8, docs/activitynet.md).
+
+It is configured once, as ``test_evaluator.post_processor`` (``dict(type='VideoPostProcessor',
+...)``); the metric, the video API and the benchmark build it from that block
+(:func:`build_post_processor`).
+"""
 import logging
 from collections.abc import Sequence
 
 import torch
+from mmaction.registry import TASK_UTILS
 from mmengine.logging import print_log
 
 from ..datasets.annotation_files import read_json
@@ -18,6 +23,7 @@ from .video_merging import (
 )
 
 
+@TASK_UTILS.register_module()
 class VideoPostProcessor:
     """Merge a video's windows, soft-NMS each class, and optionally relabel, clip and cut.
 
@@ -146,9 +152,7 @@ class VideoPostProcessor:
         return durations
 
 
-def post_processor_of(evaluator: dict, **changes) -> VideoPostProcessor:
-    """The :class:`VideoPostProcessor` a ``TemporalDetectionMetric`` config describes (its
-    keys that are :class:`VideoPostProcessor`'s arguments)."""
-    keys = inspect.signature(VideoPostProcessor).parameters
-    options = {k: v for k, v in evaluator.items() if k in keys}
-    return VideoPostProcessor(**{**options, **changes})
+def build_post_processor(cfg: dict | None = None, **changes) -> VideoPostProcessor:
+    """The post-processor of a ``test_evaluator.post_processor`` block (None: the defaults),
+    with ``changes`` to its arguments (the video API clips to the video, say)."""
+    return TASK_UTILS.build({'type': 'VideoPostProcessor', **(cfg or {}), **changes})

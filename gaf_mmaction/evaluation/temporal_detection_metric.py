@@ -10,9 +10,35 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ..datasets.annotation_files import shipped_file
+from ..utils import ConfigMismatchError
 from .detection_map import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, map_table
 from .ground_truth import load_ground_truth
-from .post_processing import VideoPostProcessor
+from .post_processing import VideoPostProcessor, build_post_processor
+
+# The post-processing settings that were the metric's own keys before they moved into its
+# ``post_processor`` block: a config that still sets one is told where it went.
+MOVED_TO_POST_PROCESSOR = ('nms_sigma', 'top_k', 'nms_score_threshold', 'nms_variant',
+                           'nms_device', 'video_classification_file', 'clip_to_duration',
+                           'max_per_video')
+
+
+def refuse_moved_keys(keys: dict) -> None:
+    """Name the new place of each post-processing key given to the metric itself.
+
+    Raises:
+        ConfigMismatchError: For a key of :data:`MOVED_TO_POST_PROCESSOR`.
+        TypeError: For any other unknown key, as Python would.
+    """
+    moved = [k for k in keys if k in MOVED_TO_POST_PROCESSOR]
+    if moved:
+        raise ConfigMismatchError(
+            'The post-processing settings live in the metric\'s post_processor block: set '
+            + ', '.join(f'test_evaluator.post_processor.{k} (not test_evaluator.{k})'
+                        for k in moved)
+            + ", and the same under val_evaluator when it is not the test evaluator; e.g. "
+            "--cfg-options test_evaluator.post_processor.nms_sigma=0.5")
+    if keys:
+        raise TypeError(f'TemporalDetectionMetric got unexpected arguments {sorted(keys)}')
 
 
 @METRICS.register_module()
@@ -20,9 +46,8 @@ class TemporalDetectionMetric(BaseMetric):
     """Merge window detections per video, soft-NMS them per class, and compute mAP.
 
     Works on the ``pred_instances`` of :meth:`GAFDetector.predict`; the
-    post-processing is :class:`VideoPostProcessor`'s, configured by the
-    ``nms_*``, ``video_classification_file``, ``clip_to_duration`` and
-    ``max_per_video`` arguments (documented there). Under
+    post-processing is the ``post_processor`` block's (a
+    :class:`VideoPostProcessor`, whose arguments are documented there). Under
     DDP, MMEngine gathers every window on rank 0 before
     ``compute_metrics`` (and drops the sampler's padding), so each video is
     merged once from all its windows.
@@ -40,11 +65,14 @@ class TemporalDetectionMetric(BaseMetric):
         average_tious: Thresholds ``mAP_avg`` averages (those of ``tious``
             among them). Defaults to 0.3:0.1:0.7, the THUMOS14 protocol;
             None averages all of ``tious``.
-        nms_sigma, top_k, nms_score_threshold, nms_variant, nms_device,
-        video_classification_file, clip_to_duration, max_per_video: The
-            post-processing, see :class:`VideoPostProcessor` (defaults: sigma
-            0.01, top_k 5000, threshold 0.001, 'reference', the CUDA device if
-            any, no classifier, no clipping, every detection).
+        post_processor: Config of the per-video post-processing,
+            ``dict(type='VideoPostProcessor', nms_sigma=..., top_k=...,
+            nms_score_threshold=..., nms_variant=..., nms_device=...,
+            video_classification_file=..., clip_to_duration=...,
+            max_per_video=...)``; the video API and the benchmark build theirs
+            from it too. Defaults to None: ``VideoPostProcessor``'s defaults
+            (sigma 0.01, top_k 5000, threshold 0.001, 'reference', the CUDA
+            device if any, no classifier, no clipping, every detection).
         videos_without_gt: Test videos that may be absent from the ground
             truth; they are left out of the evaluation. Any other result
             video missing from ``gt_file`` is an error. Defaults to ().
@@ -62,20 +90,13 @@ class TemporalDetectionMetric(BaseMetric):
     def __init__(self, gt_file: str | None = None, subset: str = 'test',
                  tious: Sequence[float] = THUMOS14_TIOUS,
                  average_tious: Sequence[float] | None = THUMOS14_AVERAGE_TIOUS,
-                 nms_sigma: float = 0.01,
-                 top_k: int = 5000, nms_score_threshold: float = 0.001,
-                 nms_variant: str = 'reference', nms_device: str | None = None,
-                 video_classification_file: str | None = None,
-                 clip_to_duration: bool = False, max_per_video: int | None = None,
+                 post_processor: dict | None = None,
                  videos_without_gt: Sequence[str] = (), out_file: str | None = None,
                  version: str = 'THUMOS14',
-                 collect_device: str = 'cpu', prefix: str | None = None) -> None:
+                 collect_device: str = 'cpu', prefix: str | None = None, **moved) -> None:
+        refuse_moved_keys(moved)
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.post_processor = VideoPostProcessor(
-            nms_sigma=nms_sigma, top_k=top_k, nms_score_threshold=nms_score_threshold,
-            nms_variant=nms_variant, nms_device=nms_device,
-            video_classification_file=video_classification_file,
-            clip_to_duration=clip_to_duration, max_per_video=max_per_video)
+        self.post_processor = build_post_processor(post_processor)
         self.configured_gt = gt_file
         self.gt_file = gt_file or shipped_file('thumos14', 'thumos_gt.json')
         self.subset = subset

@@ -29,7 +29,7 @@ from torch.utils.data._utils.pin_memory import pin_memory
 from ..datasets.annotation_files import read_video_info, shipped_file
 from ..datasets.windows import window_offsets
 from ..engine.non_finite_loss_hook import NonFiniteLossHook
-from ..evaluation.post_processing import post_processor_of
+from ..evaluation.post_processing import build_post_processor
 from ..models.utils import maybe_autocast
 from ..structures import DetectionDataSample
 
@@ -276,8 +276,8 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 8, iters: in
                for offset in window_offsets(info.sample_count, frames, stride)]
     # The test metric's own post-processing, as configured (without a video-level
     # classifier: its file names real videos).
-    post = post_processor_of(cfg.test_evaluator, video_classification_file=None,
-                             nms_device=str(device))
+    post = build_post_processor(cfg.test_evaluator.get('post_processor'),
+                                video_classification_file=None, nms_device=str(device))
     classes = [f'class_{i}' for i in range(1, model.head.num_classes)]
     gen = torch.Generator(device=device).manual_seed(0)
     result = _case('post', cfg, device, batch_size, False, False)

@@ -28,7 +28,8 @@ def anet(tmp_path_factory) -> dict:
                              ('data_prefix.video', files['video_dir']))),
         *(f'{split}_evaluator.{key}={value}' for split in ('val', 'test')
           for key, value in (('gt_file', files['annotation_file']),
-                             ('video_classification_file', files['classification_file'])))]
+                             ('post_processor.video_classification_file',
+                              files['classification_file'])))]
     return files
 
 
@@ -78,7 +79,7 @@ def test_a_test_video_missing_from_the_classifier_is_named(anet, trained, tmp_pa
     partial.write_text(json.dumps(classification))
     proc = run_process([sys.executable, 'tools/test.py', TINY_ANET_CONFIG,
                         str(trained[0] / 'epoch_1.pth'), '--cfg-options', *anet['options'],
-                        f'test_evaluator.video_classification_file={partial}'])
+                        f'test_evaluator.post_processor.video_classification_file={partial}'])
     assert proc.returncode != 0
     assert f"{partial}: the video-level classification lacks test video 'vid_e'" in (
         proc.stdout + proc.stderr)

@@ -4,12 +4,15 @@ import json
 import numpy as np
 import pytest
 import torch
+from mmaction.registry import METRICS
 
 from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
 from gaf_mmaction.evaluation import (
     THUMOS14_AVERAGE_TIOUS,
     THUMOS14_TIOUS,
     TemporalDetectionMetric,
+    VideoPostProcessor,
+    build_post_processor,
     detection_map,
     load_ground_truth,
     map_table,
@@ -68,7 +71,8 @@ def test_metric_merges_windows_and_agrees_with_the_tool(tmp_path):
     gt_file = tmp_path / 'gt.json'
     gt_file.write_text(json.dumps(gt))
     out_file = tmp_path / 'out' / 'dets.json'
-    metric = TemporalDetectionMetric(gt_file=str(gt_file), tious=(0.5, 0.7), nms_sigma=0.5,
+    metric = TemporalDetectionMetric(gt_file=str(gt_file), tious=(0.5, 0.7),
+                                     post_processor=dict(nms_sigma=0.5),
                                      out_file=str(out_file))
     metric.dataset_meta = dict(classes=['Jump', 'Run'])
     # Two overlapping windows of v1 both find the jump; one finds the run.
@@ -106,7 +110,7 @@ def test_results_that_do_not_fit_the_ground_truth_are_refused(videos, classes, p
     # Custom data scored against the shipped THUMOS14 ground truth (its default) must not
     # give a silent 0.00 per class: the error names both the ground truth and the dataset.
     thumos = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
-    metric = TemporalDetectionMetric(nms_sigma=0.5)
+    metric = TemporalDetectionMetric(post_processor=dict(nms_sigma=0.5))
     metric.dataset_meta = dict(classes=thumos if classes == 'thumos' else classes,
                                source_files=('my_info.csv', 'my_classes.txt'))
     metric.process({}, [window(v, [[1.0, 4.0], [1.5, 4.5]], [0.9, 0.6], [1, 1]) for v in videos])
@@ -117,7 +121,8 @@ def test_results_that_do_not_fit_the_ground_truth_are_refused(videos, classes, p
 
 def test_listed_videos_without_ground_truth_are_left_out():
     thumos = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
-    metric = TemporalDetectionMetric(nms_sigma=0.5, videos_without_gt=['video_test_0000270'])
+    metric = TemporalDetectionMetric(post_processor=dict(nms_sigma=0.5),
+                                     videos_without_gt=['video_test_0000270'])
     metric.dataset_meta = dict(classes=thumos)
     metric.process({}, [window(v, [[1.0, 4.0], [1.5, 4.5]], [0.9, 0.6], [1, 1])
                         for v in ('video_test_0000004', 'video_test_0000270')])
@@ -155,8 +160,9 @@ def test_relabelling_by_a_video_level_classifier(tmp_path):
     gt.write_text(json.dumps({'database': {'abc': {'subset': 'validation', 'annotations': [
         {'segment': [1.0, 2.0], 'label': 'B'}]}}}))
     metric = TemporalDetectionMetric(gt_file=str(gt), subset='validation', tious=(0.5, ),
-                                     nms_sigma=0.5, nms_variant='fixed',
-                                     video_classification_file=str(classifier),
+                                     post_processor=dict(
+                                         nms_sigma=0.5, nms_variant='fixed',
+                                         video_classification_file=str(classifier)),
                                      out_file=str(tmp_path / 'out.json'))
     metric.dataset_meta = dict(classes=['action'])
     metric.process({}, [window('abc', [[1.0, 2.0]], [0.5], [1])])
@@ -177,8 +183,24 @@ def test_clipping_to_the_video_and_the_best_per_video():
         (0.2, [0.0, 2.0]), (0.9, [9.0, 10.0]), (0.7, [3.0, 4.0])]
     assert [d['score'] for d in keep_top_per_video(clipped, 2)['a']] == [0.9, 0.7]
 
-    metric = TemporalDetectionMetric(clip_to_duration=True, max_per_video=2)
+    metric = TemporalDetectionMetric(post_processor=dict(clip_to_duration=True, max_per_video=2))
     metric.dataset_meta = dict(classes=['action'])
     with pytest.raises(KeyError, match="windows of video 'a' lack"):
         metric.merged_results([dict(video_name='a', segments=np.zeros((0, 2)),
                                     scores=np.zeros(0), labels=np.zeros(0, int))])
+
+
+def test_post_processing_keys_of_the_metric_itself_name_their_new_place():
+    # Before the post_processor block, these were the metric's own keys: a config (or a
+    # --cfg-options line) that still sets one is told the key that replaces it.
+    with pytest.raises(ValueError, match=r'set test_evaluator\.post_processor\.nms_sigma '
+                                         r'\(not test_evaluator\.nms_sigma\), '
+                                         r'test_evaluator\.post_processor\.max_per_video'):
+        METRICS.build(dict(type='TemporalDetectionMetric', nms_sigma=0.5, max_per_video=3))
+    with pytest.raises(TypeError, match=r"unexpected arguments \['sigma'\]"):
+        TemporalDetectionMetric(sigma=0.5)
+    # The block is the metric's, the video API's and the benchmark's one post-processing.
+    metric = METRICS.build(dict(type='TemporalDetectionMetric', post_processor=dict(
+        type='VideoPostProcessor', nms_sigma=0.25, max_per_video=7)))
+    assert metric.post_processor.nms['sigma'] == 0.25 and metric.post_processor.max_per_video == 7
+    assert build_post_processor(None).nms == VideoPostProcessor().nms

@@ -104,7 +104,8 @@ def compute(tmp: Path) -> dict:
     values['detections'] = {'count': [float(len(detections))],
                             'scores': summary(detections.sort(descending=True).values)}
     metric = METRICS.build(dict(type='TemporalDetectionMetric', gt_file=files['gt_file'],
-                                subset='test', nms_sigma=0.5, videos_without_gt=()))
+                                subset='test', post_processor=dict(nms_sigma=0.5),
+                                videos_without_gt=()))
     metric.dataset_meta = test_set.metainfo
     metric.process({}, [s.to_dict() for s in samples])
     values['map'] = {k: [v] for k, v in metric.compute_metrics(metric.results).items()

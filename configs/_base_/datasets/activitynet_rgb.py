@@ -60,12 +60,14 @@ test_evaluator = dict(
     subset='validation',
     tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     average_tious=None,
-    nms_sigma=0.95,
-    top_k=5000,
-    nms_score_threshold=1e-9,
-    video_classification_file='data/activitynet/cuhk_val_simp_share.json',
-    clip_to_duration=True,
-    max_per_video=100,
+    post_processor=dict(
+        type='VideoPostProcessor',
+        nms_sigma=0.95,
+        top_k=5000,
+        nms_score_threshold=1e-9,
+        video_classification_file='data/activitynet/cuhk_val_simp_share.json',
+        clip_to_duration=True,
+        max_per_video=100),
     version='ActivityNet-v1.3')
 test_cfg = dict(type='TestLoop')
 

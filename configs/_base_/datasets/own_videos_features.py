@@ -43,7 +43,9 @@ test_dataloader = dict(
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(dataset, subset='testing', clip_stride=64, test_mode=True,
                  pipeline=test_pipeline))
-test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, nms_sigma=0.5, top_k=5000)
+test_evaluator = dict(
+    type='TemporalDetectionMetric', gt_file=None,
+    post_processor=dict(type='VideoPostProcessor', nms_sigma=0.5, top_k=5000))
 test_cfg = dict(type='TestLoop')
 val_dataloader = test_dataloader
 val_evaluator = test_evaluator

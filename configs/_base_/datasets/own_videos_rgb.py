@@ -48,7 +48,9 @@ test_dataloader = dict(
     dataset=dict(dataset, subset='testing', clip_stride=128, test_mode=True,
                  pipeline=test_pipeline))
 # gt_file=None: the ground truth is the test dataset's JSON and subset.
-test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, nms_sigma=0.01, top_k=5000)
+test_evaluator = dict(
+    type='TemporalDetectionMetric', gt_file=None,
+    post_processor=dict(type='VideoPostProcessor', nms_sigma=0.01, top_k=5000))
 test_cfg = dict(type='TestLoop')
 val_dataloader = test_dataloader
 val_evaluator = test_evaluator

@@ -39,7 +39,7 @@ test_dataloader = dict(
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(dataset, clip_stride=128, test_mode=True, pipeline=test_pipeline))
 test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, subset='test',
-                      nms_sigma=0.5, top_k=5000,
+                      post_processor=dict(type='VideoPostProcessor', nms_sigma=0.5, top_k=5000),
                       videos_without_gt=('video_test_0000270', 'video_test_0001496'))
 test_cfg = dict(type='TestLoop')
 val_dataloader = test_dataloader

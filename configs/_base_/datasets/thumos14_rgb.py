@@ -64,7 +64,7 @@ test_dataloader = dict(
 # Soft-NMS sigma 0.01 as the published RGB (and fusion) test; tIoU 0.1 ... 0.7. Two published
 # test videos have no ground truth (docs/published_code.md §10) and are left out of the mAP.
 test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, subset='test',
-                      nms_sigma=0.01, top_k=5000,
+                      post_processor=dict(type='VideoPostProcessor', nms_sigma=0.01, top_k=5000),
                       videos_without_gt=('video_test_0000270', 'video_test_0001496'))
 test_cfg = dict(type='TestLoop')
 
