@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import torch
 from torch import Tensor
 
-from ..structures import CVAE_PREFIX
+from ..structures import ATTENTION_PREFIX, CVAE_PREFIX
 from .exact_load import CheckpointMismatchError, mismatch_report
 
 # (published prefix, our prefix); the longest matching prefix wins.
@@ -21,10 +21,10 @@ DETECTOR_PREFIXES: tuple[tuple[str, str], ...] = (
     ('coarse_pyramid_detection.deconv.', 'neck.frame_level.'),
     ('coarse_pyramid_detection.', 'head.'),
     ('backbone._model.', 'backbone.'),
-    ('deconv2.', 'attention.heads.0.reduce.'),
-    ('Att_Head_4f.', 'attention.heads.0.attend.'),
-    ('deconv1.', 'attention.heads.1.reduce.'),
-    ('Att_Head_5c.', 'attention.heads.1.attend.'),
+    ('deconv2.', f'{ATTENTION_PREFIX}heads.0.reduce.'),
+    ('Att_Head_4f.', f'{ATTENTION_PREFIX}heads.0.attend.'),
+    ('deconv1.', f'{ATTENTION_PREFIX}heads.1.reduce.'),
+    ('Att_Head_5c.', f'{ATTENTION_PREFIX}heads.1.attend.'),
 )
 CVAE_PREFIXES: tuple[tuple[str, str], ...] = (
     ('cencoder_832.con2.', f'{CVAE_PREFIX}0.encoder.reduce.'),

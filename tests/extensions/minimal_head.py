@@ -61,17 +61,16 @@ class CellHead(BaseTemporalHead):
             self.clip_length) if positive.any() else outputs['distance'].sum() * 0
         return dict(loss_cls=loss_cls, loss_reg=loss_reg)
 
-    def predict_by_feat(self, outputs: dict[str, Tensor], data_samples: list,
-                        score_threshold: float | None = None) -> list:
+    def predict_by_feat(self, outputs: dict[str, Tensor],
+                        score_threshold: float | None = None) -> list[InstanceData]:
         threshold = self.test_cfg['score_threshold'] if score_threshold is None else (
             score_threshold)
         scores = outputs['logits'].softmax(-1)
         segments = outputs['segments'].clamp(0, self.clip_length)
-        for b, sample in enumerate(data_samples):
+        windows = []
+        for b in range(len(scores)):
             cell, action = (scores[b, :, FIRST_ACTION:] > threshold).nonzero(as_tuple=True)
             label = action + FIRST_ACTION
-            seconds = (segments[b, cell] + sample.metainfo['offset']) / sample.metainfo['fps']
-            sample.pred_instances = InstanceData(segments=seconds.cpu(),
-                                                 scores=scores[b, cell, label].cpu(),
-                                                 labels=label.cpu())
-        return data_samples
+            windows.append(InstanceData(segments=segments[b, cell],
+                                        scores=scores[b, cell, label], labels=label))
+        return windows

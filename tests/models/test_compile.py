@@ -18,8 +18,8 @@ def compare_compiled(device: str, backend: str, tolerance: float) -> None:
     clips = torch.rand(2, 3, 64, 32, 32, device=device) * 2 - 1
     compiled = torch.compile(model.forward_outputs, backend=backend)
     with torch.no_grad():
-        eager = model.forward_outputs(clips, 'per_sample')
-        outputs = compiled(clips, 'per_sample')
+        eager = model.forward_outputs(clips)
+        outputs = compiled(clips)
     assert sorted(outputs) == sorted(eager)
     for key, value in eager.items():
         assert torch.allclose(outputs[key].float(), value.float(), rtol=tolerance,

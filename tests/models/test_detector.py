@@ -3,7 +3,8 @@ import pytest
 import torch
 from mmaction.structures import ActionDataSample
 
-from gaf_mmaction.models.task_modules import attach_detections
+from gaf_mmaction.models.heads import BaseTemporalHead
+from gaf_mmaction.models.task_modules import window_detections
 from tests.helpers import build_from_config
 
 # §3.5: mode='tensor' outputs for B clips of 256x96x96 (21 classes, 126 priors).
@@ -61,20 +62,29 @@ def windows() -> list[ActionDataSample]:
     return [ActionDataSample(metainfo=dict(offset=0, fps=10.0, num_frames=64)) for _ in range(2)]
 
 
-def test_batch_sum_attention_couples_clips_and_per_sample_does_not():
+def test_batch_sum_attention_couples_clips_in_training_only():
+    # The attention picks its normalisation from its own mode: in training the published
+    # batch sum couples the clips of a batch; in eval mode every caller (mode='tensor' and
+    # prediction alike) normalises each window alone, in the model's own kind of norm.
     clips = torch.rand(2, 3, 64, 32, 32) * 2 - 1
     for norm, coupled in (('batch_sum', True), ('per_sample', False),
                           ('per_sample_mean', False)):
         model = small_model(attention=dict(norm=norm))
         with torch.no_grad():
-            pair = model(clips)['conf'][0]
-            alone = model(clips[:1])['conf'][0]
-            # Prediction normalises each window alone, in the model's own kind of norm.
-            expected = model.forward_outputs(clips[:1], norm='per_sample' if coupled else None)
+            model.train()   # frozen BN: only the attention's normalisation changes
+            pair, alone = model(clips)['conf'][0], model(clips[:1])['conf'][0]
+            model.eval()
+            eval_pair, eval_alone = model(clips)['conf'][0], model(clips[:1])['conf'][0]
             predicted = model.predict(clips, windows())[0].pred_instances.scores
+            expected = model.forward_outputs(clips[:1])
         assert torch.allclose(pair, alone, atol=1e-5) is not coupled
-        assert torch.allclose(predicted, attach_detections(expected, windows()[:1], 64, 0.01)[0]
-                              .pred_instances.scores, atol=1e-6)
+        assert torch.allclose(eval_pair, eval_alone, atol=1e-5)
+        # A batch of one sums over the clip alone: the published batch-1 test in either mode.
+        assert torch.allclose(eval_alone, alone, atol=1e-6)
+        assert torch.allclose(eval_pair, pair, atol=1e-5) is not coupled
+        [window] = BaseTemporalHead.add_pred_to_samples(window_detections(expected, 64, 0.01),
+                                                         windows()[:1])
+        assert torch.allclose(predicted, window.pred_instances.scores, atol=1e-6)
 
 
 def test_a_second_clip_length_is_refused():

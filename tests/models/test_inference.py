@@ -8,7 +8,8 @@ from mmengine.config import Config
 from gaf_mmaction.checkpoint import load_checkpoint_exact
 from gaf_mmaction.checkpoint.fusion import fuse_checkpoints
 from gaf_mmaction.models.attention.feature_split import ATTENTION_NORMS
-from gaf_mmaction.models.task_modules import attach_detections, decode_outputs, decode_segments
+from gaf_mmaction.models.heads import BaseTemporalHead
+from gaf_mmaction.models.task_modules import decode_outputs, decode_segments, window_detections
 from tests.helpers import CONFIGS, TEST_DATA
 from tests.models.test_detector import small_model
 
@@ -41,9 +42,18 @@ def test_segments_are_clamped_to_the_whole_clip():
     assert segments[0, 0].tolist() == [0.0, 8.0] and segments[0, 1].tolist() == [3.5, 4.5]
 
 
+def in_seconds(outputs: dict, samples: list, clip_length: int, score_threshold: float) -> list:
+    """The head base's conversion of the decoded window detections to seconds."""
+    return BaseTemporalHead.add_pred_to_samples(
+        window_detections(outputs, clip_length, score_threshold), samples)
+
+
 def test_detections_in_seconds_above_threshold():
     sample = ActionDataSample(metainfo=dict(offset=20, fps=10.0))
-    [sample] = attach_detections(hand_outputs(), [sample], clip_length=8, score_threshold=0.2)
+    [window] = window_detections(hand_outputs(), clip_length=8, score_threshold=0.2)
+    # In frames of the window first: prior 1's [3.5, 5.5].
+    assert torch.allclose(window.segments, torch.tensor([[3.5, 5.5], [3.5, 5.5]]))
+    [sample] = in_seconds(hand_outputs(), [sample], clip_length=8, score_threshold=0.2)
     pred = sample.pred_instances
     # Only prior 1 (score 1/3) passes, for both action classes 1 and 2.
     assert pred.labels.tolist() == [1, 2]
@@ -63,8 +73,7 @@ def test_batched_prediction_equals_one_window_at_a_time():
         together = model.predict(clips, windows(3))
         alone = [model.predict(clips[i:i + 1], [windows(3)[i]])[0] for i in range(3)]
         # The published test: one window, attention normalised over the batch (of one).
-        reference = attach_detections(model.forward_outputs(clips[1:2]), [windows(3)[1]], 64,
-                                      0.01)[0]
+        reference = in_seconds(model.forward_outputs(clips[1:2]), [windows(3)[1]], 64, 0.01)[0]
     for a, b in zip(together, alone):
         assert torch.allclose(a.pred_instances.scores, b.pred_instances.scores, atol=1e-6)
         assert torch.equal(a.pred_instances.labels, b.pred_instances.labels)
@@ -98,7 +107,7 @@ def test_fusion_averages_rgb_and_attention_free_flow(tmp_path):
     clips = torch.rand(2, 5, 64, 32, 32) * 2 - 1
     with torch.no_grad():
         fused = fusion(clips)
-        expected_rgb = rgb.forward_outputs(clips[:, :3], norm='per_sample')
+        expected_rgb = rgb.forward_outputs(clips[:, :3])
         expected_flow = plain_flow.forward_outputs(clips[:, 3:])
     for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
         assert torch.allclose(fused[key], (expected_rgb[key] + expected_flow[key]) / 2,
@@ -137,7 +146,7 @@ def test_detection_threshold_class_index_and_non_finite_count():
                    prop_loc=torch.zeros(3, 2, 2), conf=conf, prop_conf=conf.clone(),
                    center=torch.full((3, 2, 1), float('inf')))
     samples = [ActionDataSample(metainfo=dict(offset=0, fps=1.0)) for _ in range(3)]
-    attach_detections(outputs, samples, clip_length=8, score_threshold=0.25)
+    in_seconds(outputs, samples, clip_length=8, score_threshold=0.25)
     # A score equal to the threshold is not above it.
     assert len(samples[0].pred_instances.scores) == 0
     second = samples[1].pred_instances
@@ -160,7 +169,7 @@ def test_activitynet_fusion_takes_the_geometric_mean_of_decoded_boundaries():
     clips = torch.rand(1, 5, 64, 32, 32) * 2 - 1
     with torch.no_grad():
         fused = fusion(clips)
-        rgb = fusion.rgb.forward_outputs(clips[:, :3], norm='per_sample')
+        rgb = fusion.rgb.forward_outputs(clips[:, :3])
         flow = fusion.flow.forward_outputs(clips[:, 3:])
     rgb_segments, _ = decode_outputs(rgb, 64)
     flow_segments, _ = decode_outputs(flow, 64)
@@ -195,12 +204,16 @@ def test_each_fusion_stream_tests_as_the_single_model(norm):
     clips = torch.rand(3, 3, 64, 32, 32) * 2 - 1
     with torch.no_grad():
         fused = fusion(torch.cat([clips, clips], dim=1))
-        expected = single.test_outputs(clips)
-        batch_norm = single.forward_outputs(clips, norm='batch_sum')
+        expected = single.forward_outputs(clips)
+        # The attention in training mode splits by its training norm.
+        single.attention.train()
+        trained_norm = single.forward_outputs(clips)
+        single.attention.eval()
     for key in ('loc', 'prop_loc', 'conf', 'prop_conf', 'center'):
         assert torch.allclose(fused[key], expected[key], atol=1e-6), key
     # The check can fail: batch-summed normalisation gives other outputs for 3 windows.
-    assert not torch.allclose(batch_norm['conf'], expected['conf'], atol=1e-6)
+    assert torch.allclose(trained_norm['conf'], expected['conf'], atol=1e-6) is (
+        norm != 'batch_sum')
     samples = windows(3)
     with torch.no_grad():
         fused_pred = fusion(torch.cat([clips, clips], dim=1), samples, mode='predict')

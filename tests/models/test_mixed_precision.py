@@ -17,9 +17,9 @@ def compare(model, clips: torch.Tensor) -> None:
     """Decoded scores and segments of bf16 within bf16 rounding of fp32's; predict runs."""
     device = clips.device.type
     with torch.no_grad():
-        fp32 = model.forward_outputs(clips, 'per_sample')
+        fp32 = model.forward_outputs(clips)
         with torch.autocast(device, dtype=torch.bfloat16):
-            bf16 = model.forward_outputs(clips, 'per_sample')
+            bf16 = model.forward_outputs(clips)
         assert bf16['conf'].dtype == torch.bfloat16  # the autocast did reach the head
         segments, scores = decode_outputs(fp32, model.clip_length)
         segments_bf16, scores_bf16 = decode_outputs(bf16, model.clip_length)

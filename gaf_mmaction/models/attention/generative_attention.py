@@ -49,10 +49,13 @@ class GenerativeAttention(BaseModule):
             Defaults to ``dict(type='TemporalAttentionHead')``.
         cvae: Config of the per-map CVAE; ``channels`` and ``spatial_size``
             are filled in. Defaults to ``dict(type='FeatureCVAE')``.
-        norm: Normalisation of the fg/bg split, 'batch_sum' (published),
-            'per_sample' (§11 Q1) or 'per_sample_mean' (scale-preserving, for
-            training from scratch), see :func:`split_foreground_background`.
-            Defaults to 'batch_sum'.
+        norm: Normalisation of the fg/bg split in training, 'batch_sum'
+            (published), 'per_sample' (§11 Q1) or 'per_sample_mean'
+            (scale-preserving, for training from scratch), see
+            :func:`split_foreground_background`. In eval mode the module
+            splits by :attr:`test_norm`: it picks from its own mode, so every
+            caller (``mode='tensor'``, prediction, the fusion's streams, the
+            tools) gets the same. Defaults to 'batch_sum'.
         loss_cvae: Config of each CVAE's loss. Defaults to ``CVAELoss``.
         loss_recon: Config of the generative loss of the detector pass.
             Defaults to ``ReconstructionLoss``.
@@ -99,6 +102,12 @@ class GenerativeAttention(BaseModule):
         return [head(feat) for head, feat in zip(self.heads, feats)]
 
     @property
+    def active_norm(self) -> str:
+        """The fg/bg normalisation of the module's current mode: ``norm`` in training,
+        :attr:`test_norm` in eval mode."""
+        return self.norm if self.training else self.test_norm
+
+    @property
     def test_norm(self) -> str:
         """The fg/bg normalisation at test time: each window on its own. The published
         'batch_sum' sums over the batch, which would make a window's detections depend on
@@ -119,14 +128,12 @@ class GenerativeAttention(BaseModule):
             return [feat.detach() for feat in feats]
         return list(splice_fg if splice_fg is not None else bg)
 
-    def split(self, feats: Sequence[Tensor], atts: Sequence[Tensor],
-              norm: str | None = None) -> tuple[list[Tensor], list[Tensor]]:
-        """Foreground and background maps, each list shaped like ``feats``.
-
-        ``norm`` overrides the configured normalisation for this call.
-        """
-        norm = norm or self.norm
-        pairs = [split_foreground_background(f, a, norm) for f, a in zip(feats, atts)]
+    def split(self, feats: Sequence[Tensor],
+              atts: Sequence[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
+        """Foreground and background maps, each list shaped like ``feats``
+        ([B, C_i, T_i, S_i, S_i]), normalised by :attr:`active_norm`."""
+        pairs = [split_foreground_background(f, a, self.active_norm)
+                 for f, a in zip(feats, atts)]
         return [fg for fg, _ in pairs], [bg for _, bg in pairs]
 
     def encode_decode(self, feats: Sequence[Tensor],

@@ -5,11 +5,10 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...checkpoint.exact_load import load_checkpoint_exact
-from ...structures import CVAE_KEYS
+from ...structures import ATTENTION_PREFIX, CVAE_KEYS
 from ..heads.base_temporal_head import HEAD_TEST_CFG
 from ..task_modules import decode_segments
-from ..utils import TEST_CFG_DEFAULTS, test_time_call
-from .gaf_detector import check_channels
+from ..utils import TEST_CFG_DEFAULTS, maybe_autocast, maybe_compiled
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 BOUNDARY_FUSIONS = ('mean_outputs', 'geometric_mean')
@@ -76,20 +75,27 @@ class GAFFusionDetector(BaseModel):
         if rgb_checkpoint:
             load_checkpoint_exact(self.rgb, rgb_checkpoint, allow_missing=(CVAE_KEYS, ))
         if flow_checkpoint:
-            drop = ('attention.', ) if self.flow.attention is None else ()
+            drop = (ATTENTION_PREFIX, ) if self.flow.attention is None else ()
             load_checkpoint_exact(self.flow, flow_checkpoint, drop_prefixes=drop,
                                   allow_missing=(CVAE_KEYS, ))
+
+    @property
+    def input_channels(self) -> dict[str, int]:
+        """The clips this model takes: {config key: channels} of its streams in their order
+        on the channel axis, RGB first."""
+        return {'model.rgb.backbone.in_channels': self.rgb.backbone.in_channels,
+                'model.flow_in_channels': self.flow.backbone.in_channels}
 
     def fused_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
         """Element-wise mean of both streams' raw outputs (and the RGB priors); with
         'geometric_mean', also the fused ``segments`` [B, K, 2] (frames of the clip).
 
-        Each stream runs as it tests alone (its attention's ``test_norm``)."""
+        Each stream runs as it runs alone in its mode (in eval mode, its attention's test
+        normalisation)."""
         rgb_channels = self.rgb.backbone.in_channels
-        rgb, flow = (stream.forward_outputs(
-            part, stream.attention.test_norm if stream.attention is not None else None)
-            for stream, part in ((self.rgb, inputs[:, :rgb_channels]),
-                                 (self.flow, inputs[:, rgb_channels:])))
+        rgb, flow = (stream.forward_outputs(part)
+                     for stream, part in ((self.rgb, inputs[:, :rgb_channels]),
+                                          (self.flow, inputs[:, rgb_channels:])))
         fused = dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})
         if self.boundary_fusion == 'geometric_mean':
             length = self.rgb.clip_length
@@ -102,10 +108,10 @@ class GAFFusionDetector(BaseModel):
         if mode == 'tensor':
             return self.fused_outputs(inputs)
         if mode == 'predict':
-            check_channels(inputs, self.rgb.backbone.in_channels + self.flow.backbone.in_channels,
-                           data_samples, 'model.rgb.backbone.in_channels + flow_in_channels')
-            outputs = test_time_call(self, 'fused_outputs', inputs, self.test_cfg)
-            return self.rgb.head.predict_by_feat(outputs, data_samples,
-                                                 self.test_cfg['score_threshold'])
+            with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
+                outputs = maybe_compiled(self, 'fused_outputs', self.test_cfg['compile'])(inputs)
+            head = self.rgb.head
+            return head.add_pred_to_samples(
+                head.predict_by_feat(outputs, self.test_cfg['score_threshold']), data_samples)
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")

@@ -12,6 +12,7 @@ from torch import Tensor, nn
 
 from ...checkpoint.exact_load import load_checkpoint_exact
 from ...structures import CVAE_KEYS
+from ...structures.two_pass import CVAE_PASS
 
 
 def _mean_squared(a: Sequence[Tensor], b: Sequence[Tensor]) -> Tensor:
@@ -33,7 +34,7 @@ class GAFDistiller(BaseModel):
     ``student`` gives (the top-heavy backbone, say), so it has the teacher's
     sizes and head without restating them. Parts of the student can start
     from the teacher (by key prefix) and be frozen. Train it with ``TwoPassTrainLoop`` and
-    ``GAFOptimWrapperConstructor`` (which asks :meth:`phase_parameters`);
+    ``GAFOptimWrapperConstructor`` (which asks :meth:`pass_parameters`);
     test the student with its own config after :func:`student_state_dict`.
 
     Args:
@@ -107,20 +108,27 @@ class GAFDistiller(BaseModel):
         self.teacher.eval()
         return self
 
-    def set_train_state(self, phase: str, epoch: int) -> None:
+    def set_train_state(self, pass_name: str, epoch: int) -> None:
         """Forwarded to the student (see :meth:`GAFDetector.set_train_state`)."""
-        self.student.set_train_state(phase, epoch)
+        self.student.set_train_state(pass_name, epoch)
 
     @property
-    def train_phase(self) -> str:
-        """The student's training phase."""
-        return self.student.train_phase
+    def train_pass(self) -> str:
+        """The student's training pass."""
+        return self.student.train_pass
 
-    def phase_parameters(self, phase: str) -> list[tuple[str, nn.Parameter]]:
-        """What ``phase`` trains: the student's (:meth:`GAFDetector.phase_parameters`); the
+    @property
+    def input_channels(self) -> dict[str, int]:
+        """The student's input streams (:attr:`GAFDetector.input_channels`), keyed by their
+        config keys under ``model.student``."""
+        return {key.replace('model.', 'model.student.', 1): channels
+                for key, channels in self.student.input_channels.items()}
+
+    def pass_parameters(self, pass_name: str) -> list[tuple[str, nn.Parameter]]:
+        """What a pass trains: the student's (:meth:`GAFDetector.pass_parameters`); the
         teacher and the ``frozen`` prefixes train in neither."""
         return [(f'student.{name}', param)
-                for name, param in self.student.phase_parameters(phase)]
+                for name, param in self.student.pass_parameters(pass_name)]
 
     def forward(self, inputs: Tensor, data_samples: list | None = None, mode: str = 'tensor'):
         """'loss' adds the KD terms to the student's; 'tensor' and 'predict' are the student's."""
@@ -129,8 +137,8 @@ class GAFDistiller(BaseModel):
         return self.student(inputs, data_samples, mode)
 
     def loss(self, inputs: Tensor, data_samples: list) -> dict[str, Tensor]:
-        """The student's losses of the current phase plus the distillation terms."""
-        if self.student.train_phase == 'cvae':
+        """The student's losses of the current pass plus the distillation terms."""
+        if self.student.train_pass == CVAE_PASS:
             losses, parts = self.student.cvae_losses(inputs)
             if self.kd_cvae_weight:
                 with torch.no_grad():
@@ -140,7 +148,7 @@ class GAFDistiller(BaseModel):
             return losses
         losses, parts = self.student.detector_losses(inputs, data_samples)
         losses['loss_kd_att'] = self.beta * self.attention_gap(inputs, parts['atts'])
-        if 'splice' in parts:
+        if parts.get('splice') is not None:
             losses['loss_kd_att_splice'] = self.beta * self.attention_gap(
                 parts['splice']['inputs'], parts['splice']['atts'])
         return losses
@@ -152,7 +160,7 @@ class GAFDistiller(BaseModel):
         return _mean_squared(student_atts, teacher_atts)
 
     def parse_losses(self, losses: dict[str, Tensor]) -> tuple[Tensor, dict[str, Tensor]]:
-        """As the student's: log names carry the phase."""
+        """As the student's: log names carry the pass's prefix."""
         return self.student.parse_losses(losses)
 
 

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 import torch
 from mmaction.registry import MODELS, TASK_UTILS
+from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from ...ops import boundary_max_pool, range_max_table
 from ...structures import splice_triplet
 from ..layers import Unit1D, conv1d_gn_relu
-from ..task_modules import attach_detections, frame_segments, level_segments, segment_regions
+from ..task_modules import frame_segments, level_segments, segment_regions, window_detections
 from .base_temporal_head import BaseTemporalHead
 from .proposal_branch import ProposalBranch
 
@@ -255,9 +256,9 @@ class AFSDHead(BaseTemporalHead):
         return ([a for a, _, _ in triplets], [p for _, p, _ in triplets],
                 [n for _, _, n in triplets])
 
-    def predict_by_feat(self, outputs: dict[str, Tensor], data_samples: list,
-                        score_threshold: float | None = None) -> list:
-        """Each window's detections, in seconds of its video (see ``attach_detections``)."""
+    def predict_by_feat(self, outputs: dict[str, Tensor],
+                        score_threshold: float | None = None) -> list[InstanceData]:
+        """Each window's detections, in frames of the window (see ``window_detections``)."""
         threshold = self.test_cfg['score_threshold'] if score_threshold is None else (
             score_threshold)
-        return attach_detections(outputs, data_samples, self.clip_length, threshold)
+        return window_detections(outputs, self.clip_length, threshold)

@@ -3,7 +3,10 @@ from abc import ABCMeta, abstractmethod
 from collections.abc import Sequence
 
 from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
 from torch import Tensor
+
+from ...utils import ConfigMismatchError
 
 # A (prior, class) pair of a window scoring above this becomes a detection (the published
 # ``conf_thresh``).
@@ -15,10 +18,12 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
 
     ``feats`` is what the neck returns: the pyramid levels ([B, C, t_l] each)
     and the frame-level features [B, C, clip_length]. A head implements
-    :meth:`forward`, :meth:`loss_by_feat` and :meth:`predict_by_feat`;
-    :meth:`loss` and :meth:`predict` chain them. Two capabilities are
-    optional, for GAF's losses; a detector configured to use one checks at
-    build time that its head has it (:meth:`has`):
+    :meth:`forward`, :meth:`loss_by_feat` and :meth:`predict_by_feat` (whose
+    detections are in frames of the window); :meth:`loss` and
+    :meth:`predict` chain them, and :meth:`add_pred_to_samples` turns window
+    frames into seconds of the video, once for every head. Two capabilities
+    are optional, for GAF's losses; a detector configured to use one checks
+    at build time that its head has it (:meth:`has`):
 
     - :meth:`background_loss`: the loss of the background features' pyramid
       (every prior is background), with generative attention;
@@ -44,10 +49,12 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
         """Losses (``loss_*`` terms) of ``outputs`` against the samples' ``gt_instances``."""
 
     @abstractmethod
-    def predict_by_feat(self, outputs: dict[str, Tensor], data_samples: list,
-                        score_threshold: float | None = None) -> list:
-        """``data_samples`` with ``pred_instances`` (segments in seconds of the video, scores,
-        labels), above ``score_threshold`` (default: ``test_cfg``'s)."""
+    def predict_by_feat(self, outputs: dict[str, Tensor],
+                        score_threshold: float | None = None) -> list[InstanceData]:
+        """Each window's detections above ``score_threshold`` (default: ``test_cfg``'s):
+        ``segments`` [M, 2] in frames of the window, ``scores`` [M], ``labels`` [M]
+        (actions, >= ``FIRST_ACTION``); optionally the metainfo ``non_finite_outputs``, the
+        window's count of non-finite outputs."""
 
     def loss(self, feats: tuple[Sequence[Tensor], Tensor],
              data_samples: Sequence) -> dict[str, Tensor]:
@@ -55,8 +62,31 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
         return self.loss_by_feat(self(*feats), data_samples)
 
     def predict(self, feats: tuple[Sequence[Tensor], Tensor], data_samples: list) -> list:
-        """:meth:`predict_by_feat` of :meth:`forward` on the neck's ``feats``."""
-        return self.predict_by_feat(self(*feats), data_samples)
+        """``data_samples`` with the detections of :meth:`forward` on the neck's ``feats``,
+        in seconds of their videos (:meth:`add_pred_to_samples`)."""
+        return self.add_pred_to_samples(self.predict_by_feat(self(*feats)), data_samples)
+
+    @staticmethod
+    def add_pred_to_samples(windows: Sequence[InstanceData], data_samples: list) -> list:
+        """Put each window's detections into its data sample, in seconds of its video.
+
+        A segment in frames of the window is shifted by the window's ``offset``
+        and divided by ``fps`` (time steps per second), both from the sample's
+        metainfo.
+
+        Returns:
+            ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
+            seconds, ``scores`` [M], ``labels`` [M], on the CPU; and the
+            metainfo ``non_finite_outputs`` (0 when the head counts none).
+        """
+        for window, sample in zip(windows, data_samples):
+            sample.set_metainfo(dict(non_finite_outputs=int(
+                window.metainfo.get('non_finite_outputs', 0))))
+            seconds = (window.segments + sample.metainfo['offset']) / sample.metainfo['fps']
+            sample.pred_instances = InstanceData(segments=seconds.cpu(),
+                                                 scores=window.scores.cpu(),
+                                                 labels=window.labels.cpu())
+        return data_samples
 
     def background_loss(self, levels: Sequence[Tensor]) -> dict[str, Tensor]:
         """Optional: the loss of the background features' pyramid levels (``loss_bg``)."""
@@ -72,3 +102,15 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
     def has(cls, capability: str) -> bool:
         """Whether the head implements the optional ``capability`` (a method name above)."""
         return getattr(cls, capability) is not getattr(BaseTemporalHead, capability)
+
+    def require(self, capability: str, instead: str) -> None:
+        """Refuse to serve a detector that uses ``capability``, which this head lacks.
+
+        Raises:
+            ConfigMismatchError: Naming the capability and ``instead``, the
+                setting that does without it.
+        """
+        if not self.has(capability):
+            raise ConfigMismatchError(
+                f'{type(self).__name__} has no {capability}, which the detector uses: '
+                f'set {instead}, or give the head that capability')

@@ -23,10 +23,12 @@ class GenerativeAttentionNeck(BaseModule):
         temporal_size: Its time steps (fixed by the clip length).
         spatial_size: Its spatial size, or None to average over space.
             Defaults to None.
-        rescale: Divide by the attention's mean instead of its sum, so the
-            map keeps its magnitude (GAF's sum makes it ~1e-5 of the input,
-            which a classification head trained from scratch copes with
-            badly). Defaults to True.
+        norm: The attention's fg normalisation (see
+            :class:`GenerativeAttention`): 'per_sample_mean' divides by the
+            attention's mean, so the map keeps its magnitude; 'per_sample' by
+            its sum, as GAF does, which makes the map ~1e-5 of the input (a
+            classification head trained from scratch copes with that badly).
+            Defaults to 'per_sample_mean'.
         cvae_weight: Weight of ``loss_cvae``. Defaults to 1.
         recon_weight: Weight of ``loss_recon``. Defaults to 0.5.
         attention: Extra arguments of :class:`GenerativeAttention`
@@ -34,25 +36,23 @@ class GenerativeAttentionNeck(BaseModule):
     """
 
     def __init__(self, in_channels: int, temporal_size: int, spatial_size: int | None = None,
-                 rescale: bool = True, cvae_weight: float = 1.0, recon_weight: float = 0.5,
+                 norm: str = 'per_sample_mean', cvae_weight: float = 1.0,
+                 recon_weight: float = 0.5,
                  attention: dict | None = None, init_cfg: dict | None = None) -> None:
         super().__init__(init_cfg=init_cfg)
         # One map of temporal_size steps; the reconstruction loss at its full weight from the
         # start (no epoch warm-up in a one-pass recognizer).
         self.attention = MODELS.build(dict(
             type='GenerativeAttention', in_channels=(in_channels, ), temporal_strides=(1, ),
-            clip_length=temporal_size, spatial_sizes=(spatial_size, ), norm='per_sample',
+            clip_length=temporal_size, spatial_sizes=(spatial_size, ), norm=norm,
             loss_recon=dict(type='ReconstructionLoss', max_weight=recon_weight, warmup_epochs=1),
             **(attention or {})))
-        self.rescale = rescale
         self.cvae_weight = cvae_weight
 
     def forward(self, x: Tensor, data_samples: list | None = None) -> tuple[Tensor, dict]:
         """[B, C, T, H, W] -> (foreground map [B, C, T, H, W], auxiliary losses)."""
         att = self.attention([x])[0]
         fg = self.attention.split([x], [att])[0][0]
-        if self.rescale:
-            fg = fg * att[0].numel()
         losses: dict[str, Tensor] = {}
         if self.training and data_samples is not None:
             feats, atts = [x.detach()], [att.detach()]

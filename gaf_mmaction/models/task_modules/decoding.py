@@ -40,18 +40,17 @@ def decode_segments(outputs: dict[str, Tensor], clip_length: int) -> Tensor:
     return segments.clamp(0, clip_length)
 
 
-def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_length: int,
-                      score_threshold: float) -> list:
-    """Put each window's scored segments, in seconds of its video, into its data sample.
+def window_detections(outputs: dict[str, Tensor], clip_length: int,
+                      score_threshold: float) -> list[InstanceData]:
+    """Each window's scored segments above ``score_threshold``, in frames of the window.
 
     A (prior, action class) pair becomes a detection when its score exceeds
-    ``score_threshold``; its segment is shifted by the window's ``offset``
-    and divided by ``fps`` (both from the sample's metainfo).
+    ``score_threshold``.
 
     Returns:
-        ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
-        seconds, ``scores`` [M], ``labels`` [M] (actions, >= ``FIRST_ACTION``), on the CPU; and the
-        metainfo ``non_finite_outputs``, the window's count of non-finite
+        Per window: ``segments`` [M, 2] frames of the window, ``scores`` [M],
+        ``labels`` [M] (actions, >= ``FIRST_ACTION``), on the outputs' device;
+        the metainfo ``non_finite_outputs`` counts the window's non-finite
         scores and segments.
     """
     segments, scores = decode_outputs(outputs, clip_length)
@@ -59,11 +58,11 @@ def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_lengt
     # that the metric can report a broken model instead of a quiet mAP of 0.
     non_finite = ((~torch.isfinite(scores)).flatten(1).sum(1)
                   + (~torch.isfinite(segments)).any(-1).sum(1)).tolist()
-    for b, sample in enumerate(data_samples):
-        sample.set_metainfo(dict(non_finite_outputs=int(non_finite[b])))
+    windows = []
+    for b in range(len(scores)):
         prior, action = (scores[b, :, FIRST_ACTION:] > score_threshold).nonzero(as_tuple=True)
         label = action + FIRST_ACTION
-        seconds = (segments[b, prior] + sample.metainfo['offset']) / sample.metainfo['fps']
-        sample.pred_instances = InstanceData(
-            segments=seconds.cpu(), scores=scores[b, prior, label].cpu(), labels=label.cpu())
-    return data_samples
+        windows.append(InstanceData(metainfo=dict(non_finite_outputs=int(non_finite[b])),
+                                    segments=segments[b, prior], scores=scores[b, prior, label],
+                                    labels=label))
+    return windows
