@@ -17,6 +17,7 @@ import json
 import torch
 from mmengine.config import Config
 
+from gaf_mmaction.structures.two_pass import DETECTOR_PASS, PASSES
 from gaf_mmaction.tooling.benchmark import CASES, MODES
 from gaf_mmaction.utils import PathDictAction
 
@@ -35,7 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--compile', action='store_true', help='torch.compile the model')
     parser.add_argument('--compile-backend', default='inductor',
                         help="torch.compile's backend (default inductor)")
-    parser.add_argument('--phase', choices=('detector', 'cvae'), default='detector',
+    parser.add_argument('--pass', dest='train_pass', choices=PASSES, default=DETECTOR_PASS,
                         help='train mode: the pass whose step is timed (default detector)')
     parser.add_argument('--sync-debug', action='store_true',
                         help='train mode, CUDA: count the host synchronisations of one step')
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         options = dict(amp=args.amp, channels_last=args.channels_last, warmup=args.warmup,
                        compile_model=args.compile and dict(backend=args.compile_backend))
     if args.mode == 'train':
-        options.update(phase=args.phase, sync_debug=args.sync_debug)
+        options.update(train_pass=args.train_pass, sync_debug=args.sync_debug)
     iters = args.iters or DEFAULT_ITERS.get(args.mode, 10)
     result = case(cfg, device, args.batch_size, iters=iters, **options)
     print(json.dumps(result), flush=True)

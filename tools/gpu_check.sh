@@ -100,7 +100,7 @@ step bench_compile "${bench[@]}" --mode test --batch-size "$test_batch" --amp "$
     "${iters[@]}"
 step bench_train "${bench[@]}" --mode train --batch-size "$train_batch" "${amp[@]}" --baseline \
     --sync-debug "${iters[@]}"
-step bench_train_cvae "${bench[@]}" --mode train --phase cvae --batch-size "$train_batch" \
+step bench_train_cvae "${bench[@]}" --mode train --pass cvae --batch-size "$train_batch" \
     "${amp[@]}" --sync-debug "${iters[@]}"
 # Decoding, merging and soft-NMS of the THUMOS14 test set's windows on the device.
 step bench_post "${bench[@]}" --mode post "${videos[@]}"

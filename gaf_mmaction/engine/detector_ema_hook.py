@@ -2,6 +2,8 @@
 from mmaction.registry import HOOKS
 from mmengine.hooks import EMAHook
 
+from ..structures.two_pass import CVAE_PASS, DETECTOR_PASS
+
 
 @HOOKS.register_module()
 class DetectorEMAHook(EMAHook):
@@ -26,10 +28,10 @@ class DetectorEMAHook(EMAHook):
         averaged = dict(self.ema_model.module.named_parameters())
         # (average, trained) pairs of the CVAE's parameters, looked up once, not every step.
         self.cvae_pairs = [(averaged[name], param)
-                           for name, param in self.src_model.phase_parameters('cvae')]
+                           for name, param in self.src_model.pass_parameters(CVAE_PASS)]
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        if runner.train_loop.phase == 'detector':
+        if runner.train_loop.current_pass == DETECTOR_PASS:
             super().after_train_iter(runner, batch_idx, data_batch, outputs)
             return
         for average, param in self.cvae_pairs:

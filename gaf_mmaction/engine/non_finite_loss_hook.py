@@ -63,8 +63,8 @@ class NonFiniteLossHook(Hook):
             samples = (data_batch or {}).get('data_samples') or []
             windows = [f"{s.metainfo.get('video_name', '?')}@{s.metainfo.get('offset', '?')}"
                        for s in samples]
-            phase = getattr(runner.train_loop, 'phase', 'training')
-            report_non_finite(bad, windows, self.policy, phase, runner.epoch + 1)
+            pass_name = getattr(runner.train_loop, 'current_pass', 'training')
+            report_non_finite(bad, windows, self.policy, pass_name, runner.epoch + 1)
 
 
 def _optim_wrappers(runner) -> list:
@@ -74,10 +74,10 @@ def _optim_wrappers(runner) -> list:
     return list(wrapper.values()) if hasattr(wrapper, 'values') else [wrapper]
 
 
-def report_non_finite(bad: list[str], windows: list[str], policy: str, phase: str,
+def report_non_finite(bad: list[str], windows: list[str], policy: str, pass_name: str,
                       epoch: int) -> None:
     """Raise ('stop') or warn ('skip') about the non-finite terms ``bad`` of a step."""
-    message = (f'Non-finite loss {bad} in the {phase} pass of epoch {epoch}; batch windows '
+    message = (f'Non-finite loss {bad} in the {pass_name} pass of epoch {epoch}; batch windows '
                f'(video@offset): {windows}')
     if policy == 'stop':
         raise FloatingPointError(

@@ -6,15 +6,17 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper, OptimWrapperDict
 from torch import nn
 
-PASSES = ('detector', 'cvae')
+from ..structures.two_pass import OPTIM_WRAPPER_KEYS, PASSES
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
 class GAFOptimWrapperConstructor:
-    """Build ``OptimWrapperDict(detector=..., cvae=...)`` from two wrapper configs.
+    """Build ``OptimWrapperDict(cvae=..., detector=...)`` from two wrapper configs.
 
-    Each wrapper gets the parameters its pass trains, as the model says
-    (``model.phase_parameters(pass)``: the CVAEs for 'cvae', every other
+    One wrapper per pass of :mod:`gaf_mmaction.structures.two_pass`, under
+    the key the protocol gives it (``OPTIM_WRAPPER_KEYS``). Each wrapper gets the
+    parameters its pass trains, as the model says
+    (``model.pass_parameters(pass)``: the CVAEs for 'cvae', every other
     parameter that requires gradients for 'detector'; a distiller's teacher
     in neither). Each config may hold its own ``paramwise_cfg``.
 
@@ -39,23 +41,24 @@ class GAFOptimWrapperConstructor:
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict | None = None) -> None:
         cfg = copy.deepcopy(dict(optim_wrapper_cfg))
-        missing = [k for k in PASSES if k not in cfg]
+        keys = [OPTIM_WRAPPER_KEYS[pass_name] for pass_name in PASSES]
+        missing = [k for k in keys if k not in cfg]
         if missing:
             raise ValueError(f'GAFOptimWrapperConstructor needs the keys {missing} (one '
                              f'optimizer wrapper per pass); got {sorted(cfg)}')
         if paramwise_cfg:
             raise ValueError('Give paramwise_cfg inside optim_wrapper.detector / .cvae')
-        shared = {k: cfg.pop(k) for k in list(cfg) if k not in PASSES}
-        self.cfgs = {k: dict(cfg[k], **shared) for k in PASSES}
+        shared = {k: cfg.pop(k) for k in list(cfg) if k not in keys}
+        self.cfgs = {k: dict(cfg[k], **shared) for k in keys}
 
-    def _build(self, cfg: dict, model: nn.Module, phase: str) -> OptimWrapper:
+    def _build(self, cfg: dict, model: nn.Module, pass_name: str) -> OptimWrapper:
         cfg = copy.deepcopy(cfg)
         paramwise = cfg.pop('paramwise_cfg', None)
         optimizer_cfg = cfg.pop('optimizer')
-        chosen = {id(p) for _, p in model.phase_parameters(phase)}
+        chosen = {id(p) for _, p in model.pass_parameters(pass_name)}
         if not chosen:
             raise ValueError(f'{type(model).__name__} has no parameters to train in the '
-                             f'{phase!r} pass (all frozen?)')
+                             f'{pass_name!r} pass (all frozen?)')
         if paramwise:
             groups: list[dict] = []
             DefaultOptimWrapperConstructor(dict(optimizer=optimizer_cfg),
@@ -71,9 +74,10 @@ class GAFOptimWrapperConstructor:
         """Split ``model``'s parameters by pass and build both wrappers."""
         if is_model_wrapper(model):
             model = model.module
-        if not hasattr(model, 'phase_parameters'):
+        if not hasattr(model, 'pass_parameters'):
             raise TypeError(f'GAFOptimWrapperConstructor trains models with two passes '
                             f'(GAFDetector, GAFDistiller); {type(model).__name__} has no '
-                            'phase_parameters')
-        return OptimWrapperDict(**{phase: self._build(self.cfgs[phase], model, phase)
-                                   for phase in PASSES})
+                            'pass_parameters')
+        keys = {pass_name: OPTIM_WRAPPER_KEYS[pass_name] for pass_name in PASSES}
+        return OptimWrapperDict(**{key: self._build(self.cfgs[key], model, pass_name)
+                                   for pass_name, key in keys.items()})

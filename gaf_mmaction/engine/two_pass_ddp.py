@@ -5,7 +5,7 @@ from mmengine.registry import MODEL_WRAPPERS
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from .optim_constructor import PASSES
+from ..structures.two_pass import DETECTOR_PASS, PASSES
 
 
 # MMEngine's own registry: the Runner looks wrappers up there, not in MMAction2's.
@@ -18,8 +18,8 @@ class TwoPassDistributedDataParallel(nn.Module):
     gradients (zeros it never made) and the detector pass the CVAEs': about
     608 MB per step for the published sizes, and ``find_unused_parameters``
     must search the graph for the missing ones. Here the pass's own wrapper
-    runs each step (the model's ``train_phase``), and it all-reduces exactly
-    what the pass trains (``model.phase_parameters``). Validation and testing
+    runs each step (the model's ``train_pass``), and it all-reduces exactly
+    what the pass trains (``model.pass_parameters``). Validation and testing
     call the model directly, as ``MMDistributedDataParallel`` does.
 
     Args:
@@ -47,13 +47,13 @@ class TwoPassDistributedDataParallel(nn.Module):
         buffers = [name for name, _ in module.named_buffers()]
         # Not registered as submodules: they share ``module``, whose state dict is the model's.
         self.passes: dict[str, MMDistributedDataParallel] = {}
-        for phase in PASSES:
-            trained = {name for name, _ in module.phase_parameters(phase)}
+        for pass_name in PASSES:
+            trained = {name for name, _ in module.pass_parameters(pass_name)}
             # The buffers are made equal once, by the detector pass's wrapper.
             ignored = [n for n in names if n not in trained] + (
-                buffers if phase != 'detector' else [])
+                buffers if pass_name != DETECTOR_PASS else [])
             DistributedDataParallel._set_params_and_buffers_to_ignore_for_model(module, ignored)
-            self.passes[phase] = MMDistributedDataParallel(
+            self.passes[pass_name] = MMDistributedDataParallel(
                 module=module, broadcast_buffers=broadcast_buffers,
                 find_unused_parameters=find_unused_parameters,
                 device_ids=device_ids if on_cuda else None, **kwargs)
@@ -61,7 +61,7 @@ class TwoPassDistributedDataParallel(nn.Module):
 
     def train_step(self, data: dict | tuple | list, optim_wrapper) -> dict:
         """The step of the model's current pass, through that pass's DDP wrapper."""
-        return self.passes[self.module.train_phase].train_step(data, optim_wrapper)
+        return self.passes[self.module.train_pass].train_step(data, optim_wrapper)
 
     def val_step(self, data: dict | tuple | list) -> list:
         """The model's own ``val_step`` (no gradients to synchronise)."""

@@ -1,21 +1,18 @@
 """GAF's epoch: a CVAE pass over the data, then a detector pass (docs/published_code.md §6)."""
-import time
-
 import numpy as np
 from mmaction.registry import LOOPS
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop, set_random_seed
 
-PHASES = ('cvae', 'detector')
-# The prefix of each phase's log names (GAFDetector.parse_losses writes 'cvae/...', 'det/...').
-LOG_PREFIXES = {'cvae': 'cvae/', 'detector': 'det/'}
+from ..structures.two_pass import OPTIM_WRAPPER_KEYS, PASSES
 
 
 @LOOPS.register_module()
 class TwoPassTrainLoop(EpochBasedTrainLoop):
-    """Each epoch runs the whole loader twice: first the 'cvae' phase, then 'detector'.
+    """Each epoch runs the whole loader once per pass of
+    :mod:`gaf_mmaction.structures.two_pass`, in its order: 'cvae', then 'detector'.
 
-    Every step uses the optimizer wrapper of its phase
+    Every step uses the optimizer wrapper of its pass
     (``runner.optim_wrapper['cvae']`` / ``['detector']``, see
     :class:`GAFOptimWrapperConstructor`) and counts as one iteration, so an
     epoch is ``2 * len(dataloader)`` iterations. The two passes draw
@@ -27,10 +24,11 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
     same parameters as an uninterrupted run (on CPU; with data-loader
     workers, as long as they are not persistent).
 
-    The loop knows which pass it is in (:attr:`phase`, :attr:`phase_iter`),
-    which the log lines show, and times each pass's steps apart, so that
-    :meth:`eta_seconds` counts the remaining steps of both passes at their
-    own speed (a CVAE step is several times cheaper than a detector step).
+    The loop says which pass it is in (:attr:`current_pass`,
+    :attr:`pass_iter`), which the log lines show, and tells the runner's log
+    processor when a pass starts and a step ends (``pass_started``,
+    ``step_done`` of :class:`TwoPassLogProcessor`, which keeps the books of
+    the ETA and each pass's gradient norm).
 
     Args:
         runner: The runner.
@@ -38,26 +36,28 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         max_epochs: Epochs to train.
         val_begin: First epoch with validation. Defaults to 1.
         val_interval: Epochs between validations. Defaults to 1.
-        interleave: Instead of two passes, run a CVAE step and a detector
-            step on each batch of a single pass. Defaults to False.
+        interleave: Instead of one loader pass per training pass, run a
+            step of each on every batch of a single loader pass. Defaults to
+            False.
     """
 
     def __init__(self, runner, dataloader, max_epochs: int, val_begin: int = 1,
                  val_interval: int = 1, interleave: bool = False) -> None:
         super().__init__(runner, dataloader, max_epochs, val_begin, val_interval)
         self.interleave = interleave
-        self._max_iters = self._max_epochs * len(self.dataloader) * len(PHASES)
-        self.phase = PHASES[0]
-        self.phase_iter = 0
-        # Seconds and steps per phase, for the ETA; each step is timed from the end of the
-        # previous one, so data loading counts towards the step that waited for it.
-        self.step_seconds = {phase: 0.0 for phase in PHASES}
-        self.step_counts = {phase: 0 for phase in PHASES}
-        self._tick = time.perf_counter()
+        self._max_iters = self._max_epochs * len(self.dataloader) * len(PASSES)
+        self.current_pass = PASSES[0]
+        self.pass_iter = 0
 
     def _detector(self):
         model = self.runner.model
         return model.module if is_model_wrapper(model) else model
+
+    def _tell_log_processor(self, event: str, *args) -> None:
+        """Call ``event`` of the runner's log processor, if it keeps the two-pass books."""
+        handler = getattr(self.runner.log_processor, event, None)
+        if handler is not None:
+            handler(self.runner, *args)
 
     def _set_sampler_epoch(self, epoch: int) -> None:
         sampler = getattr(self.dataloader, 'sampler', None)
@@ -65,11 +65,11 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
             sampler.set_epoch(epoch)
 
     def _start_pass(self, offset: int) -> None:
-        """Shuffle and seed pass ``offset`` (0 CVAE, 1 detector) of the current epoch."""
+        """Shuffle and seed loader pass ``offset`` (0, 1) of the current epoch."""
         self._set_sampler_epoch(2 * self._epoch + offset)
         state = np.random.SeedSequence([self.runner.seed, self._epoch, offset]).generate_state(1)
         set_random_seed(int(state[0]))
-        self._tick = time.perf_counter()
+        self._tell_log_processor('pass_started')
 
     def run_epoch(self) -> None:
         """Both passes of one epoch, with the usual epoch hooks around them."""
@@ -78,71 +78,24 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         if self.interleave:
             self._start_pass(0)
             for idx, data_batch in enumerate(self.dataloader):
-                for phase in PHASES:
-                    self.run_phase_iter(phase, idx, data_batch)
+                for pass_name in PASSES:
+                    self.run_pass_step(pass_name, idx, data_batch)
         else:
-            for offset, phase in enumerate(PHASES):
+            for offset, pass_name in enumerate(PASSES):
                 self._start_pass(offset)
                 for idx, data_batch in enumerate(self.dataloader):
-                    self.run_phase_iter(phase, idx, data_batch)
+                    self.run_pass_step(pass_name, idx, data_batch)
         self.runner.call_hook('after_train_epoch')
         self._epoch += 1
 
-    def run_phase_iter(self, phase: str, idx: int, data_batch: dict) -> None:
-        """One optimisation step of ``phase``."""
-        self.phase, self.phase_iter = phase, idx
+    def run_pass_step(self, pass_name: str, idx: int, data_batch: dict) -> None:
+        """One optimisation step of the pass ``pass_name``."""
+        self.current_pass, self.pass_iter = pass_name, idx
         self.runner.call_hook('before_train_iter', batch_idx=idx, data_batch=data_batch)
-        self._detector().set_train_state(phase, self._epoch + 1)
-        optim_wrapper = self.runner.optim_wrapper[phase]
+        self._detector().set_train_state(pass_name, self._epoch + 1)
+        optim_wrapper = self.runner.optim_wrapper[OPTIM_WRAPPER_KEYS[pass_name]]
         outputs = self.runner.model.train_step(data_batch, optim_wrapper=optim_wrapper)
-        self._log_gradient_clipping(phase, optim_wrapper)
-        now = time.perf_counter()
-        self.step_seconds[phase] += now - self._tick
-        self.step_counts[phase] += 1
-        self._tick = now
+        self._tell_log_processor('step_done', pass_name, optim_wrapper)
         self.runner.call_hook('after_train_iter', batch_idx=idx, data_batch=data_batch,
                               outputs=outputs)
         self._iter += 1
-
-    def _log_gradient_clipping(self, phase: str, optim_wrapper) -> None:
-        """Copy the clipped gradient norm to a name of this phase (``det/grad_norm``).
-
-        MMEngine's wrappers of both passes write one shared ``grad_norm``,
-        which a line of the other pass would repeat.
-        """
-        if not getattr(optim_wrapper, 'clip_grad_kwargs', None):
-            return
-        hub = self.runner.message_hub
-        shared = f'train/{optim_wrapper.grad_name}'
-        if shared in hub.log_scalars:
-            hub.update_scalar(f'train/{LOG_PREFIXES[phase]}{optim_wrapper.grad_name}',
-                              hub.get_scalar(shared).current())
-
-    def remaining_steps(self) -> dict[str, int]:
-        """Steps of each phase still to run after the current one, to the end of training."""
-        steps = len(self.dataloader)
-        later_epochs = self._max_epochs - self._epoch - 1
-        remaining = {phase: later_epochs * steps for phase in PHASES}
-        if self.interleave:
-            # The CVAE step of this batch is done; the detector step may be too.
-            remaining['cvae'] += steps - self.phase_iter - 1
-            remaining['detector'] += steps - self.phase_iter - (self.phase == 'detector')
-        elif self.phase == 'cvae':
-            remaining['cvae'] += steps - self.phase_iter - 1
-            remaining['detector'] += steps
-        else:
-            remaining['detector'] += steps - self.phase_iter - 1
-        return remaining
-
-    def eta_seconds(self) -> float:
-        """Seconds left: each phase's remaining steps at that phase's mean step time so far.
-
-        A phase not timed yet (the detector pass during the first CVAE pass)
-        is assumed as fast as the other one.
-        """
-        timed = {p: self.step_seconds[p] / self.step_counts[p]
-                 for p in PHASES if self.step_counts[p]}
-        if not timed:
-            return 0.0
-        fallback = max(timed.values())
-        return sum(n * timed.get(p, fallback) for p, n in self.remaining_steps().items())

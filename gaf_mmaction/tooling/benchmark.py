@@ -32,6 +32,7 @@ from ..engine.non_finite_loss_hook import NonFiniteLossHook
 from ..evaluation.post_processing import build_post_processor
 from ..models.utils import maybe_autocast
 from ..structures import DetectionDataSample
+from ..structures.two_pass import DETECTOR_PASS, OPTIM_WRAPPER_KEYS, PASSES
 
 MODES = ('test', 'train', 'data', 'post')
 
@@ -149,9 +150,11 @@ def bench_test(cfg: Config, device: torch.device, batch_size: int, amp: bool = F
 
 def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = False,
                 compile_model: bool | dict = False, iters: int = 5, warmup: int = 2,
-                channels_last: bool = False, fused_adam: bool = True, phase: str = 'detector',
+                channels_last: bool = False, fused_adam: bool = True,
+                train_pass: str = DETECTOR_PASS,
                 with_splice: bool = True, sync_debug: bool = False) -> dict:
-    """One training step of ``phase`` as ``TwoPassTrainLoop`` runs it, on synthetic data.
+    """One training step of the pass ``train_pass`` as ``TwoPassTrainLoop`` runs it, on
+    synthetic data.
 
     The model's ``train_step`` (moving the pinned batch, every loss of the pass, the splice
     pass included unless ``with_splice`` is False, backward and the config's optimizer
@@ -171,8 +174,8 @@ def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = 
     if compile_model:
         model.forward = torch.compile(model.forward, **_compile_options(compile_model))
     optim_cfg = copy.deepcopy(cfg.optim_wrapper)
-    for name in ('detector', 'cvae'):
-        optim_cfg[name].optimizer.fused = fused_adam
+    for pass_name in PASSES:
+        optim_cfg[OPTIM_WRAPPER_KEYS[pass_name]].optimizer.fused = fused_adam
     if amp:
         if device.type != 'cuda':
             raise ValueError("--amp training needs CUDA (MMEngine's AmpOptimWrapper); "
@@ -181,16 +184,17 @@ def bench_train(cfg: Config, device: torch.device, batch_size: int, amp: bool = 
     wrappers = build_optim_wrapper(model, optim_cfg)
     batch = synthetic_train_batch(batch_size, *clip_shape(cfg))
     hook = NonFiniteLossHook('stop')
-    runner = SimpleNamespace(train_loop=SimpleNamespace(phase=phase), epoch=0,
+    runner = SimpleNamespace(train_loop=SimpleNamespace(current_pass=train_pass), epoch=0,
                              optim_wrapper=wrappers)
 
     def step() -> None:
-        model.set_train_state(phase, 1)
-        log_vars = model.train_step(batch, optim_wrapper=wrappers[phase])
+        model.set_train_state(train_pass, 1)
+        wrapper = wrappers[OPTIM_WRAPPER_KEYS[train_pass]]
+        log_vars = model.train_step(batch, optim_wrapper=wrapper)
         hook.after_train_iter(runner, 0, batch, log_vars)
 
     result = _case('train', cfg, device, batch_size, amp, compile_model, channels_last)
-    result.update(phase=phase, with_splice=with_splice, fused_adam=fused_adam)
+    result.update({'pass': train_pass, 'with_splice': with_splice, 'fused_adam': fused_adam})
     with _peak_memory(device, result):
         seconds = _timed(step, iters, warmup, device)
     if sync_debug and device.type == 'cuda':

@@ -50,9 +50,9 @@ def main(out: Path) -> None:
         wrappers = build_optim_wrapper(model, cfg.optim_wrapper)
         model.train()
         for epoch, batch in enumerate(batches, 1):
-            for phase in ('cvae', 'detector'):
-                model.set_train_state(phase, epoch)
-                wrapped.train_step(batch, optim_wrapper=wrappers[phase])
+            for pass_name in ('cvae', 'detector'):
+                model.set_train_state(pass_name, epoch)
+                wrapped.train_step(batch, optim_wrapper=wrappers[pass_name])
         torch.save(model.state_dict(), out / f'{name}_rank{rank}.pth')
     dist.barrier()
     dist.destroy_process_group()

@@ -47,18 +47,18 @@ def test_pinned_batch_reaches_cuda_without_a_wait(tiny):
     assert not data['data_samples'][0].splice_inputs.is_cuda
 
 
-@pytest.mark.parametrize('phase', ['cvae', 'detector'])
-def test_a_training_step_waits_for_the_device_once(tiny, phase):
+@pytest.mark.parametrize('pass_name', ['cvae', 'detector'])
+def test_a_training_step_waits_for_the_device_once(tiny, pass_name):
     # The one wait is NonFiniteLossHook's read of the logged values (not run here).
     cfg, model, batch = tiny
     model = copy.deepcopy(model)
     wrappers = build_optim_wrapper(model, cfg.optim_wrapper)
-    model.set_train_state(phase, 1)
+    model.set_train_state(pass_name, 1)
 
     def step():
-        model.train_step(batch, optim_wrapper=wrappers[phase])
+        model.train_step(batch, optim_wrapper=wrappers[pass_name])
     step()
     step()
     syncs = count_host_syncs(step)
-    print(f'{phase} pass: {syncs} host synchronisations per step')
+    print(f'{pass_name} pass: {syncs} host synchronisations per step')
     assert syncs == 0

@@ -26,7 +26,7 @@ class WeightRecorder(Hook):
                                         if type(h).__name__ == 'DetectorEMAHook').ema_model
         trained, averaged = dict(model.named_parameters()), dict(ema.module.named_parameters())
         WeightRecorder.steps.append(dict(
-            phase=runner.train_loop.phase,
+            pass_name=runner.train_loop.current_pass,
             weight=trained[DETECTOR_WEIGHT].detach().clone(),
             average=averaged[DETECTOR_WEIGHT].detach().clone(),
             cvae=trained[CVAE_WEIGHT].detach().clone(),
@@ -52,8 +52,8 @@ def test_the_average_of_the_detector_steps_across_a_resume(data_options, tmp_pat
     saved = torch.load(tmp_path / 'epoch_1.pth', weights_only=False)
     runner_of(data_options, tmp_path, epochs=2, resume=True).train()
     steps = WeightRecorder.steps
-    detector = [s for s in steps if s['phase'] == 'detector']
-    assert 0 < sum(s['phase'] == 'detector' for s in steps[:first_run]) < len(detector)
+    detector = [s for s in steps if s['pass_name'] == 'detector']
+    assert 0 < sum(s['pass_name'] == 'detector' for s in steps[:first_run]) < len(detector)
     # By hand: the first detector step copies, each later one moves a quarter of the way.
     average = None
     for step in detector:
@@ -64,7 +64,7 @@ def test_the_average_of_the_detector_steps_across_a_resume(data_options, tmp_pat
     # The averaged model's CVAE is the trained one after every step.
     assert all(torch.equal(s['cvae'], s['cvae_average']) for s in steps)
     # The checkpoint holds the averaged weights (what testing uses) and the trained ones.
-    last_of_first = [s for s in steps[:first_run] if s['phase'] == 'detector'][-1]
+    last_of_first = [s for s in steps[:first_run] if s['pass_name'] == 'detector'][-1]
     assert torch.equal(saved['state_dict'][DETECTOR_WEIGHT], last_of_first['average'])
     assert torch.equal(saved['ema_state_dict'][f'module.{DETECTOR_WEIGHT}'],
                        last_of_first['weight'])

@@ -65,17 +65,17 @@ def test_one_kd_iteration_updates_exactly_the_trainable_parameters(setup):
     trainable_det = {k for k, p in distiller.named_parameters() if p.requires_grad
                      and k.startswith('student.') and 'attention.cvae.' not in k}
     assert trainable_det and all(k.startswith('student.backbone.') for k in trainable_det)
-    for phase, expected_prefix in (('cvae', 'student.attention.cvae.'),
+    for pass_name, expected_prefix in (('cvae', 'student.attention.cvae.'),
                                    ('detector', 'student.backbone.')):
         before = state(distiller)
-        distiller.set_train_state(phase, 1)
-        log_vars = distiller.train_step(batch, optim_wrapper=wrappers[phase])
+        distiller.set_train_state(pass_name, 1)
+        log_vars = distiller.train_step(batch, optim_wrapper=wrappers[pass_name])
         after = state(distiller)
         moved = {k for k in before if not torch.equal(before[k], after[k])}
         params = {k for k, _ in distiller.named_parameters()}
-        assert moved, phase
-        assert moved <= params and all(k.startswith(expected_prefix) for k in moved), phase
-        if phase == 'cvae':
+        assert moved, pass_name
+        assert moved <= params and all(k.startswith(expected_prefix) for k in moved), pass_name
+        if pass_name == 'cvae':
             assert 'cvae/loss_kd_cvae' in log_vars
             assert moved == {k for k in params if k.startswith(expected_prefix)}
         else:

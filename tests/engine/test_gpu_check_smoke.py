@@ -44,7 +44,7 @@ def test_gpu_check_smoke_runs_every_step(tmp_path):
     assert statuses == dict.fromkeys(STEPS, 0), log[-3000:]
     assert lines[0]['gaf_mmaction'] == str(REPO / 'gaf_mmaction' / '__init__.py')
     figures = [line for line in lines if 'items_per_s' in line]
-    assert [(f['mode'], f.get('phase'), f.get('baseline', False)) for f in figures] == [
+    assert [(f['mode'], f.get('pass'), f.get('baseline', False)) for f in figures] == [
         ('test', None, False), ('test', None, True), ('test', None, False),
         ('train', 'detector', False), ('train', 'detector', True), ('train', 'cvae', False),
         ('post', None, False), ('data', None, False)]

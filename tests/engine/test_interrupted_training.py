@@ -49,9 +49,9 @@ def uninterrupted(tmp_path_factory, data_options) -> Path:
     return work
 
 
-@pytest.mark.parametrize('kill_at, phase', [(5, 'cvae'), (7, 'detector')])
+@pytest.mark.parametrize('kill_at, pass_name', [(5, 'cvae'), (7, 'detector')])
 def test_killed_mid_epoch_and_resumed_equals_uninterrupted(uninterrupted, tmp_path, data_options,
-                                                           kill_at, phase):
+                                                           kill_at, pass_name):
     work = tmp_path / 'killed'
     train(work, '--cfg-options', *EPOCHS, f'custom_hooks.0.iteration={kill_at}', *data_options,
           config=str(TEST_DATA / 'configs' / 'gaf_tiny_killed.py'), expect_kill=True)
@@ -64,7 +64,7 @@ def test_killed_mid_epoch_and_resumed_equals_uninterrupted(uninterrupted, tmp_pa
     assert 'resumed epoch: 1, iter: 4' in log
     resumed, expected = parameters(work / 'epoch_2.pth'), parameters(uninterrupted / 'epoch_2.pth')
     assert resumed.keys() == expected.keys()
-    assert all(torch.equal(resumed[k], expected[k]) for k in expected), phase
+    assert all(torch.equal(resumed[k], expected[k]) for k in expected), pass_name
 
 
 def test_checkpoint_is_complete_or_absent(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""One optimisation step of each phase changes exactly the parameters it should."""
+"""One optimisation step of each pass changes exactly the parameters it should."""
 import copy
 from types import SimpleNamespace
 
@@ -39,7 +39,7 @@ def changed(before, after):
     return {k for k in before if not torch.equal(before[k], after[k])}
 
 
-def test_each_phase_updates_its_own_parameters(setup):
+def test_each_pass_updates_its_own_parameters(setup):
     cfg, model, batch = setup
     model = copy.deepcopy(model).train()
     wrappers = build_optim_wrapper(model, cfg.optim_wrapper)
@@ -114,7 +114,7 @@ def test_reconstruction_target(setup, monkeypatch, target):
 
 def step(model, batch, wrapper, hook, epoch=3):
     """One detector step as the runner makes it: train_step, then the hook after it."""
-    runner = SimpleNamespace(train_loop=SimpleNamespace(phase='detector'), epoch=epoch - 1,
+    runner = SimpleNamespace(train_loop=SimpleNamespace(current_pass='detector'), epoch=epoch - 1,
                              optim_wrapper=dict(detector=wrapper))
     log_vars = model.train_step(batch, optim_wrapper=wrapper)
     hook.after_train_iter(runner, 0, batch, log_vars)

@@ -1,45 +1,72 @@
-"""The two-pass loop's ETA, the optimizer constructor's shared settings, the tools' flags."""
+"""The two-pass log processor's ETA, the optimizer constructor's shared settings, the tools'
+flags."""
+from types import SimpleNamespace
+
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 from torch import nn
 
-from gaf_mmaction.engine import GAFOptimWrapperConstructor, TwoPassTrainLoop
+from gaf_mmaction.engine import GAFOptimWrapperConstructor, TwoPassLogProcessor
 from gaf_mmaction.tooling.launch import apply_test_options, apply_train_options
 from tests.engine.conftest import TINY_CONFIG
 
 
-def loop_at(epoch: int, phase: str, phase_iter: int, interleave: bool = False):
-    """A TwoPassTrainLoop's bookkeeping without a runner: 10 batches, 3 epochs, timed steps."""
-    loop = TwoPassTrainLoop.__new__(TwoPassTrainLoop)
-    loop.dataloader, loop._max_epochs, loop._epoch = range(10), 3, epoch
-    loop.interleave, loop.phase, loop.phase_iter = interleave, phase, phase_iter
-    loop.step_seconds, loop.step_counts = {'cvae': 10.0, 'detector': 30.0}, {'cvae': 10,
-                                                                             'detector': 10}
-    return loop
+def loop_at(epoch: int, pass_name: str, pass_iter: int, interleave: bool = False):
+    """Where a TwoPassTrainLoop is, without a runner: 10 batches, 3 epochs."""
+    return SimpleNamespace(dataloader=range(10), _max_epochs=3, _epoch=epoch,
+                           interleave=interleave, current_pass=pass_name, pass_iter=pass_iter)
 
 
-@pytest.mark.parametrize('epoch,phase,idx,interleave,cvae_left,det_left', [
+def books(step_seconds: dict, step_counts: dict) -> TwoPassLogProcessor:
+    """A log processor that has timed these steps."""
+    processor = TwoPassLogProcessor()
+    processor.step_seconds, processor.step_counts = step_seconds, step_counts
+    return processor
+
+
+@pytest.mark.parametrize('epoch,pass_name,idx,interleave,cvae_left,det_left', [
     (0, 'cvae', 4, False, 5 + 20, 10 + 20),     # mid first CVAE pass
     (0, 'detector', 0, False, 20, 9 + 20),      # first detector step of epoch 1
     (2, 'detector', 9, False, 0, 0),            # the very last step
     (1, 'cvae', 3, True, 6 + 10, 7 + 10),       # interleaved: this batch's detector step left
     (1, 'detector', 3, True, 6 + 10, 6 + 10),
 ])
-def test_eta_counts_both_passes_at_their_own_speed(epoch, phase, idx, interleave, cvae_left,
-                                                   det_left):
-    loop = loop_at(epoch, phase, idx, interleave)
-    assert loop.remaining_steps() == {'cvae': cvae_left, 'detector': det_left}
+def test_eta_counts_both_passes_at_their_own_speed(epoch, pass_name, idx, interleave,
+                                                   cvae_left, det_left):
+    loop = loop_at(epoch, pass_name, idx, interleave)
+    processor = books({'cvae': 10.0, 'detector': 30.0}, {'cvae': 10, 'detector': 10})
+    assert processor.remaining_steps(loop) == {'cvae': cvae_left, 'detector': det_left}
     # 1 s per CVAE step, 3 s per detector step.
-    assert loop.eta_seconds() == pytest.approx(cvae_left * 1.0 + det_left * 3.0)
+    assert processor.eta_seconds(loop) == pytest.approx(cvae_left * 1.0 + det_left * 3.0)
 
 
 def test_eta_before_any_detector_step_assumes_the_timed_speed():
-    loop = loop_at(0, 'cvae', 0)
-    loop.step_seconds, loop.step_counts = {'cvae': 2.0, 'detector': 0.0}, {'cvae': 1,
-                                                                           'detector': 0}
-    assert loop.eta_seconds() == pytest.approx(2.0 * (9 + 10 + 20 + 20))
+    processor = books({'cvae': 2.0, 'detector': 0.0}, {'cvae': 1, 'detector': 0})
+    assert processor.eta_seconds(loop_at(0, 'cvae', 0)) == pytest.approx(
+        2.0 * (9 + 10 + 20 + 20))
+
+
+def test_the_books_time_each_pass_and_copy_its_clipped_gradient_norm(monkeypatch):
+    # The loop reports each step; the processor times it from the previous one (or from the
+    # pass's start) and copies the shared grad_norm of a clipping wrapper to the pass's name.
+    clock = iter([100.0, 103.0, 104.5, 110.0])
+    monkeypatch.setattr('gaf_mmaction.engine.log_processor.time.perf_counter',
+                        lambda: next(clock))
+    processor = TwoPassLogProcessor()            # 100.0
+    hub = SimpleNamespace(scalars={'train/grad_norm': 7.0}, updates={})
+    hub.log_scalars = hub.scalars
+    hub.get_scalar = lambda key: SimpleNamespace(current=lambda: hub.scalars[key])
+    hub.update_scalar = hub.updates.__setitem__
+    runner = SimpleNamespace(message_hub=hub)
+    clipping = SimpleNamespace(clip_grad_kwargs=dict(max_norm=1.0), grad_name='grad_norm')
+    processor.step_done(runner, 'cvae', SimpleNamespace(clip_grad_kwargs={}))   # 103.0
+    processor.pass_started(runner)                                              # 104.5
+    processor.step_done(runner, 'detector', clipping)                           # 110.0
+    assert processor.step_seconds == {'cvae': 3.0, 'detector': 5.5}
+    assert processor.step_counts == {'cvae': 1, 'detector': 1}
+    assert hub.updates == {'train/det/grad_norm': 7.0}
 
 
 class TwoParts(nn.Module):
@@ -49,8 +76,8 @@ class TwoParts(nn.Module):
         self.attention = nn.Module()
         self.attention.cvae = nn.Linear(2, 2)
 
-    def phase_parameters(self, phase):
-        part = self.attention.cvae if phase == 'cvae' else self.head
+    def pass_parameters(self, pass_name):
+        part = self.attention.cvae if pass_name == 'cvae' else self.head
         return list(part.named_parameters())
 
 
@@ -68,8 +95,8 @@ def test_top_level_wrapper_settings_apply_to_both_passes():
         torch.Size([2, 2]), torch.Size([2])]
     with pytest.raises(ValueError, match=r"needs the keys \['cvae'\]"):
         GAFOptimWrapperConstructor(dict(detector=dict(optimizer=dict(type='SGD', lr=0.1))))
-    # The split is the model's: one without phase_parameters is no two-pass model.
-    with pytest.raises(TypeError, match='Linear has no phase_parameters'):
+    # The split is the model's: one without pass_parameters is no two-pass model.
+    with pytest.raises(TypeError, match='Linear has no pass_parameters'):
         constructor(nn.Linear(2, 2))
 
 

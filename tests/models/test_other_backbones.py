@@ -42,15 +42,15 @@ def test_r50_config_uses_mmaction_resnet3d_and_trains_both_passes():
     assert res4.shape == (2, 1024, 16, 2, 2) and res5.shape == (2, 2048, 8, 1, 1)
     wrappers = build_optim_wrapper(model, cfg.optim_wrapper)
     model.train()
-    for phase in ('cvae', 'detector'):
+    for pass_name in ('cvae', 'detector'):
         before = {k: v.clone() for k, v in model.state_dict().items()}
-        model.set_train_state(phase, 1)
+        model.set_train_state(pass_name, 1)
         log_vars = model.train_step(dict(inputs=list((clips * 127.5 + 127.5).byte()),
                                          data_samples=samples(2)),
-                                    optim_wrapper=wrappers[phase])
+                                    optim_wrapper=wrappers[pass_name])
         moved = {k for k, v in model.state_dict().items() if not torch.equal(v, before[k])}
         assert moved and all(torch.isfinite(v) for v in log_vars.values())
-        assert all(k.startswith('attention.cvae.') for k in moved) is (phase == 'cvae')
+        assert all(k.startswith('attention.cvae.') for k in moved) is (pass_name == 'cvae')
     model.eval()
     with torch.no_grad():
         out = model(clips)
