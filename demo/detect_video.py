@@ -18,7 +18,8 @@ from gaf_mmaction.visualization import plot_video_timeline
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('video', help='video file, npy frame file ([T, H, W, C] uint8, 10 fps)')
+    parser.add_argument('video', help='video file, or npy frame file ([T, H, W, C] uint8 at the '
+                        "rate and size of the config's test frames)")
     parser.add_argument('config', help='config of the model')
     parser.add_argument('checkpoint', help='checkpoint of the model')
     parser.add_argument('--out-json', help='write the detections here')
@@ -26,12 +27,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--device', help='e.g. cpu, cuda, cuda:1 (default: cuda:0 when CUDA is '
                         'available, else cpu)')
     parser.add_argument('--score-thr', type=float, default=0.0, help='keep detections above')
-    parser.add_argument('--flow', help='for a fusion config: the flow npy of the video '
+    parser.add_argument('--flow', help='for a model that takes flow: the flow npy of the video '
                         '(default: TV-L1 flow computed from the frames)')
     parser.add_argument('--gt', help='ground truth (ActivityNet layout) to draw above')
     parser.add_argument('--subset', default='test', help='its subset (default: test)')
     parser.add_argument('--top', type=int, default=10, help='detections in the table and picture')
-    parser.add_argument('--batch-size', type=int, default=8, help='windows per forward pass')
+    parser.add_argument('--batch-size', type=int, help='windows per forward pass (default: the '
+                        "config's test_dataloader.batch_size, as tools/test.py batches them)")
     parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,
                         help='override config settings, as in tools/test.py')
     parser.add_argument('--allow-truncated', action='store_true',

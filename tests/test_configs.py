@@ -11,7 +11,10 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
-from gaf_mmaction.tooling.launch import check_deterministic, nondeterministic_modules
+from gaf_mmaction.engine.deterministic_check_hook import (
+    check_deterministic,
+    nondeterministic_modules,
+)
 from tests.helpers import CONFIGS, REPO, TEST_DATA
 
 RGB = 'gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py'
@@ -97,9 +100,9 @@ def test_deterministic_training_names_what_torch_cannot_run_deterministically(mo
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
     with pytest.raises(ValueError, match=r'cls_head.avg_pool \(AdaptiveAvgPool3d\)\. Give '
                                          r'model.cls_head a part without it'):
-        check_deterministic(recognizer, cfg)
+        check_deterministic(recognizer, cfg.randomness)
     cfg.randomness.deterministic = False
-    check_deterministic(recognizer, cfg)
+    check_deterministic(recognizer, cfg.randomness)
 
 
 def base_files(path: Path) -> list[Path]:

@@ -14,14 +14,10 @@ from mmengine.model import is_model_wrapper
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
 from gaf_mmaction.structures import CVAE_KEYS
-from gaf_mmaction.tooling.launch import (
-    add_runner_args,
-    apply_test_options,
-    build_runner,
-    check_writable,
-    finish_distributed,
-    load_config,
-)
+from gaf_mmaction.tooling.config_loading import add_runner_args, load_config
+from gaf_mmaction.tooling.distributed import finish_distributed
+from gaf_mmaction.tooling.launch import build_runner, check_run_inputs
+from gaf_mmaction.tooling.run_options import apply_test_options, check_writable
 from gaf_mmaction.utils import user_errors
 
 
@@ -48,6 +44,7 @@ def main() -> None:
         cfg.test_evaluator.out_file = osp.abspath(args.out)
     apply_test_options(cfg, args.dump, args.show_dir)
     cfg.load_from = None
+    check_run_inputs(cfg, training=False, checkpoint=args.checkpoint)
     runner = build_runner(cfg, args.trust_checkpoint)
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
     # Testing needs no CVAE: a converted published detector checkpoint lacks it.

@@ -8,14 +8,12 @@ Examples:
 """
 import argparse
 
-from gaf_mmaction.tooling.launch import (
-    add_runner_args,
+from gaf_mmaction.tooling.config_loading import add_runner_args, load_config
+from gaf_mmaction.tooling.distributed import finish_distributed
+from gaf_mmaction.tooling.launch import build_runner, check_run_inputs
+from gaf_mmaction.tooling.run_options import (
+    allow_partial_load,
     apply_train_options,
-    build_runner,
-    check_deterministic,
-    check_start_checkpoint,
-    finish_distributed,
-    load_config,
     set_resume,
     use_amp,
 )
@@ -56,10 +54,12 @@ def main() -> None:
     apply_train_options(cfg, args.no_validate, args.auto_scale_lr, args.seed,
                         args.diff_rank_seed, args.deterministic)
     set_resume(cfg, args.resume)
+    if args.allow_partial_load:
+        allow_partial_load(cfg)
+    check_run_inputs(cfg, training=True)
+    # The checks of the built run (checkpoint fit, channels, class counts, determinism) are
+    # the config's hooks, which MMAction2's tools/train.py runs too.
     runner = build_runner(cfg, args.trust_checkpoint)
-    check_deterministic(runner.model, cfg)
-    check_start_checkpoint(runner.model, cfg.get('load_from'), cfg.get('resume', False),
-                           args.allow_partial_load)
     runner.train()
     finish_distributed()
 

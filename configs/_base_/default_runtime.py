@@ -18,6 +18,17 @@ default_hooks = dict(
     # A NaN or infinite loss stops training ('skip': warn and go on; 'ignore'). It also reads
     # each step's logged values in one go: one wait for the device per step.
     non_finite_loss=dict(type='NonFiniteLossHook', policy='stop'),
+    # The checks that guard a run, here so that MMAction2's own tools/train.py and test.py run
+    # them too; each stops the run with a message naming the file or key to change, before the
+    # failure it prevents. Inputs that do not exist (the pretrained weights, before they load):
+    input_files=dict(type='InputFilesHook'),
+    # A load_from / resume checkpoint that does not fit the model, before it is loaded
+    # (allow_partial=True, tools/train.py --allow-partial-load: load what fits, logging the rest):
+    start_checkpoint=dict(type='StartCheckpointHook', allow_partial=False),
+    # Clips of another channel count than the model takes, before the first step:
+    input_channels=dict(type='InputChannelsHook'),
+    # randomness.deterministic=True with modules CUDA cannot run deterministically:
+    deterministic=dict(type='DeterministicCheckHook'),
     # A head of another class count than the data's is refused, naming both, before any step.
     class_count=dict(type='ClassCountHook'),
     # Off unless test.py --show-dir switches it on: one timeline PNG per test video.

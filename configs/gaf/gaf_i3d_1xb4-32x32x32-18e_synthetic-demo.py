@@ -45,13 +45,13 @@ test_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=4, num_workers=0, persistent_workers=False, pin_memory=False,
-    dataset=dict(data_root=data_root, data_prefix=dict(video='validation_npy'),
+    dataset=dict(data_root=data_root, data_prefix=dict(video='validation_npy'), frame_size=40,
                  video_info_file='val_video_info.csv', ann_file='val_Annotation_ours.csv',
                  class_index_file='Class_Index_Detection.txt', clip_length=clip, clip_stride=8,
                  pipeline=train_pipeline))
 test_dataloader = dict(
     batch_size=8, num_workers=0, persistent_workers=False, pin_memory=False,
-    dataset=dict(data_root=data_root, data_prefix=dict(video='test_npy'),
+    dataset=dict(data_root=data_root, data_prefix=dict(video='test_npy'), frame_size=40,
                  video_info_file='test_video_info.csv',
                  class_index_file='Class_Index_Detection.txt', clip_length=clip,
                  clip_stride=clip // 2, pipeline=test_pipeline))

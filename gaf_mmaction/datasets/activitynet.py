@@ -35,9 +35,14 @@ class ActivityNetDetectionDataset(WholeVideoDataset):
             ``data_prefix``, ``channels``, ``on_bad_video``, ...).
     """
 
+    data_docs = 'docs/data_preparation.md#activitynet-13'
+    input_files = (('ann_file', 'video-info JSON', True, None),
+                   ('class_list_file', 'class list', False, None))
+
     def __init__(self, ann_file: str, subset: str = 'training',
                  class_list_file: str | None = None, binary_class: bool = True,
                  **kwargs) -> None:
+        self.check_inputs(ann_file=ann_file, class_list_file=class_list_file, **kwargs)
         if subset not in SUBSETS:
             raise ValueError(f'subset must be one of {sorted(SUBSETS)}, got {subset!r}')
         self.subset = SUBSETS[subset]

@@ -44,18 +44,6 @@ def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> 
     return array
 
 
-def check_data_folders(data_prefix: dict, source: str) -> None:
-    """Refuse a ``data_prefix`` folder that does not exist, once, before its videos are listed.
-
-    Raises:
-        FileNotFoundError: Naming ``source``, the key and the folder.
-    """
-    for key, folder in data_prefix.items():
-        if folder and not osp.isdir(folder):
-            raise FileNotFoundError(f'{source}: the data_prefix.{key} folder {folder} does not '
-                                    f'exist{lost_spaces_hint(folder)}')
-
-
 def stream_files(data_prefix: dict, video: str) -> dict[str, str]:
     """A video's npy files: ``filename`` under ``data_prefix['video']`` and, with a
     ``flow`` folder, ``flow_filename`` under it."""
@@ -67,17 +55,19 @@ def stream_files(data_prefix: dict, video: str) -> dict[str, str]:
 
 def stream_file_problems(files: dict[str, str], channels: dict[str, int],
                          expected_frames: int | None, tolerance: int,
-                         count_source: str = COUNT_SOURCE) -> list[str | None]:
+                         count_source: str = COUNT_SOURCE,
+                         frame_size: int | None = None) -> list[str | None]:
     """:func:`frame_file_problem` of each of :func:`stream_files`' files, checking the
-    channels ``channels`` gives its stream ('video' or 'flow')."""
+    channels ``channels`` gives its stream ('video' or 'flow') and the ``frame_size``."""
     return [frame_file_problem(path, channels.get('video' if key == 'filename' else 'flow'),
-                               expected_frames, tolerance, count_source)
+                               expected_frames, tolerance, count_source, frame_size)
             for key, path in files.items()]
 
 
 def frame_file_problem(path: str, channels: int | None = None,
                        expected_frames: int | None = None, tolerance: int = 0,
-                       count_source: str = COUNT_SOURCE) -> str | None:
+                       count_source: str = COUNT_SOURCE,
+                       frame_size: int | None = None) -> str | None:
     """What is wrong with a ``[T, H, W, C]`` uint8 frame file, or None if nothing.
 
     Args:
@@ -86,14 +76,19 @@ def frame_file_problem(path: str, channels: int | None = None,
         expected_frames: T the annotations state; None accepts any.
         tolerance: Largest accepted ``|T - expected_frames|``, frames.
         count_source: What states ``expected_frames``, for the message.
+        frame_size: Expected H = W (the dataset's ``frame_size``); None accepts any.
     """
     try:
         frames = open_array(path, ndim=4, layout='[T, H, W, C] uint8 frames', dtype=np.uint8)
     except (FileNotFoundError, ValueError) as err:
         return str(err)
-    num, _, _, found = frames.shape
+    num, height, width, found = frames.shape
     if num == 0:
         return f'{path} has no frames (shape {frames.shape})'
+    if frame_size is not None and (height, width) != (frame_size, frame_size):
+        return (f'{path} has {width}x{height} frames, but the dataset\'s frame_size is '
+                f'{frame_size} (what the data preparation wrote: tools/data/videos_to_npy.py '
+                '--size); set frame_size to the files\' size')
     if channels is not None and found != channels:
         return (f'{path} has {found} channel(s) per frame, expected {channels} '
                 f'(3 for RGB, 2 for optical flow)')

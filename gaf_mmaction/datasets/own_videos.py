@@ -68,9 +68,14 @@ class OwnVideosDataset(SlidingWindowDataset):
     """
 
     count_source = "its annotation's duration x steps_per_second"
+    data_docs = 'docs/your_own_data.md#2-frames'
+    input_files = tuple((arg, what, True, 'docs/your_own_data.md#3-the-annotation-json')
+                        for arg, what in (('ann_file', 'annotation JSON'),
+                                          ('class_file', 'class list')))
 
     def __init__(self, ann_file: str, subset: str, class_file: str | None = None,
                  steps_per_second: float = 10.0, features: bool = False, **kwargs) -> None:
+        self.check_inputs(ann_file=ann_file, class_file=class_file, **kwargs)
         self.features = features
         root = kwargs.get('data_root') or ''
         self.json_file = under_root(root, ann_file)

@@ -5,6 +5,7 @@ import numpy as np
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
+from ..utils import ConfigMismatchError
 from .annotation_files import (
     VideoInfo,
     read_annotations,
@@ -31,13 +32,26 @@ class Thumos14Dataset(SlidingWindowDataset):
         ann_file: ``*_Annotation_ours.csv``; None for the shipped one.
         class_index_file: ``Class Index_Detection.txt``; None for the
             shipped one.
+        steps_per_second: Time steps per second of the npy files (10: the
+            published frames at 10 fps), checked against every video's
+            steps per second (``sample_fps``); the video API samples a video
+            at it. None (default): each video's own, unchecked.
         **kwargs: See :class:`SlidingWindowDataset` (``clip_length``,
             ``clip_stride``, ``data_prefix``, ``channels``, ``on_bad_video``,
             ``frame_tolerance``, ``pipeline``, ``test_mode``, ``data_root``, ...).
     """
 
+    data_docs = 'docs/data_preparation.md#thumos14'
+    input_files = (('video_info_file', 'video-info CSV', True, None),
+                   ('ann_file', 'annotation CSV', True, None),
+                   ('class_index_file', 'class index file', True, None))
+
     def __init__(self, video_info_file: str | None = None, ann_file: str | None = None,
-                 class_index_file: str | None = None, **kwargs) -> None:
+                 class_index_file: str | None = None, steps_per_second: float | None = None,
+                 **kwargs) -> None:
+        self.check_inputs(video_info_file=video_info_file, ann_file=ann_file,
+                          class_index_file=class_index_file, **kwargs)
+        self.steps_per_second = steps_per_second
         split = 'test' if kwargs.get('test_mode') else 'val'
         root = kwargs.get('data_root') or ''
         self.video_info_file = under_root(root, video_info_file) or shipped_file(
@@ -49,12 +63,31 @@ class Thumos14Dataset(SlidingWindowDataset):
             classes=read_class_names(self.class_index_file),
             source_files=(self.video_info_file, self.class_index_file), **kwargs)
 
+    def check_rate(self, infos: dict[str, VideoInfo]) -> None:
+        """Refuse videos whose steps per second are not the configured ``steps_per_second``.
+
+        Raises:
+            ConfigMismatchError: Naming the video-info file, a video and both rates.
+        """
+        if self.steps_per_second is None:
+            return
+        other = {video: self.steps(video, info)[1] for video, info in infos.items()}
+        other = {video: rate for video, rate in other.items()
+                 if abs(rate - self.steps_per_second) > 1e-6}
+        if other:
+            video, rate = next(iter(other.items()))
+            raise ConfigMismatchError(
+                f'{self.video_info_file}: {len(other)} video(s) (e.g. {video}) have {rate:g} '
+                f'steps per second, but the dataset\'s steps_per_second is '
+                f'{self.steps_per_second:g}: set steps_per_second to the rate of the files')
+
     def steps(self, video: str, info: VideoInfo) -> tuple[int, float]:
         """A video's time steps and steps per second: its sampled frames at ``sample_fps``."""
         return info.sample_count, info.sample_fps
 
     def load_videos(self) -> list[VideoRecord]:
         infos = read_video_info(self.video_info_file)
+        self.check_rate(infos)
         if self.test_mode:
             return [VideoRecord(video, *self.steps(video, info)) for video, info in infos.items()]
         annotations = read_annotations(self.ann_file, infos, self.class_index_file)

@@ -14,6 +14,7 @@ from mmengine.logging import print_log
 
 from ..datasets.annotation_files import read_json
 from ..ops.soft_nms import SOFT_NMS_VARIANTS
+from ..utils import InputPath, require_inputs
 from .detection_map import usable_detections
 from .video_merging import (
     clip_to_durations,
@@ -21,6 +22,13 @@ from .video_merging import (
     merge_windows,
     relabel_by_video_classes,
 )
+
+
+def classification_file_input(path: str) -> InputPath:
+    """A configured video-level classification file, as an input that must exist."""
+    return InputPath(path, 'test_evaluator.post_processor.video_classification_file',
+                     "video-level classifier's scores of the test videos",
+                     'get them as docs/data_preparation.md#activitynet-13 says')
 
 
 @TASK_UTILS.register_module()
@@ -62,6 +70,8 @@ class VideoPostProcessor:
         self.nms = dict(sigma=nms_sigma, top_k=top_k, score_threshold=nms_score_threshold,
                         variant=nms_variant)
         self.nms_device = nms_device
+        if video_classification_file is not None:
+            require_inputs([classification_file_input(video_classification_file)])
         self.video_classification_file = video_classification_file
         self.clip_to_duration = clip_to_duration
         self.max_per_video = max_per_video

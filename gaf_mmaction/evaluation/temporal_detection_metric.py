@@ -10,7 +10,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ..datasets.annotation_files import shipped_file
-from ..utils import ConfigMismatchError
+from ..utils import ConfigMismatchError, InputPath, require_inputs
 from .detection_map import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, map_table
 from .ground_truth import load_ground_truth
 from .post_processing import VideoPostProcessor, build_post_processor
@@ -20,6 +20,12 @@ from .post_processing import VideoPostProcessor, build_post_processor
 MOVED_TO_POST_PROCESSOR = ('nms_sigma', 'top_k', 'nms_score_threshold', 'nms_variant',
                            'nms_device', 'video_classification_file', 'clip_to_duration',
                            'max_per_video')
+
+
+def gt_file_input(path: str) -> InputPath:
+    """A configured ground-truth file, as an input that must exist."""
+    return InputPath(path, 'test_evaluator.gt_file', 'ground truth of the test data',
+                     'give the ground truth of the tested videos (docs/testing.md)')
 
 
 def refuse_moved_keys(keys: dict) -> None:
@@ -96,6 +102,8 @@ class TemporalDetectionMetric(BaseMetric):
                  collect_device: str = 'cpu', prefix: str | None = None, **moved) -> None:
         refuse_moved_keys(moved)
         super().__init__(collect_device=collect_device, prefix=prefix)
+        if gt_file is not None:
+            require_inputs([gt_file_input(gt_file)])
         self.post_processor = build_post_processor(post_processor)
         self.configured_gt = gt_file
         self.gt_file = gt_file or shipped_file('thumos14', 'thumos_gt.json')

@@ -46,13 +46,14 @@ class PathDictAction(DictAction):
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Print a :class:`UserError` as ``error: <message>`` and exit 1, without a traceback:
-    its message says what to change."""
+    """Print a :class:`UserError` as ``error: <message>``, without a traceback (its message
+    says what to change), and exit with its ``exit_status``: 2 for a usage mistake (a missing
+    input, as argparse's bad arguments), 1 otherwise."""
     try:
         yield
     except UserError as err:
         print(f'error: {err}', file=sys.stderr)
-        raise SystemExit(1) from None
+        raise SystemExit(err.exit_status) from None
 
 
 def lost_spaces_hint(path: str) -> str:

@@ -16,7 +16,7 @@ from gaf_mmaction.apis import DEMO_CONFIG, inference_detector, init_detector, lo
 from gaf_mmaction.datasets.annotation_files import read_class_names, shipped_file
 from gaf_mmaction.preparation import TruncatedVideoError, VideoDecoder
 from gaf_mmaction.testing import write_mp4
-from tests.helpers import REPO, TEST_DATA, assert_same_detections
+from tests.helpers import REPO, TEST_DATA
 
 TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
 
@@ -49,11 +49,9 @@ def test_detections_of_an_array_and_of_its_npy_file(detector, tmp_path):
     assert all(0 <= d['segment'][0] <= d['segment'][1] <= 15.0 for d in detections)
     classes = read_class_names(shipped_file('thumos14', 'Class_Index_Detection.txt'))
     assert {d['label'] for d in detections} <= set(classes[:3])
-    # Windows are normalised alone: any batch size gives the same detections (to float32
-    # rounding of the batched convolutions); the npy file of the same frames too.
+    # The npy file of the same frames, batched alike, gives the same detections exactly.
     np.save(tmp_path / 'frames.npy', frames)
-    assert_same_detections(detections,
-                           inference_detector(detector, tmp_path / 'frames.npy', batch_size=8))
+    assert inference_detector(detector, tmp_path / 'frames.npy', batch_size=3) == detections
 
 
 def write_video(path, seconds: float, fps: float = 30.0, size: int = 48) -> None:
@@ -86,8 +84,9 @@ def test_demo_script_on_a_video_of_several_windows(detector, tmp_path):
     assert all(0 < d['score'] <= 1 and 0 <= d['segment'][0] <= d['segment'][1] <= 10.0
                for d in detections)
     assert 'start (s)' in proc.stdout and mpimg.imread(out_png).ndim == 3
-    # The same video as an npy file of its decoded frames gives the same detections.
-    np.save(tmp_path / 'moving.npy', load_frames(video))
+    # The same video as an npy file of its frames decoded as the config's test frames (10 fps,
+    # 40 pixels) gives the same detections, batched alike.
+    np.save(tmp_path / 'moving.npy', load_frames(video, sample_fps=10.0, frame_size=40))
     again = inference_detector(detector, tmp_path / 'moving.npy')
     assert [d['label'] for d in again] == [d['label'] for d in detections]
     assert np.allclose([d['score'] for d in again], [d['score'] for d in detections],
@@ -109,10 +108,18 @@ def test_bad_frames_are_named(detector):
         inference_detector(detector, np.zeros((10, 8, 8, 3), np.float32))
 
 
-def test_an_activitynet_config_is_refused_with_the_way_to_go():
-    model = init_detector(str(TEST_DATA / 'configs' / 'gaf_tiny_activitynet.py'), device='cpu')
-    with pytest.raises(ValueError, match='tests on ActivityNetDetectionDataset.*tools/test.py'):
-        inference_detector(model, np.zeros((10, 8, 8, 3), np.uint8))
+@pytest.mark.parametrize('config,message', [
+    ('gaf_tiny_activitynet.py', (r'test_dataloader.dataset.type=ActivityNetDetectionDataset is '
+                                r'not a SlidingWindowDataset.*docs/activitynet.md.*tools/test.py')),
+    ('gaf_tiny_features.py', (r'test_dataloader.dataset.pipeline loads no frames '
+                             r'\(LoadFeatureWindow.*tools/data/extract_features.py')),
+    ('gaf_tiny_own_features.py', r'test_dataloader.dataset.pipeline loads no frames'),
+])
+def test_configs_the_api_cannot_serve_are_refused_before_decoding(config, message, tmp_path):
+    model = init_detector(str(TEST_DATA / 'configs' / config), device='cpu')
+    # No such video: the refusal comes before anything is read.
+    with pytest.raises(ValueError, match=message):
+        inference_detector(model, tmp_path / 'no_such_video.mp4')
 
 
 def test_fusion_model_takes_both_streams(tmp_path):
@@ -123,7 +130,7 @@ def test_fusion_model_takes_both_streams(tmp_path):
         f"_base_ = [{str(REPO / 'configs/gaf/gaf_i3d_256x96x96_thumos14-rgb-flow-fusion.py')!r}]\n"
         f"model = dict(clip_length=64, crop_size=32, rgb={stream}, flow={stream})\n"
         "test_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,\n"
-        "    dataset=dict(clip_length=64, clip_stride=32, pipeline=[\n"
+        "    dataset=dict(clip_length=64, clip_stride=32, frame_size=40, pipeline=[\n"
         "        dict(type='LoadFrameWindow', pad_value=0),\n"
         "        dict(type='LoadFrameWindow', pad_value=0, filename_key='flow_filename',\n"
         "             out_key='flow_imgs'),\n"
@@ -238,5 +245,6 @@ def test_a_video_streams_through_the_model_without_files(detector, tmp_path, mon
     assert read_at_forward[:4] == [96, 160, 224, 288] and len(decoded) == 300
     assert len(read_at_forward) == 5
     monkeypatch.undo()
-    # The same detections as from the decoded frames held in memory.
-    assert_same_detections(detections, inference_detector(detector, load_frames(video)))
+    # The same detections as from the decoded frames held in memory, batched alike.
+    assert inference_detector(detector, load_frames(video, frame_size=40),
+                              batch_size=2) == detections

@@ -9,6 +9,7 @@ from mmaction.structures import ActionDataSample
 
 from gaf_mmaction.datasets.transforms import LoadFrameWindow
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
+from gaf_mmaction.utils import MissingInputError
 
 PIPELINE = [
     dict(type='LoadFrameWindow'),
@@ -106,13 +107,24 @@ def test_a_class_name_that_disagrees_with_its_index_is_named(files, tmp_path):
 def test_a_missing_data_folder_is_named_and_lost_spaces_are_pointed_out(files, tmp_path):
     # MMEngine's --cfg-options drops the spaces of '<tmp>/my frames': the folder is not found.
     shutil.copytree(files['video_dir'], tmp_path / 'my frames')
-    with pytest.raises(FileNotFoundError, match=r"the data_prefix.video folder .*myframes does "
-                                                r"not exist - but .*my frames exists: MMEngine's "
-                                                r"--cfg-options drops every space"):
+    with pytest.raises(FileNotFoundError, match=r"myframes does not exist: the frame folder of "
+                                                r"the training data \(train_dataloader.dataset."
+                                                r"data_prefix.video\) - but .*my frames exists: "
+                                                r"MMEngine's --cfg-options drops every space"):
         build(dict(files, video_dir=str(tmp_path / 'myframes')))
-    with pytest.raises(FileNotFoundError, match=r'the data_prefix.video folder .*elsewhere does '
-                                                r'not exist$'):
-        build(dict(files, video_dir=str(tmp_path / 'elsewhere')))
+    # One line: the path, the key, and the docs section that makes the data.
+    with pytest.raises(MissingInputError, match=r'^\S+elsewhere does not exist: the frame folder '
+                                                r'of the test data \(test_dataloader.dataset.'
+                                                r'data_prefix.video\); prepare it as docs/data_'
+                                                r'preparation.md#thumos14 says[^\n]*$'):
+        build(dict(files, video_dir=str(tmp_path / 'elsewhere')), test_mode=True)
+    # Each missing file is named with its key; the others that are missing are listed too.
+    with pytest.raises(MissingInputError, match=r'^\S+/no_info.csv does not exist: the video-info '
+                                                r'CSV of the training data \(train_dataloader.'
+                                                r'dataset.video_info_file\); .* \(also missing: '
+                                                r'\S+/no_classes.txt\)$'):
+        build(dict(files, video_info_file=str(tmp_path / 'no_info.csv'),
+                   class_index_file=str(tmp_path / 'no_classes.txt')))
 
 
 def test_preprocessor_normalises_on_device_and_pads_tests():

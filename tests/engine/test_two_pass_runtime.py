@@ -9,7 +9,7 @@ from mmengine.optim import OptimWrapper
 from torch import nn
 
 from gaf_mmaction.engine import GAFOptimWrapperConstructor, TwoPassLogProcessor
-from gaf_mmaction.tooling.launch import apply_test_options, apply_train_options
+from gaf_mmaction.tooling.run_options import apply_test_options, apply_train_options
 from tests.engine.conftest import TINY_CONFIG
 
 

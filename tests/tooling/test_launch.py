@@ -1,5 +1,5 @@
 """Our tools' data flags: --data-root for every split, validation following the test split."""
-from gaf_mmaction.tooling.launch import load_config
+from gaf_mmaction.tooling.config_loading import load_config
 from tests.engine.conftest import TINY_CONFIG
 
 

@@ -3,7 +3,8 @@
 # JSON of tools/data/segments_to_json.py, whose 'training' subset trains and 'testing' subset
 # tests (and is the metric's ground truth); data/my_videos/classes.txt, one class per line.
 # The window length and crop, stated once here, are the model's clip_length and crop_size;
-# num_classes (your classes + background) is the head's.
+# num_classes (your classes + background) is the head's. The frames' rate and size (checked
+# against the files) are what the video API turns a video into.
 data_root = 'data/my_videos'
 clip_length = 256
 crop_size = 96
@@ -15,6 +16,7 @@ dataset = dict(
     class_file='classes.txt',
     data_prefix=dict(video='npy'),
     steps_per_second=10.0,
+    frame_size=112,
     clip_length=clip_length)
 
 train_pipeline = [

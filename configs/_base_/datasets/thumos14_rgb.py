@@ -2,11 +2,14 @@
 # data/thumos14/<split>_npy/<video>.npy, [T, 112, 112, 3] uint8 at 10 fps. The annotation
 # files ship with the package (None = shipped).
 # The window length and crop, stated once here (the loader and packer read the length from the
-# window), are the model's clip_length and crop_size.
+# window), are the model's clip_length and crop_size. The frames' rate and size (checked against
+# the files) are what the video API turns a video into.
 dataset_type = 'Thumos14Dataset'
 data_root = 'data/thumos14'
 clip_length = 256
 crop_size = 96
+frame_size = 112
+steps_per_second = 10.0
 
 train_pipeline = [
     # Published training pads short videos with raw zeros (-1 after normalisation).
@@ -32,6 +35,8 @@ train_dataloader = dict(
         video_info_file=None,
         ann_file=None,
         class_index_file=None,
+        frame_size=frame_size,
+        steps_per_second=steps_per_second,
         clip_length=clip_length,
         clip_stride=30,
         pipeline=train_pipeline))
@@ -56,6 +61,8 @@ test_dataloader = dict(
         data_prefix=dict(video='test_npy'),
         video_info_file=None,
         class_index_file=None,
+        frame_size=frame_size,
+        steps_per_second=steps_per_second,
         clip_length=clip_length,
         clip_stride=128,
         test_mode=True,

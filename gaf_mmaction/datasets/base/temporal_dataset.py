@@ -3,14 +3,12 @@ from abc import abstractmethod
 
 from mmengine.dataset import BaseDataset
 
-from ..file_checks import (
-    COUNT_SOURCE,
-    check_data_folders,
-    handle_bad_videos,
-    stream_file_problems,
-    stream_files,
-)
+from ...utils import InputPath, require_inputs, resolve
+from ..file_checks import COUNT_SOURCE, handle_bad_videos, stream_file_problems, stream_files
 from .video_record import VideoRecord
+
+# What the folder of each data_prefix key holds, for the messages.
+STREAM_FOLDERS = dict(video='frame folder', flow='flow folder')
 
 
 class TemporalDetectionDataset(BaseDataset):
@@ -32,7 +30,11 @@ class TemporalDetectionDataset(BaseDataset):
       length).
 
     Every video's files are checked when the dataset is built, so a bad file
-    stops a run in its first seconds with every culprit named.
+    stops a run in its first seconds with every culprit named. Before that,
+    a concrete dataset's constructor checks that its folders and annotation
+    files exist (:meth:`check_inputs`): the check this project's tools run on
+    the whole config before anything is built (:meth:`inputs`), so a missing
+    input gets the same one-line message under MMAction2's tools.
 
     Args:
         classes: Action names in label order (label ``FIRST_ACTION`` first).
@@ -41,6 +43,10 @@ class TemporalDetectionDataset(BaseDataset):
             ``flow=DIR`` for a second (flow) stream.
         channels: Channels per frame for each ``data_prefix`` key; None for
             ``dict(video=3, flow=2)`` (a flow-only dataset sets ``dict(video=2)``).
+        frame_size: Side of the square frames the files hold, in pixels (what
+            the data preparation wrote, 112); each file is checked against it,
+            and the video API resizes a video's frames to it. None (default):
+            any size, unchecked.
         frame_tolerance: Largest accepted difference, in frames, between a
             file's frame count and the record's. Defaults to 5.
         on_bad_video: What a video whose files fail the checks does: 'error'
@@ -52,11 +58,49 @@ class TemporalDetectionDataset(BaseDataset):
 
     # What states a video's time steps, for the file checks' messages.
     count_source = COUNT_SOURCE
+    # The docs section that makes this dataset's files.
+    data_docs = 'docs/data_preparation.md#layout'
+    # The constructor arguments that name files it reads: (argument, what the file is, whether
+    # it lies under data_root, the docs section that makes it (None: data_docs)). A None
+    # argument (a shipped file, or none) is not checked.
+    input_files: tuple[tuple[str, str, bool, str | None], ...] = ()
+
+    @classmethod
+    def inputs(cls, cfg: dict) -> list[InputPath]:
+        """The folders (``data_prefix``) and files (:attr:`input_files`) that a dataset of
+        config ``cfg`` reads, under its ``data_root`` as the dataset resolves them."""
+        root = cfg.get('data_root')
+        split, loader = (('test', 'test_dataloader') if cfg.get('test_mode')
+                         else ('training', 'train_dataloader'))
+
+        def fix(docs: str | None) -> str:
+            return (f'prepare it as {docs or cls.data_docs} says, or point data_root at '
+                    'where it is (--data-root DIR)')
+
+        items = [InputPath(resolve(root, folder), f'{loader}.dataset.data_prefix.{key}',
+                           f'{STREAM_FOLDERS.get(key, key)} of the {split} data', fix(None),
+                           folder=True)
+                 for key, folder in (cfg.get('data_prefix') or {}).items() if folder]
+        items += [InputPath(resolve(root, cfg[arg]) if under_root else cfg[arg],
+                            f'{loader}.dataset.{arg}', f'{what} of the {split} data', fix(docs))
+                  for arg, what, under_root, docs in cls.input_files if cfg.get(arg)]
+        return items
+
+    @classmethod
+    def check_inputs(cls, **cfg) -> None:
+        """Refuse a config whose folders or files (:meth:`inputs`) do not exist.
+
+        Raises:
+            MissingInputError: One line naming the path, the key and the docs.
+        """
+        require_inputs(cls.inputs(cfg))
 
     def __init__(self, classes: list[str], source_files: tuple[str, ...],
                  data_prefix: dict | None = None, channels: dict[str, int] | None = None,
-                 frame_tolerance: int = 5, on_bad_video: str = 'error', **kwargs) -> None:
+                 frame_size: int | None = None, frame_tolerance: int = 5,
+                 on_bad_video: str = 'error', **kwargs) -> None:
         self.channels = dict(video=3, flow=2) if channels is None else channels
+        self.frame_size = frame_size
         self.frame_tolerance = frame_tolerance
         self.on_bad_video = on_bad_video
         self.source = f'{type(self).__name__} ({source_files[0]})'
@@ -85,11 +129,12 @@ class TemporalDetectionDataset(BaseDataset):
         """What is wrong with each of a video's files (None where nothing)."""
         return stream_file_problems(self.files_of(record), self.channels,
                                     self.expected_frames(record), self.frame_tolerance,
-                                    self.count_source)
+                                    self.count_source, self.frame_size)
 
     def load_data_list(self) -> list[dict]:
         """Every window of every video whose files pass the checks."""
-        check_data_folders(self.data_prefix, self.source)
+        # (Again for a dataset whose constructor does not check its inputs first.)
+        require_inputs(self.inputs(dict(data_prefix=self.data_prefix, test_mode=self.test_mode)))
         records = self.load_videos()
         skipped = handle_bad_videos({r.name: self.file_problems(r) for r in records},
                                     self.on_bad_video, self.source)

@@ -13,13 +13,14 @@ class LoadFrameWindow(BaseTransform):
     The file is memory-mapped, so only the window is read. A window running
     past the end of the video is padded with ``pad_value`` (uint8; the
     published training pads raw zeros, i.e. -1 after normalisation).
-    Streaming inference gives the window's own frames instead of a file:
-    ``frames`` (``flow_frames`` for ``flow_filename``) [n, H, W, C] uint8,
-    n <= clip_length, the frames from ``offset`` on.
+    Streaming inference gives the window's own frames instead of files:
+    ``window_frames``, a dict that holds, under the file's key
+    (``filename_key``), its frames [n, H, W, C] uint8, n <= clip_length,
+    from ``offset`` on.
 
-    Required keys: ``filename_key`` (or its frames), ``offset``, and
-    ``clip_length`` (which the datasets put in every window) unless given
-    here. Added keys: ``out_key`` [C, clip_length, H, W] uint8,
+    Required keys: ``filename_key`` (or ``window_frames[filename_key]``),
+    ``offset``, and ``clip_length`` (which the datasets put in every window)
+    unless given here. Added keys: ``out_key`` [C, clip_length, H, W] uint8,
     ``valid_length`` (frames read).
 
     Args:
@@ -39,9 +40,9 @@ class LoadFrameWindow(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         length = self.clip_length or results['clip_length']
-        in_memory = self.filename_key.replace('filename', 'frames')
-        if in_memory in results:
-            frames = results.pop(in_memory)
+        in_memory = results.get('window_frames', {})
+        if self.filename_key in in_memory:
+            frames = in_memory.pop(self.filename_key)
             window = frames[:length]
         else:
             frames = open_array(results[self.filename_key], ndim=4,

@@ -1,9 +1,11 @@
-# The GAF RGB config at test sizes: 64-frame windows, 32-pixel crops, 6 levels
-# (16, 8, 4, 2, 1, 1 cells), 3 action classes, random initialisation.
+# The GAF RGB config at test sizes: 64-frame windows, 32-pixel crops of 40-pixel frames (as
+# gaf_mmaction.testing writes them), 6 levels (16, 8, 4, 2, 1, 1 cells), 3 action classes,
+# random initialisation.
 _base_ = ['../../../configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py']
 
 clip_length = 64
 crop_size = 32
+frame_size = 40
 
 model = dict(
     clip_length=clip_length,
@@ -21,7 +23,7 @@ train_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,
-    dataset=dict(data_root=None, clip_length=clip_length, clip_stride=16,
+    dataset=dict(data_root=None, frame_size=frame_size, clip_length=clip_length, clip_stride=16,
                  pipeline=train_pipeline))
 train_cfg = dict(max_epochs=2)
 default_hooks = dict(logger=dict(interval=1))
@@ -34,6 +36,6 @@ test_pipeline = [
 ]
 test_dataloader = dict(
     batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False,
-    dataset=dict(data_root=None, clip_length=clip_length, clip_stride=32,
+    dataset=dict(data_root=None, frame_size=frame_size, clip_length=clip_length, clip_stride=32,
                  pipeline=test_pipeline))
 val_dataloader = test_dataloader

@@ -1,0 +1,106 @@
+"""The train and test tools' flags, applied to the config as MMAction2's tools apply theirs."""
+import os
+
+from mmengine.config import Config
+
+from ..engine.checkpoint_files import find_resume_checkpoint
+from ..utils.errors import OutputPathError
+
+
+def use_amp(cfg: Config) -> None:
+    """Switch the optimizer wrappers of ``cfg`` to bf16 ``AmpOptimWrapper``.
+
+    Set at the top of ``optim_wrapper``, as MMAction2's ``--amp`` does;
+    :class:`GAFOptimWrapperConstructor` applies it to both passes.
+    """
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
+
+
+def apply_train_options(cfg: Config, no_validate: bool = False, auto_scale_lr: bool = False,
+                        seed: int | None = None, diff_rank_seed: bool = False,
+                        deterministic: bool = False) -> None:
+    """The training flags MMAction2's ``tools/train.py`` has, applied as it applies them.
+
+    ``no_validate`` drops validation; ``auto_scale_lr`` scales both
+    optimizers' learning rates by the total batch over
+    ``auto_scale_lr.base_batch_size``; ``seed``, ``diff_rank_seed`` and
+    ``deterministic`` set ``randomness`` (a given seed overrides the config's).
+    """
+    if no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if auto_scale_lr:
+        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
+            raise KeyError('--auto-scale-lr needs auto_scale_lr.base_batch_size in the config')
+        cfg.auto_scale_lr.enable = True
+    randomness = cfg.get('randomness') or dict(seed=None)
+    if seed is not None:
+        randomness['seed'] = seed
+    if diff_rank_seed:
+        randomness['diff_rank_seed'] = True
+    if deterministic:
+        randomness['deterministic'] = True
+        # cuBLAS is deterministic only with a fixed workspace, set before CUDA starts.
+        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
+    cfg.randomness = randomness
+
+
+def allow_partial_load(cfg: Config) -> None:
+    """``--allow-partial-load``: the config's ``StartCheckpointHook`` loads what fits of a
+    ``load_from`` checkpoint, logging the rest.
+
+    Raises:
+        KeyError: When the config has no ``default_hooks.start_checkpoint``.
+    """
+    hook = cfg.get('default_hooks', {}).get('start_checkpoint')
+    if not hook:
+        raise KeyError('--allow-partial-load needs default_hooks.start_checkpoint in the config '
+                       "(dict(type='StartCheckpointHook'), configs/_base_/default_runtime.py)")
+    hook.allow_partial = True
+
+
+def check_writable(path: str) -> None:
+    """Fail now, not after an hour of testing, if ``path`` cannot be written.
+
+    Raises:
+        OutputPathError: Naming the path (its folder cannot be made, or the
+            file cannot be opened for writing).
+    """
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        existed = os.path.exists(path)
+        with open(path, 'a'):
+            pass
+        if not existed:
+            os.remove(path)
+    except OSError as err:
+        raise OutputPathError(f'Cannot write the results to {path} ({err.strerror}); '
+                              'choose another --out / --dump path') from None
+
+
+def apply_test_options(cfg: Config, dump: str | None = None, show_dir: str | None = None) -> None:
+    """MMAction2's test flags: ``--dump`` (window predictions to a pickle) and ``--show-dir``.
+
+    ``show_dir`` switches on the config's ``default_hooks.visualization``
+    (:class:`TimelineVisualizationHook`: a timeline PNG per test video).
+    """
+    if dump is not None:
+        if not dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--dump writes a pickle: give a .pkl file, got {dump!r}')
+        check_writable(dump)
+        evaluators = cfg.test_evaluator
+        evaluators = list(evaluators) if isinstance(evaluators, (list, tuple)) else [evaluators]
+        cfg.test_evaluator = [*evaluators, dict(type='DumpResults', out_file_path=dump)]
+    if show_dir is not None:
+        if 'visualization' not in cfg.get('default_hooks', {}):
+            raise KeyError('--show-dir needs default_hooks.visualization in the config '
+                           "(e.g. dict(type='TimelineVisualizationHook'))")
+        cfg.default_hooks.visualization.update(enable=True, out_dir=show_dir)
+
+
+def set_resume(cfg: Config, resume: str | None) -> None:
+    """Apply ``--resume`` (a path, or 'auto' for the work dir's newest complete checkpoint)."""
+    if resume is None:
+        return
+    path = find_resume_checkpoint(cfg.work_dir) if resume == 'auto' else os.path.abspath(resume)
+    cfg.resume, cfg.load_from = path is not None, path
