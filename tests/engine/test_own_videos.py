@@ -2,12 +2,14 @@
 the generic JSON -> training and testing on frames, detections and a timeline -> features ->
 training and testing on features."""
 import json
+import re
 import sys
 
 import cv2
 import numpy as np
 import pytest
 
+from gaf_mmaction.evaluation import THUMOS14_TIOUS, detection_map, load_ground_truth
 from gaf_mmaction.testing import write_mp4
 from tests.engine.conftest import run_process, run_tool
 from tests.helpers import TEST_DATA
@@ -74,11 +76,20 @@ def test_frames_then_features_train_test_and_detect(own_data, tmp_path):
     assert 'Detection mAP (%) on 1 videos' in trained
     checkpoint = str(work / 'epoch_1.pth')
     out = tmp_path / 'detections.json'
-    run_tool([sys.executable, 'tools/test.py', FRAMES_CONFIG, checkpoint, '--work-dir',
-              str(tmp_path / 'test'), '--out', str(out), *options])
+    tested = run_tool([sys.executable, 'tools/test.py', FRAMES_CONFIG, checkpoint, '--work-dir',
+                       str(tmp_path / 'test'), '--out', str(out), *options])
     results = json.loads(out.read_text())['results']
     assert list(results) == ['clip_4'] and results['clip_4']
-    assert {d['label'] for d in results['clip_4']} <= {'disc', 'square'}
+    # The JSON's test segments are the CSV's of clip_4, in seconds, labelled by name; the
+    # metric scored the detections against them: the mAP the tool reports at every tIoU is
+    # the one computed here from those segments (the log rounds to 4 decimals).
+    ground_truth = load_ground_truth(str(own_data / 'annotations.json'), 'testing')
+    assert ground_truth == {'clip_4': [(start, end, label)
+                                       for label, start, end in SEGMENTS['clip_4']]}
+    mean_ap, _ = detection_map(ground_truth, results, THUMOS14_TIOUS)
+    reported = [float(re.findall(rf'detection/mAP@{tiou:g}: ([0-9.]+)', tested)[-1])
+                for tiou in THUMOS14_TIOUS]
+    assert reported == [round(float(value), 4) for value in mean_ap]
     proc = run_process([sys.executable, 'demo/detect_video.py',
                         str(own_data / 'videos' / 'clip_4.mp4'), FRAMES_CONFIG, checkpoint,
                         '--out-json', str(tmp_path / 'clip_4.json'), '--out-png',
