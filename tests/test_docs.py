@@ -124,3 +124,21 @@ def test_the_readme_is_short_and_keeps_the_ci_contract():
     assert any(line.startswith('python3.11 -m venv .venv') for line in lines)
     tests = lines[lines.index('## Tests'):]
     assert next(line for line in tests if line.startswith('pytest')) == 'pytest'
+
+
+def heading_anchors(page: Path) -> set[str]:
+    """GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces to '-'."""
+    text = re.sub(r'```.*?```', '', page.read_text(), flags=re.DOTALL)
+    headings = re.findall(r'^#+ (.+)$', text, re.MULTILINE)
+    return {re.sub(r'[^\w\- ]', '', h.strip().lower()).replace(' ', '-') for h in headings}
+
+
+def test_the_docs_sections_that_messages_name_exist():
+    # The start checks' messages send the user to a section: each must be there.
+    named = {(page, anchor) for path in (REPO / 'gaf_mmaction').rglob('*.py')
+             for page, anchor in re.findall(r'(docs/[\w-]+\.md)#([\w-]+)', path.read_text())}
+    assert ('docs/data_preparation.md', 'thumos14') in named and len(named) >= 5
+    missing = sorted(f'{page}#{anchor}' for page, anchor in named
+                     if anchor not in heading_anchors(REPO / page))
+    assert missing == []
+    assert 'activitynet-13' in heading_anchors(REPO / 'docs' / 'data_preparation.md')
