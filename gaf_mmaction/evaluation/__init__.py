@@ -13,7 +13,20 @@ from .results_file import ResultsFileError, read_results
 from .temporal_detection_metric import TemporalDetectionMetric
 from .video_merging import merge_windows, relabel_by_video_classes
 
-__all__ = ['ACTIVITYNET_TIOUS', 'Protocol', 'THUMOS14_AVERAGE_TIOUS', 'THUMOS14_TIOUS', 'ResultsFileError',
-           'TemporalDetectionMetric', 'VideoPostProcessor', 'detection_map', 'load_ground_truth',
-           'map_table', 'merge_windows', 'post_processor_of', 'read_results',
-           'relabel_by_video_classes', 'usable_detections']
+__all__ = [
+    'ACTIVITYNET_TIOUS',
+    'THUMOS14_AVERAGE_TIOUS',
+    'THUMOS14_TIOUS',
+    'Protocol',
+    'ResultsFileError',
+    'TemporalDetectionMetric',
+    'VideoPostProcessor',
+    'detection_map',
+    'load_ground_truth',
+    'map_table',
+    'merge_windows',
+    'post_processor_of',
+    'read_results',
+    'relabel_by_video_classes',
+    'usable_detections',
+]

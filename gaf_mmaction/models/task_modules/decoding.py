@@ -46,7 +46,8 @@ def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_lengt
 
     A (prior, action class) pair becomes a detection when its score exceeds
     ``score_threshold``; its segment is shifted by the window's ``offset``
-    and divided by ``fps`` (both from the sample's metainfo).
+    and the step origin (``step_origin``, 0 when absent: snippet features whose
+    step 0 shows a later time) and divided by ``fps`` (from the sample's metainfo).
 
     Returns:
         ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
@@ -63,7 +64,8 @@ def attach_detections(outputs: dict[str, Tensor], data_samples: list, clip_lengt
         sample.set_metainfo(dict(non_finite_outputs=int(non_finite[b])))
         prior, action = (scores[b, :, FIRST_ACTION:] > score_threshold).nonzero(as_tuple=True)
         label = action + FIRST_ACTION
-        seconds = (segments[b, prior] + sample.metainfo['offset']) / sample.metainfo['fps']
+        origin = sample.metainfo['offset'] + sample.metainfo.get('step_origin', 0.0)
+        seconds = (segments[b, prior] + origin) / sample.metainfo['fps']
         sample.pred_instances = InstanceData(
             segments=seconds.cpu(), scores=scores[b, prior, label].cpu(), labels=label.cpu())
     return data_samples
