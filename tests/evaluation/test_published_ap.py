@@ -24,16 +24,29 @@ from gaf_mmaction.evaluation import THUMOS14_TIOUS, Protocol, detection_map, loa
 GT_FILE = shipped_file('thumos14', 'thumos_gt.json')
 
 
-def reference_map(gt_file: str, subset: str, results: dict, tious) -> tuple[list, dict]:
-    """The published detection mAP, one scalar at a time."""
+def reference_map(gt_file: str, subset: str, results: dict, tious, label_key: str = 'label',
+                  drop_duplicates: bool = False) -> tuple[list, dict]:
+    """The published detection mAP, one scalar at a time.
+
+    ``label_key`` names the annotations' class key ('label_id' for ActionFormer's integer
+    labels); ``drop_duplicates`` first drops, per video, an annotation shorter than 1e-3 s or
+    within 1e-3 s at both ends of an earlier kept one of its class (ActionFormer's rule).
+    """
     with open(gt_file) as f:
         database = json.load(f)['database']
     gts: dict[str, list] = {}
     for video, entry in database.items():
         if entry['subset'] == subset:
+            kept = []
             for anno in entry['annotations']:
                 start, end = float(anno['segment'][0]), float(anno['segment'][1])
-                gts.setdefault(anno['label'], []).append([video, start, end, None])
+                label = anno[label_key]
+                if drop_duplicates and (end - start < 1e-3 or any(
+                        abs(start - s) <= 1e-3 and abs(end - e) <= 1e-3 and label == lab
+                        for s, e, lab in kept)):
+                    continue
+                kept.append((start, end, label))
+                gts.setdefault(label, []).append([video, start, end, None])
     # As published, detections in videos without ground truth in the subset are not scored.
     videos = {g[0] for class_gts in gts.values() for g in class_gts}
     per_class = {}
