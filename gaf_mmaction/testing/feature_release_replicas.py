@@ -30,7 +30,7 @@ REPLICA_ANET_VIDEOS = {
 
 
 def snippet_features(fps: float, duration: float, actions: list, length: int, stride: int,
-                     channels: int, classes: int) -> np.ndarray:
+                     channels: int, classes: int, with_time: bool = True) -> np.ndarray:
     """[T, channels] float32 features of one video (see the module docstring).
 
     Raises:
@@ -41,7 +41,8 @@ def snippet_features(fps: float, duration: float, actions: list, length: int, st
     frames = round(duration * fps)
     starts = np.arange((frames - length) // stride + 1, dtype=np.float64) * stride
     features = np.zeros((len(starts), channels), np.float32)
-    features[:, 0] = (starts + length / 2) / fps
+    if with_time:
+        features[:, 0] = (starts + length / 2) / fps
     for start, end, label in actions:
         inside = (np.minimum(starts + length, end * fps) - np.maximum(starts, start * fps))
         features[:, 1 + label] += np.clip(inside, 0, None) / length
@@ -49,11 +50,12 @@ def snippet_features(fps: float, duration: float, actions: list, length: int, st
 
 
 def _features(release: str, fps: float, duration: float, actions: list,
-              channels: int | None, classes: int) -> np.ndarray:
+              channels: int | None, classes: int, with_time: bool) -> np.ndarray:
     preset = FEATURE_RELEASES[release]
     geometry = preset.geometry
     return snippet_features(geometry.fps or fps, duration, actions, geometry.snippet_length,
-                            geometry.snippet_stride, channels or preset.channels, classes)
+                            geometry.snippet_stride, channels or preset.channels, classes,
+                            with_time)
 
 
 def _save(folder: Path, release: str, video: str, features: np.ndarray) -> None:
@@ -68,12 +70,14 @@ def _save(folder: Path, release: str, video: str, features: np.ndarray) -> None:
 def write_actionformer_replica(root: str | Path, release: str = 'actionformer_thumos14_i3d',
                                videos: dict | None = None, classes: tuple = THUMOS_CLASSES,
                                subsets: tuple[str, str] = ('Validation', 'Test'),
-                               channels: int | None = None,
-                               feature_dir: str = 'i3d_features') -> dict[str, str]:
-    """ActionFormer's layout: ``annotations/<name>.json`` and ``<feature_dir>/<video>.npy``.
+                               channels: int | None = None, feature_dir: str = 'i3d_features',
+                               ann_name: str = 'thumos14.json',
+                               with_time: bool = True) -> dict[str, str]:
+    """ActionFormer's layout: ``annotations/<ann_name>`` and ``<feature_dir>/<video>.npy``.
 
     Every video is written twice, once per subset of ``subsets`` (the test copy named with
-    ``_test``), so one replica trains and tests.
+    ``_test``), so one replica trains and tests. ``channels`` replaces the release's count
+    (small models); without ``with_time``, channel 0 stays 0.
 
     Returns:
         ``ann_file``, ``feature_dir``.
@@ -88,9 +92,9 @@ def write_actionformer_replica(root: str | Path, release: str = 'actionformer_th
             database[name] = dict(subset=subset, duration=duration, fps=fps, annotations=[
                 {'label': classes[k], 'segment': [s, e], 'segment(frames)': [s * fps, e * fps],
                  'label_id': k} for s, e, k in actions])
-            _save(root / feature_dir, release, name,
-                  _features(release, fps, duration, actions, channels, len(classes)))
-    ann_file = root / 'annotations' / 'replica.json'
+            _save(root / feature_dir, release, name, _features(
+                release, fps, duration, actions, channels, len(classes), with_time))
+    ann_file = root / 'annotations' / ann_name
     ann_file.write_text(json.dumps({'version': 'replica', 'database': database}))
     return dict(ann_file=str(ann_file), feature_dir=str(root / feature_dir))
 
@@ -98,17 +102,21 @@ def write_actionformer_replica(root: str | Path, release: str = 'actionformer_th
 def write_opentad_replica(root: str | Path, release: str = 'opentad_thumos14_i3d',
                           videos: dict | None = None, classes: tuple = THUMOS_CLASSES,
                           subsets: tuple[str, str] = ('training', 'validation'),
-                          channels: int | None = None, ambiguous: bool = True) -> dict[str, str]:
-    """OpenTAD's layout: ``annotations/anno.json`` ("frame" counts, no fps),
-    ``annotations/category_idx.txt`` and ``features/<video>.npy``; with ``ambiguous``, each
-    video also has an ``Ambiguous`` segment (not a class), as THUMOS14's files do.
+                          channels: int | None = None, ambiguous: bool = True,
+                          with_time: bool = True,
+                          feature_dir: str = 'features/i3d_actionformer_stride4_thumos',
+                          ann_name: str = 'thumos_14_anno.json') -> dict[str, str]:
+    """OpenTAD's layout: ``annotations/<ann_name>`` ("frame" counts, no fps),
+    ``annotations/category_idx.txt`` and ``<feature_dir>/<video>.npy``; with ``ambiguous``,
+    each video also has an ``Ambiguous`` segment (not a class), as THUMOS14's files do.
+    Other arguments: see :func:`write_actionformer_replica`.
 
     Returns:
         ``ann_file``, ``class_map``, ``feature_dir``.
     """
     root = Path(root)
     (root / 'annotations').mkdir(parents=True, exist_ok=True)
-    (root / 'features').mkdir(parents=True, exist_ok=True)
+    (root / feature_dir).mkdir(parents=True, exist_ok=True)
     database = {}
     for subset, suffix in zip(subsets, ('', '_test')):
         for video, (fps, duration, actions) in (videos or REPLICA_VIDEOS).items():
@@ -120,10 +128,10 @@ def write_opentad_replica(root: str | Path, release: str = 'opentad_thumos14_i3d
             frames = round(duration * fps)
             database[name] = dict(subset=subset, duration=frames / fps, frame=frames,
                                   annotations=annotations)
-            _save(root / 'features', release, name,
-                  _features(release, fps, duration, actions, channels, len(classes)))
-    (root / 'annotations' / 'anno.json').write_text(json.dumps({'database': database}))
+            _save(root / feature_dir, release, name, _features(
+                release, fps, duration, actions, channels, len(classes), with_time))
+    (root / 'annotations' / ann_name).write_text(json.dumps({'database': database}))
     (root / 'annotations' / 'category_idx.txt').write_text('\n'.join(classes) + '\n')
-    return dict(ann_file=str(root / 'annotations' / 'anno.json'),
+    return dict(ann_file=str(root / 'annotations' / ann_name),
                 class_map=str(root / 'annotations' / 'category_idx.txt'),
-                feature_dir=str(root / 'features'))
+                feature_dir=str(root / feature_dir))

@@ -1,0 +1,10 @@
+# GAF on ActionFormer's ActivityNet-1.3 TSP release, as downloaded (docs/datasets.md).
+_base_ = [
+    '../_base_/models/gaf_features.py', '../_base_/datasets/actionformer_anet_tsp.py',
+    '../_base_/schedules/gaf_two_pass_features.py', '../_base_/default_runtime.py'
+]
+
+model = dict(
+    clip_length={{_base_.clip_length}},
+    backbone=dict(in_channels={{_base_.feature_channels}}),
+    head=dict(num_classes={{_base_.num_classes}}))
