@@ -69,6 +69,21 @@ def check_action_boundaries(dataset, half_snippet):
     return checked
 
 
+def check_boundary_times(dataset, videos):
+    """Each action boundary inside a window lies where the steps show its time (for snippets
+    that do not overlap, whose coverage is not linear across a boundary)."""
+    checked = 0
+    for index in range(len(dataset)):
+        info, features = window_features(dataset, index)
+        times = [t for s, e, _ in videos[info['video_name']][2] for t in (s, e)]
+        for x in info['gt_annotations'][:, :2].ravel():
+            if 1 < x < features.shape[1] - 1:
+                shown = np.interp(x, np.arange(features.shape[1]), features[0])
+                assert min(abs(shown - t) for t in times) < TOL
+                checked += 1
+    return checked
+
+
 def test_actionformer_thumos14_layout_at_every_rate(tmp_path):
     files = write_actionformer_replica(tmp_path)
     preset = FEATURE_RELEASES['actionformer_thumos14_i3d']
@@ -158,13 +173,7 @@ def test_activitynet_tsp_resampled_to_a_fixed_length(tmp_path, layout):
         assert np.abs(features[0, interior] - times[interior]).max() < TOL
     # Non-overlapping snippets resampled: the coverage is no longer linear across a boundary,
     # so each action's boundaries are checked on the time channel: they lie at its times.
-    videos = {f'{v}': a for v, (_, _, a) in REPLICA_ANET_VIDEOS.items()}
-    for index in range(len(train)):
-        info, features = window_features(train, index)
-        shown = [np.interp(x, np.arange(192), features[0]) for x in
-                 info['gt_annotations'][:, :2].ravel()]
-        expected = [t for s, e, _ in videos[info['video_name']] for t in (s, e)]
-        assert np.abs(np.array(shown) - expected).max() < TOL
+    assert check_boundary_times(train, REPLICA_ANET_VIDEOS) == 6
 
 
 def test_resized_dataset_refuses_a_window_shorter_than_the_resampling(tmp_path):
@@ -174,3 +183,36 @@ def test_resized_dataset_refuses_a_window_shorter_than_the_resampling(tmp_path):
     with pytest.raises(ValueError, match='resize_length of at most that, got 192'):
         build('ActionFormerResizedFeatureDataset', files, True, ann_file=files['ann_file'],
               subset='validation', clip_length=128, release='actionformer_anet_tsp')
+
+
+@pytest.mark.parametrize('layout,release', [
+    ('actionformer', 'actionformer_epic_slowfast'),
+    ('actionformer', 'actionformer_ego4d_slowfast'),
+    ('opentad', 'opentad_hacs_slowfast'),
+    ('opentad', 'opentad_fineaction_videomae_h'),
+])
+def test_fixed_rate_releases(tmp_path, layout, release):
+    # These releases take their snippets at one rate for every video (the preset's fps).
+    preset = FEATURE_RELEASES[release]
+    videos = {v: (preset.geometry.fps, duration, actions)
+              for v, (_, duration, actions) in REPLICA_VIDEOS.items()}
+    if layout == 'actionformer':
+        files = write_actionformer_replica(tmp_path, release, videos,
+                                           subsets=('training', 'validation'),
+                                           feature_dir='features')
+        kwargs = dict(type_='ActionFormerFeatureDataset')
+    else:
+        files = write_opentad_replica(tmp_path, release, videos, ambiguous=False,
+                                      feature_dir='features')
+        kwargs = dict(type_='OpenTADFeatureDataset', class_map=files['class_map'])
+    train = build(files=files, test_mode=False, ann_file=files['ann_file'], subset='training',
+                  release=release, clip_length=32, clip_stride=4, **kwargs)
+    info = train.get_data_info(0)
+    assert info['filename'].endswith(preset.file_ext)
+    assert train[0]['inputs'].shape == (preset.channels, 32, 1, 1)
+    check_times(train)
+    geometry = preset.geometry
+    if geometry.snippet_length >= 2 * geometry.snippet_stride:
+        assert check_action_boundaries(train, geometry.centre / geometry.snippet_stride) >= 4
+    else:
+        assert check_boundary_times(train, videos) >= 8
