@@ -14,6 +14,7 @@ import pytest
 from mmaction.registry import DATASETS
 from mmengine.registry import init_default_scope
 
+from gaf_mmaction.datasets.annotation_files import read_video_info, shipped_file
 from gaf_mmaction.datasets.feature_releases import FEATURE_RELEASES
 from gaf_mmaction.testing import (
     REPLICA_ANET_VIDEOS,
@@ -107,6 +108,15 @@ def test_actionformer_thumos14_layout_at_every_rate(tmp_path):
     check_times(train)
     # Every action of the four videos (24, 25, 29.97, 30 fps) is checked in some window.
     assert check_action_boundaries(train, half_snippet=2.0) >= 8
+
+
+def test_thumos14_videos_at_other_rates():
+    # docs/datasets.md: 31 of THUMOS14's 412 videos are at 24, 25 or 29.97 fps.
+    rates = [info.fps for split in ('val', 'test')
+             for info in read_video_info(shipped_file('thumos14', f'{split}_video_info.csv')).values()]
+    assert len(rates) == 412
+    assert sorted({round(r, 2) for r in rates if r != 30}) == [24.0, 25.0, 29.97]
+    assert sum(r != 30 for r in rates) == 31
 
 
 def test_the_rgb_stream_of_two_stream_features(tmp_path):

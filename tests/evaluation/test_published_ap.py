@@ -167,6 +167,12 @@ def test_metric_equals_the_published_evaluator(kind):
         assert np.abs(float32_map(ground_truth, results, THUMOS14_TIOUS) - mean_ap).max() > 1e-6
 
 
+def test_shipped_thumos14_ground_truth_has_no_duplicates():
+    # docs/datasets.md: both protocols keep the 3,311 test actions of thumos_gt.json.
+    for protocol in (Protocol(), Protocol('drop')):
+        assert sum(map(len, load_ground_truth(GT_FILE, 'test', protocol).values())) == 3311
+
+
 def test_protocol_drops_duplicates_and_ignored_labels(tmp_path):
     gt_file = tmp_path / 'gt.json'
     gt_file.write_text(json.dumps({'database': {'v': {'subset': 'test', 'annotations': [
