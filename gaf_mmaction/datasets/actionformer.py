@@ -8,8 +8,9 @@ The annotation JSON::
 
 Subsets are matched ignoring case (ActionFormer lowercases them); labels are the ``label_id``
 of the file (0-based; ours are ``label_id + FIRST_ACTION``); a video's rate is its ``fps``
-unless the release's geometry fixes one (ActivityNet, EPIC-Kitchens, Ego4D). The features are
-``<file_prefix><video><file_ext>`` in ``data_prefix.video``.
+unless the release's geometry fixes one (ActivityNet, EPIC-Kitchens, Ego4D); annotations that
+do not end after they start are dropped. The features are ``<file_prefix><video><file_ext>``
+in ``data_prefix.video``.
 """
 from mmaction.registry import DATASETS
 
@@ -60,6 +61,26 @@ def label_id_classes(path: str, database: dict[str, dict], num_classes: int | No
                                  f'0..{(num_classes or 1) - 1}')
     count = num_classes or (max(names) + 1 if names else 0)
     return [names.get(i, f'(label_id {i}: no annotation in {path})') for i in range(count)]
+
+
+def read_segment(path: str, video: str, anno: dict) -> tuple[float, float]:
+    """An annotation's ``segment`` [start, end] in seconds.
+
+    Raises:
+        ValueError: Naming the file and video when it is not two numbers.
+    """
+    try:
+        start, end = (float(t) for t in anno['segment'])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f'{path}: video {video!r} has an annotation without a numeric '
+                         f'"segment": [start, end] ({err!r})') from None
+    return start, end
+
+
+def positive_segments(actions: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
+    """The actions that end after they start (release files have a few empty ones, which
+    OpenTAD drops too)."""
+    return [a for a in actions if a[1] > a[0]]
 
 
 class ActionFormerLayout(SnippetFeatures):
@@ -116,10 +137,10 @@ class ActionFormerLayout(SnippetFeatures):
         for video, entry in self.database.items():
             if entry['subset'] != subset:
                 continue
-            actions = None if self.test_mode else [
-                (float(a['segment'][0]), float(a['segment'][1]),
+            actions = None if self.test_mode else positive_segments([
+                (*read_segment(self.json_file, video, a),
                  FIRST_ACTION if self.class_agnostic else int(a['label_id']) + FIRST_ACTION)
-                for a in entry.get('annotations', [])]
+                for a in entry.get('annotations', [])])
             if actions == []:
                 continue
             duration = float(entry['duration']) if entry.get('duration') is not None else None

@@ -8,7 +8,7 @@ The annotation JSON::
 with ``category_idx.txt`` naming one class a line (line order gives labels 1..N). A video's rate
 is ``frame / duration`` unless the release's geometry fixes one (ActivityNet, HACS,
 FineAction); labels in ``ignore_labels`` (THUMOS14's ``Ambiguous``) are skipped, as OpenTAD's
-datasets skip them; videos named in ``block_list`` (OpenTAD's ``missing_files.txt``) are left
+datasets skip them, as are empty segments; videos named in ``block_list`` (OpenTAD's ``missing_files.txt``) are left
 out.
 """
 import os.path as osp
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from mmaction.registry import DATASETS
 
 from ..structures import FIRST_ACTION
-from .actionformer import read_annotation_database
+from .actionformer import positive_segments, read_annotation_database, read_segment
 from .annotation_files import read_class_list, read_lines, under_root
 from .base import SlidingWindowDataset, SnippetFeatures, VideoRecord, WholeVideoDataset
 
@@ -95,9 +95,9 @@ class OpenTADLayout(SnippetFeatures):
                              f'the block list); its subsets are {subsets}')
         records = []
         for video, entry in entries.items():
-            actions = None if self.test_mode else [
-                (float(a['segment'][0]), float(a['segment'][1]), self.label_of(video, a['label']))
-                for a in entry.get('annotations', []) if a['label'] not in self.ignore_labels]
+            actions = None if self.test_mode else positive_segments([
+                (*read_segment(self.json_file, video, a), self.label_of(video, a.get('label')))
+                for a in entry.get('annotations', []) if a.get('label') not in self.ignore_labels])
             if actions == []:
                 continue
             try:

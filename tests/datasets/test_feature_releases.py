@@ -9,6 +9,9 @@ starts and ends where its snippets are half inside it (the coverage is linear ov
 so it crosses 1/2 exactly where the snippet's centre crosses the boundary). Features are
 float32 seconds below 40 s, exact to 40 * 2**-24 = 2.4e-6 s: the tolerance is 1e-5.
 """
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
@@ -226,3 +229,38 @@ def test_fixed_rate_releases(tmp_path, layout, release):
         assert check_action_boundaries(train, geometry.centre / geometry.snippet_stride) >= 4
     else:
         assert check_boundary_times(train, videos) >= 8
+
+
+def test_release_files_that_cannot_be_read_are_refused_by_name(tmp_path):
+    files = write_actionformer_replica(tmp_path, videos=dict(list(REPLICA_VIDEOS.items())[:1]))
+    kwargs = dict(ann_file=files['ann_file'], release='actionformer_thumos14_i3d',
+                  clip_length=64)
+    with pytest.raises(ValueError, match=r"no video in subset 'training'; its subsets are "
+                                         r"\['Test', 'Validation'\]"):
+        build('ActionFormerFeatureDataset', files, False, subset='training', **kwargs)
+    with pytest.raises(KeyError, match="unknown feature release 'thumos_i3d'; known: "):
+        build('ActionFormerFeatureDataset', files, False, subset='validation',
+              **dict(kwargs, release='thumos_i3d'))
+    data = json.loads(Path(files['ann_file']).read_text())
+    video = next(iter(data['database']))
+    del data['database'][video]['fps']
+    data['database'][video]['annotations'][0]['segment'] = [1.0]
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=f"bad.json: video '{video}' has an annotation without "
+                                         'a numeric "segment"'):
+        build('ActionFormerFeatureDataset', files, False, subset='validation',
+              **dict(kwargs, ann_file=str(bad)))
+    data['database'][video]['annotations'][0]['segment'] = [1.0, 2.0]
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=f"bad.json: video '{video}': no positive frame rate"):
+        build('ActionFormerFeatureDataset', files, False, subset='validation',
+              **dict(kwargs, ann_file=str(bad)))
+    data['database'][video]['annotations'][0]['label_id'] = 2
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="label_id 2 disagrees with an earlier annotation"):
+        build('ActionFormerFeatureDataset', files, False, subset='validation',
+              **dict(kwargs, ann_file=str(bad)))
+    (tmp_path / 'i3d_features' / f'{video}.npy').write_bytes(b'')
+    with pytest.raises(ValueError, match=f'(?s)1 bad video.*{video}.npy is empty'):
+        build('ActionFormerFeatureDataset', files, False, subset='validation', **kwargs)

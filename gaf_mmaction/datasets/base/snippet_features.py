@@ -19,7 +19,6 @@ class SnippetFeatures:
     ``resize_length``), and each step's time follows the release's geometry.
     """
 
-    count_source = "the annotation file's duration"
     release: FeatureRelease
     channel_range: tuple[int, int] | None
 
