@@ -32,7 +32,8 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training', pipeline=train_pipeline))
+    dataset=dict(dataset, subset='training',
+                 pipeline=train_pipeline))
 test_dataloader = dict(
     batch_size=16,
     num_workers=4,
@@ -40,7 +41,8 @@ test_dataloader = dict(
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', test_mode=True, pipeline=test_pipeline))
+    dataset=dict(dataset, subset='validation',
+                 test_mode=True, pipeline=test_pipeline))
 # ActivityNet's protocol: tIoU 0.5:0.05:0.95 and their mean, duplicates dropped (ActionFormer,
 # OpenTAD); class-agnostic detections take each video's top class from the CUHK classifier.
 test_evaluator = dict(

@@ -31,7 +31,8 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 4, pipeline=train_pipeline))
+    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 4,
+                 pipeline=train_pipeline))
 test_dataloader = dict(
     batch_size=16,
     num_workers=4,
@@ -39,10 +40,12 @@ test_dataloader = dict(
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='test', clip_stride=clip_length // 2, test_mode=True, pipeline=test_pipeline))
+    dataset=dict(dataset, subset='test', clip_stride=clip_length // 2,
+                 test_mode=True, pipeline=test_pipeline))
 # ActionFormer's protocol: tIoU 0.3:0.1:0.7, duplicate annotations dropped; the ground truth
 # is the annotation file's own test subset (gt_file=None).
-test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, tious=(0.3, 0.4, 0.5, 0.6, 0.7),
+test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None,
+                      tious=(0.3, 0.4, 0.5, 0.6, 0.7),
                       average_tious=None, duplicates='drop', nms_sigma=0.5, top_k=5000)
 test_cfg = dict(type='TestLoop')
 val_dataloader = test_dataloader

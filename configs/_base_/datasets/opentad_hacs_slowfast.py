@@ -33,7 +33,8 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4, pipeline=train_pipeline))
+    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4,
+                 pipeline=train_pipeline))
 test_dataloader = dict(
     batch_size=16,
     num_workers=4,
@@ -41,9 +42,11 @@ test_dataloader = dict(
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2, test_mode=True, pipeline=test_pipeline))
+    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2,
+                 test_mode=True, pipeline=test_pipeline))
 # HACS's protocol (OpenTAD): tIoU 0.5:0.05:0.95, duplicates dropped.
-test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
+test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None,
+                      tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
                       average_tious=None, duplicates='drop', nms_sigma=0.75, top_k=5000)
 test_cfg = dict(type='TestLoop')
 val_dataloader = test_dataloader

@@ -32,7 +32,8 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4, pipeline=train_pipeline))
+    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4,
+                 pipeline=train_pipeline))
 test_dataloader = dict(
     batch_size=16,
     num_workers=4,
@@ -40,9 +41,11 @@ test_dataloader = dict(
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2, test_mode=True, pipeline=test_pipeline))
+    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2,
+                 test_mode=True, pipeline=test_pipeline))
 # Multi-THUMOS's protocol (OpenTAD): tIoU 0.1:0.1:0.9, duplicates dropped.
-test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, tious=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None,
+                      tious=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
                       average_tious=None, duplicates='drop', nms_sigma=0.75, top_k=5000)
 test_cfg = dict(type='TestLoop')
 val_dataloader = test_dataloader

@@ -34,7 +34,8 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4, pipeline=train_pipeline))
+    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4,
+                 pipeline=train_pipeline))
 test_dataloader = dict(
     batch_size=16,
     num_workers=4,
@@ -42,9 +43,11 @@ test_dataloader = dict(
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2, test_mode=True, pipeline=test_pipeline))
+    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2,
+                 test_mode=True, pipeline=test_pipeline))
 # OpenTAD's protocol: tIoU 0.3:0.1:0.7, duplicate annotations dropped, Ambiguous ignored.
-test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None, tious=(0.3, 0.4, 0.5, 0.6, 0.7),
+test_evaluator = dict(type='TemporalDetectionMetric', gt_file=None,
+                      tious=(0.3, 0.4, 0.5, 0.6, 0.7),
                       average_tious=None, duplicates='drop', ignore_labels=('Ambiguous', ),
                       nms_sigma=0.5, top_k=5000)
 test_cfg = dict(type='TestLoop')
