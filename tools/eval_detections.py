@@ -10,6 +10,7 @@ import sys
 
 from gaf_mmaction.evaluation import (
     THUMOS14_AVERAGE_TIOUS,
+    Protocol,
     detection_map,
     load_ground_truth,
     map_table,
@@ -33,6 +34,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--tiou', type=tiou, nargs='+', default=list(THUMOS14_AVERAGE_TIOUS),
                         help='temporal IoU thresholds; mAP_avg is their mean '
                              '(default: 0.3 ... 0.7, the THUMOS14 protocol)')
+    parser.add_argument('--duplicates', choices=('keep', 'drop'), default='keep',
+                        help='keep repeated ground-truth annotations (default, the published '
+                             'evaluator) or drop them (ActionFormer, OpenTAD)')
+    parser.add_argument('--ignore-label', nargs='+', default=[], metavar='LABEL',
+                        help='ground-truth labels to leave out (OpenTAD: Ambiguous)')
     parser.add_argument('--out', help='write the figures here as JSON')
     return parser.parse_args(argv)
 
@@ -41,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         results, dropped = read_results(args.pred)
-        ground_truth = load_ground_truth(args.gt, args.subset)
+        protocol = Protocol(args.duplicates, args.ignore_label)
+        ground_truth = load_ground_truth(args.gt, args.subset, protocol)
     except (OSError, ValueError, KeyError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
@@ -50,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
               'non-finite score', file=sys.stderr)
     mean_ap, per_class = detection_map(ground_truth, results, args.tiou)
     metrics, table = map_table(args.tiou, mean_ap)
-    print(f'Detection mAP (%), {args.pred}:\n{table}')
+    print(f'Detection mAP (%), {args.pred} ({protocol.describe()}):\n{table}')
     for name, ap in per_class.items():
         print(f'  {name:20s} ' + ' '.join(f'{100 * v:6.2f}' for v in ap))
     if args.out:

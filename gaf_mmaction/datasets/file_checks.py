@@ -44,6 +44,30 @@ def open_array(path: str, ndim: int, layout: str, dtype: type | None = None) -> 
     return array
 
 
+def open_features(path: str) -> np.ndarray:
+    """[T, C] features of an npy file (memory-mapped) or of an npz file's ``feats`` array
+    (EPIC-Kitchens releases), with errors that name the file (see :func:`open_array`)."""
+    if not path.endswith('.npz'):
+        return open_array(path, 2, '[T, C] features')
+    try:
+        archive = np.load(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'No such npz file: {path}{lost_spaces_hint(path)}') from None
+    except (OSError, EOFError, ValueError) as err:
+        raise ValueError(f'{path} is not a readable npz archive ({err})') from None
+    if getattr(archive, 'files', None) is None:
+        raise ValueError(f'{path}: expected an npz archive holding "feats" [T, C], found a '
+                         'bare array')
+    with archive:
+        if 'feats' not in archive.files:
+            raise ValueError(f'{path}: expected an npz archive holding "feats" [T, C], found '
+                             f'{sorted(archive.files)}')
+        features = archive['feats']
+    if features.ndim != 2:
+        raise ValueError(f'{path}: expected "feats" [T, C], got shape {features.shape}')
+    return features
+
+
 def stream_files(data_prefix: dict, video: str) -> dict[str, str]:
     """A video's npy files: ``filename`` under ``data_prefix['video']`` and, with a
     ``flow`` folder, ``flow_filename`` under it."""
@@ -103,7 +127,7 @@ def feature_file_problem(path: str, expected_steps: int | None = None, tolerance
     """What is wrong with a ``[T, C]`` feature file, or None if nothing (arguments as
     :func:`frame_file_problem`'s, in feature steps)."""
     try:
-        steps = open_array(path, 2, '[T, C] features').shape[0]
+        steps = open_features(path).shape[0]
     except (FileNotFoundError, ValueError) as err:
         return str(err)
     if steps == 0:

@@ -85,11 +85,17 @@ class Thumos14Dataset(SlidingWindowDataset):
         """A video's time steps and steps per second: its sampled frames at ``sample_fps``."""
         return info.sample_count, info.sample_fps
 
+    def origin(self) -> float:
+        """Steps from the video's start to step 0's time (0: step 0 is the first frame)."""
+        return 0.0
+
     def load_videos(self) -> list[VideoRecord]:
         infos = read_video_info(self.video_info_file)
         self.check_rate(infos)
+        origin = self.origin()
         if self.test_mode:
-            return [VideoRecord(video, *self.steps(video, info)) for video, info in infos.items()]
+            return [VideoRecord(video, *self.steps(video, info), origin=origin)
+                    for video, info in infos.items()]
         annotations = read_annotations(self.ann_file, infos, self.class_index_file)
         unannotated = [video for video in infos if video not in annotations]
         if unannotated:
@@ -102,8 +108,9 @@ class Thumos14Dataset(SlidingWindowDataset):
             # Annotations are in sampled frames (10 fps); feature steps are scaled to.
             scale = fps / infos[video].sample_fps
             records.append(VideoRecord(video, num_frames, fps, np.array(
-                [(start * scale, end * scale, label) for start, end, label in actions],
-                dtype=np.float64).reshape(-1, 3)))
+                [(start * scale - origin, end * scale - origin, label)
+                 for start, end, label in actions], dtype=np.float64).reshape(-1, 3),
+                origin=origin))
         return records
 
 
@@ -111,19 +118,29 @@ class Thumos14Dataset(SlidingWindowDataset):
 class Thumos14FeatureDataset(Thumos14Dataset):
     """Windows over pre-extracted snippet features, one ``<video>.npy`` of [T, C] per video.
 
-    The layout of the widely used THUMOS14 I3D features: a feature every
-    ``feature_stride`` frames of the original video. Windows, annotations
-    and ``fps`` are in feature steps (``fps / feature_stride`` per second);
-    ``clip_length`` and ``clip_stride`` count feature steps.
+    The layout of the widely used THUMOS14 I3D features: a snippet of
+    ``snippet_length`` frames every ``feature_stride`` frames of the original
+    video, each feature describing its snippet's centre (docs/datasets.md).
+    Windows, annotations and ``fps`` are in feature steps (``fps /
+    feature_stride`` per second), step ``s`` at time ``(s + snippet_length /
+    2 / feature_stride) / fps``; ``clip_length`` and ``clip_stride`` count
+    feature steps. (Until issue #34 step ``s`` was taken to be time ``s /
+    fps``, the snippet's start: half a snippet, 2 steps, early.)
 
     Args:
         feature_stride: Original frames per feature step. Defaults to 4.
+        snippet_length: Original frames per snippet. Defaults to 16.
         **kwargs: As :class:`Thumos14Dataset`.
     """
 
-    def __init__(self, feature_stride: int = 4, **kwargs) -> None:
+    def __init__(self, feature_stride: int = 4, snippet_length: int = 16, **kwargs) -> None:
         self.feature_stride = feature_stride
+        self.snippet_length = snippet_length
         super().__init__(**kwargs)
+
+    def origin(self) -> float:
+        """Half a snippet, in steps: step 0 shows the first snippet's centre."""
+        return self.snippet_length / 2 / self.feature_stride
 
     def steps(self, video: str, info: VideoInfo) -> tuple[int, float]:
         """The feature file's steps (0 when it cannot be read: the file check names it)."""

@@ -60,7 +60,7 @@ class TimelineVisualizationHook(Hook):
 
     def draw(self, metric: TemporalDetectionMetric, out: Path) -> None:
         """One ``timeline_<video>.png`` per ``interval``-th result video, under ``out``."""
-        ground_truth = load_ground_truth(metric.gt_file, metric.subset)
+        ground_truth = load_ground_truth(metric.gt_file, metric.subset, metric.protocol)
         classes = list(dict.fromkeys(
             [label for actions in ground_truth.values() for _, _, label in actions]
             + [d['label'] for dets in metric.last_results.values() for d in dets]))

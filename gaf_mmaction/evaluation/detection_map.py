@@ -1,8 +1,9 @@
-"""ActivityNet-style detection mAP, class by class, on MMAction2's AP routine."""
+"""ActivityNet-style detection mAP over the ground truth's classes (docs/published_code.md §10)."""
 from collections.abc import Sequence
 
 import numpy as np
-from mmaction.evaluation.functional.eval_detection import compute_average_precision_detection
+
+from .average_precision import class_average_precision
 
 THUMOS14_TIOUS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 # The THUMOS14 protocol averages 0.3:0.1:0.7; the GAF paper also reports 0.1 and 0.2.
@@ -29,12 +30,13 @@ def usable_detections(segments: np.ndarray, scores: np.ndarray) -> np.ndarray:
 def detection_map(ground_truth: dict[str, list[tuple[float, float, str]]],
                   results: dict[str, list[dict]],
                   tious: Sequence[float]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Mean AP over the ground truth's classes at each temporal IoU.
+    """Mean AP over the ground truth's classes at each temporal IoU, in float64.
 
     Predictions for videos absent from the ground truth are ignored; a
     class with ground truth and no prediction has AP 0. Within a class,
     predictions are ranked by score and each is matched greedily to the
-    best-overlapping unmatched ground truth of its video (interpolated AP).
+    best-overlapping unmatched ground truth of its video (interpolated AP,
+    :func:`~.average_precision.class_average_precision`).
 
     Args:
         ground_truth: {video: [(start, end, label)]} in seconds.
@@ -45,26 +47,26 @@ def detection_map(ground_truth: dict[str, list[tuple[float, float, str]]],
         ``mAP`` [len(tious)] and per class ``AP`` [len(tious)], classes in
         order of first appearance in the ground truth.
     """
-    classes: list[str] = []
-    gt_by_class: dict[str, list[dict]] = {}
+    gt_by_class: dict[str, dict[str, list]] = {}
     for video, actions in ground_truth.items():
         for start, end, label in actions:
-            if label not in gt_by_class:
-                classes.append(label)
-            gt_by_class.setdefault(label, []).append(
-                {'video-id': video, 't-start': start, 't-end': end})
-    pred_by_class: dict[str, list[dict]] = {c: [] for c in classes}
+            gt_by_class.setdefault(label, {}).setdefault(video, []).append((start, end))
+    predictions: dict[str, tuple[list, list, list]] = {c: ([], [], []) for c in gt_by_class}
     for video, detections in results.items():
         if video not in ground_truth:
             continue
         for det in detections:
-            if det['label'] in pred_by_class:
-                pred_by_class[det['label']].append({
-                    'video-id': video, 't-start': float(det['segment'][0]),
-                    't-end': float(det['segment'][1]), 'score': float(det['score'])})
-    thresholds = np.asarray(tious, dtype=np.float64)
-    per_class = {c: compute_average_precision_detection(gt_by_class[c], pred_by_class[c],
-                                                        thresholds) for c in classes}
+            if det['label'] in predictions:
+                videos, segments, scores = predictions[det['label']]
+                videos.append(video)
+                segments.append((float(det['segment'][0]), float(det['segment'][1])))
+                scores.append(float(det['score']))
+    per_class = {}
+    for label, by_video in gt_by_class.items():
+        videos, segments, scores = predictions[label]
+        per_class[label] = class_average_precision(
+            {v: np.array(s, np.float64) for v, s in by_video.items()}, videos,
+            np.array(segments, np.float64).reshape(-1, 2), np.array(scores, np.float64), tious)
     return np.mean(np.stack(list(per_class.values())), axis=0), per_class
 
 

@@ -12,7 +12,7 @@ from mmengine.logging import MMLogger
 from ..datasets.annotation_files import shipped_file
 from ..utils import ConfigMismatchError, InputPath, require_inputs
 from .detection_map import THUMOS14_AVERAGE_TIOUS, THUMOS14_TIOUS, detection_map, map_table
-from .ground_truth import load_ground_truth
+from .ground_truth import Protocol, count_actions, load_ground_truth
 from .post_processing import VideoPostProcessor, build_post_processor
 
 # The post-processing settings that were the metric's own keys before they moved into its
@@ -71,6 +71,11 @@ class TemporalDetectionMetric(BaseMetric):
         average_tious: Thresholds ``mAP_avg`` averages (those of ``tious``
             among them). Defaults to 0.3:0.1:0.7, the THUMOS14 protocol;
             None averages all of ``tious``.
+        duplicates: 'keep' every ground-truth annotation (default: the
+            published evaluator) or 'drop' repeated ones as ActionFormer and
+            OpenTAD do (:class:`~.ground_truth.Protocol`).
+        ignore_labels: Ground-truth labels left out, e.g. ``['Ambiguous']``
+            as OpenTAD's THUMOS14 datasets do. Defaults to () (published).
         post_processor: Config of the per-video post-processing,
             ``dict(type='VideoPostProcessor', nms_sigma=..., top_k=...,
             nms_score_threshold=..., nms_variant=..., nms_device=...,
@@ -96,6 +101,7 @@ class TemporalDetectionMetric(BaseMetric):
     def __init__(self, gt_file: str | None = None, subset: str = 'test',
                  tious: Sequence[float] = THUMOS14_TIOUS,
                  average_tious: Sequence[float] | None = THUMOS14_AVERAGE_TIOUS,
+                 duplicates: str = 'keep', ignore_labels: Sequence[str] = (),
                  post_processor: dict | None = None,
                  videos_without_gt: Sequence[str] = (), out_file: str | None = None,
                  version: str = 'THUMOS14',
@@ -110,6 +116,7 @@ class TemporalDetectionMetric(BaseMetric):
         self.subset = subset
         self.tious = tuple(tious)
         self.average_tious = tuple(average_tious) if average_tious is not None else None
+        self.protocol = Protocol(duplicates, ignore_labels)
         self.videos_without_gt = frozenset(videos_without_gt)
         # The per-video detections of the last evaluation (what --show-dir draws).
         self.last_results: dict[str, list[dict]] | None = None
@@ -159,7 +166,7 @@ class TemporalDetectionMetric(BaseMetric):
         if self.configured_gt is None and 'ground_truth_file' in self.dataset_meta:
             self.gt_file = self.dataset_meta['ground_truth_file']
             self.subset = self.dataset_meta['ground_truth_subset']
-        ground_truth = load_ground_truth(self.gt_file, self.subset)
+        ground_truth = load_ground_truth(self.gt_file, self.subset, self.protocol)
         self.check_ground_truth(ground_truth, merged, classes)
         self.last_results = merged
         if self.out_file:
@@ -170,7 +177,9 @@ class TemporalDetectionMetric(BaseMetric):
         mean_ap, per_class = detection_map(ground_truth, merged, self.tious)
         metrics, table = map_table(self.tious, mean_ap, self.average_tious)
         logger = MMLogger.get_current_instance()
-        logger.info(f'Detection mAP (%) on {len(merged)} videos:\n{table}')
+        logger.info(f'Detection mAP (%) on {len(merged)} videos; ground truth {self.gt_file} '
+                    f'({self.subset!r}: {len(ground_truth)} videos, {count_actions(ground_truth)} '
+                    f'actions; {self.protocol.describe()}):\n{table}')
         logger.info('Per-class AP (%, mean over tIoUs): ' + ', '.join(
             f'{c} {100 * np.mean(ap):.2f}' for c, ap in per_class.items()))
         metrics.update({f'AP/{c}': float(np.mean(ap)) for c, ap in per_class.items()})

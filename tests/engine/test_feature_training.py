@@ -44,8 +44,11 @@ def test_feature_windows_are_in_feature_steps(tiny_files, feature_options):
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     info = dataset.get_data_info(len(dataset) - 1)
     # video_b: 50 sampled frames = 150 original = 37 steps of 4 frames; its action runs
-    # 0.5-3.5 s = 15-105 frames = steps 3.75-26.25, at 7.5 steps per second.
+    # 0.5-3.5 s = frames 15-105. Step s shows the centre of its 16-frame snippet, frame
+    # 4 s + 8, so the action runs over steps (15 - 8) / 4 = 1.75 to (105 - 8) / 4 = 24.25,
+    # at 7.5 steps per second, step s at time (s + 2) / 7.5.
     assert info['video_name'] == 'video_b' and info['num_frames'] == 37 and info['fps'] == 7.5
-    assert np.allclose(info['gt_annotations'][:, :2], [[3.75, 26.25]])
+    assert np.allclose(info['gt_annotations'][:, :2], [[1.75, 24.25]])
+    assert info['step_origin'] == 2.0
     sample = dataset[len(dataset) - 1]
     assert sample['inputs'].shape == (64, 32, 1, 1)

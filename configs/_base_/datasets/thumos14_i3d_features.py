@@ -1,5 +1,6 @@
 # Pre-extracted THUMOS14 I3D features (the layout most temporal detection work uses): one
-# data/thumos14/i3d_features/<video>.npy of [T, 2048] per video, a feature every 4 frames.
+# data/thumos14/i3d_features/<video>.npy of [T, 2048] per video, a 16-frame snippet every 4
+# frames at the video's own rate, each feature at its snippet's centre (docs/datasets.md).
 # Windows of 256 feature steps (about 34 s) slide over feature time; LoadFeatureWindow reads
 # them memory-mapped as [2048, 256, 1, 1] maps.
 clip_length = 256
@@ -8,6 +9,7 @@ dataset = dict(
     data_root='data/thumos14',
     data_prefix=dict(video='i3d_features'),
     feature_stride=4,
+    snippet_length=16,
     video_info_file=None,
     class_index_file=None,
     clip_length=clip_length)

@@ -24,6 +24,9 @@ class TemporalDetectionDataset(BaseDataset):
       video's npy files under ``data_prefix``;
     - ``num_frames`` (the video's time steps), ``fps`` (time steps per
       second) and, where known, ``duration`` (seconds);
+    - for snippet features, where they apply: ``step_origin`` (step ``s``
+      shows time ``(s + step_origin) / fps``), ``resize_length`` and
+      ``channel_range`` (see :class:`VideoRecord`);
     - in training: ``gt_annotations`` [N, 3] (start, end, label) in time
       steps of the window, ``gt_boundaries`` [2, clip_length] (start and end
       curves) and ``splice_length`` (the splice augmentation's background
@@ -151,4 +154,11 @@ class TemporalDetectionDataset(BaseDataset):
                       num_frames=record.num_frames, fps=record.fps, **training)
         if record.duration is not None:
             window['duration'] = record.duration
+        # Only features carry these (frame datasets' windows stay as they were).
+        if record.origin:
+            window['step_origin'] = record.origin
+        if record.resize_length is not None:
+            window['resize_length'] = record.resize_length
+        if record.channel_range is not None:
+            window['channel_range'] = record.channel_range
         return window

@@ -16,6 +16,15 @@ class VideoRecord:
         actions: [N, 3] (start, end, label) in time steps, labels from
             ``FIRST_ACTION`` on; None for a video without annotations (testing).
         duration: The video's length in seconds, where the annotation states it.
+        origin: Time steps between the video's start and step 0's time: step
+            ``s`` shows time ``(s + origin) / fps``. 0 for frames; for snippet
+            features the snippet centre's offset (2 for 16-frame snippets every
+            4 frames; docs/datasets.md).
+        resize_length: Steps the video's features are resampled to before
+            windowing (``fps`` and ``origin`` are then in resampled steps);
+            None: read as stored.
+        channel_range: [start, stop) of the feature channels to read (one
+            stream of two-stream features); None: all.
     """
 
     name: str
@@ -23,3 +32,6 @@ class VideoRecord:
     fps: float
     actions: np.ndarray | None = None
     duration: float | None = None
+    origin: float = 0.0
+    resize_length: int | None = None
+    channel_range: tuple[int, int] | None = None

@@ -8,7 +8,7 @@ from mmengine.structures import InstanceData
 from ...structures import DetectionDataSample
 
 META_KEYS = ('video_name', 'filename', 'offset', 'num_frames', 'fps', 'duration',
-             'valid_length')
+             'valid_length', 'step_origin')
 
 
 @TRANSFORMS.register_module()

@@ -1,9 +1,19 @@
 """Loading a window of frames from a memory-mapped per-video npy file (or from memory)."""
 import numpy as np
+import torch
+import torch.nn.functional as F
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ..file_checks import open_array
+from ..file_checks import open_array, open_features
+
+
+def resample_steps(features: np.ndarray, length: int) -> np.ndarray:
+    """[T, C] features linearly resampled to [length, C]: output step i samples the input at
+    its bin's centre, ``(i + 0.5) * T / length - 0.5`` (the resampling ActionFormer applies to
+    ActivityNet features; ends held)."""
+    steps = torch.from_numpy(np.array(features, dtype=np.float32)).T[None]
+    return F.interpolate(steps, size=length, mode='linear', align_corners=False)[0].T.numpy()
 
 
 @TRANSFORMS.register_module()
@@ -59,9 +69,13 @@ class LoadFrameWindow(BaseTransform):
 class LoadFeatureWindow(BaseTransform):
     """Read a window of feature steps at ``offset`` from ``filename`` ([T, C] float).
 
-    Memory-mapped like :class:`LoadFrameWindow`; padded with ``pad_value``.
-    The window becomes ``imgs`` [C, window_length, 1, 1] float32: a map
-    with a 1 x 1 spatial extent, so GAF's modules run on it unchanged.
+    Memory-mapped like :class:`LoadFrameWindow` (an ``.npz`` file: its
+    ``feats``); padded with ``pad_value``. The window becomes ``imgs``
+    [C, window_length, 1, 1] float32: a map with a 1 x 1 spatial extent, so
+    GAF's modules run on it unchanged. A window with ``channel_range``
+    keeps those channels (one stream of two-stream features); one with
+    ``resize_length`` reads the video's features resampled to that many
+    steps (:func:`resample_steps`).
 
     Args:
         window_length: Feature steps per window. Defaults to None: the
@@ -74,7 +88,15 @@ class LoadFeatureWindow(BaseTransform):
         self.pad_value = pad_value
 
     def transform(self, results: dict) -> dict:
-        features = open_array(results['filename'], ndim=2, layout='[T, C] features')
+        features = open_features(results['filename'])
+        if 'channel_range' in results:
+            start, stop = results['channel_range']
+            if features.shape[1] < stop:
+                raise ValueError(f'{results["filename"]} has {features.shape[1]} channels; '
+                                 f'channel_range {start}-{stop} needs {stop}')
+            features = features[:, start:stop]
+        if 'resize_length' in results:
+            features = resample_steps(features, results['resize_length'])
         offset, length = results['offset'], self.window_length or results['clip_length']
         window = np.asarray(features[offset:offset + length], dtype=np.float32)
         out = np.full((length, features.shape[1]), self.pad_value, np.float32)

@@ -71,8 +71,9 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
         """Put each window's detections into its data sample, in seconds of its video.
 
         A segment in frames of the window is shifted by the window's ``offset``
-        and divided by ``fps`` (time steps per second), both from the sample's
-        metainfo.
+        and the step origin (``step_origin``, 0 when absent: snippet features whose
+        step 0 shows a later time) and divided by ``fps`` (time steps per second), all
+        from the sample's metainfo.
 
         Returns:
             ``data_samples``, each with ``pred_instances``: ``segments`` [M, 2]
@@ -82,7 +83,8 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
         for window, sample in zip(windows, data_samples):
             sample.set_metainfo(dict(non_finite_outputs=int(
                 window.metainfo.get('non_finite_outputs', 0))))
-            seconds = (window.segments + sample.metainfo['offset']) / sample.metainfo['fps']
+            origin = sample.metainfo['offset'] + sample.metainfo.get('step_origin', 0.0)
+            seconds = (window.segments + origin) / sample.metainfo['fps']
             sample.pred_instances = InstanceData(segments=seconds.cpu(),
                                                  scores=window.scores.cpu(),
                                                  labels=window.labels.cpu())
