@@ -1,6 +1,6 @@
 """Training machinery: the two-pass loop, its log lines, the two-optimizer constructor, the
 wrapper, the non-finite loss and class-count checks, the detector's weight average, the atomic
-checkpoint backend and the test-time timeline hook."""
+checkpoint backend, the stop on a signal or deadline and the test-time timeline hook."""
 from .checkpoint_files import AtomicLocalBackend
 from .class_count_hook import ClassCountHook
 from .detector_ema_hook import DetectorEMAHook
@@ -8,11 +8,12 @@ from .log_processor import TwoPassLogProcessor
 from .non_finite_loss_hook import NonFiniteLossHook
 from .optim_constructor import GAFOptimWrapperConstructor
 from .optim_wrapper import SkipNonFiniteOptimWrapper
+from .preemption_hook import PreemptionHook
 from .timeline_hook import TimelineVisualizationHook
 from .two_pass_ddp import TwoPassDistributedDataParallel
 from .two_pass_loop import TwoPassTrainLoop
 
 __all__ = ['AtomicLocalBackend', 'ClassCountHook', 'DetectorEMAHook', 'GAFOptimWrapperConstructor', 'NonFiniteLossHook',
-           'SkipNonFiniteOptimWrapper',
+           'PreemptionHook', 'SkipNonFiniteOptimWrapper',
            'TimelineVisualizationHook', 'TwoPassDistributedDataParallel', 'TwoPassLogProcessor',
            'TwoPassTrainLoop']

@@ -6,6 +6,8 @@ from mmaction.registry import LOOPS
 from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop, set_random_seed
 
+from .train_position import PassPosition, pass_batches
+
 PHASES = ('cvae', 'detector')
 # The prefix of each phase's log names (GAFDetector.parse_losses writes 'cvae/...', 'det/...').
 LOG_PREFIXES = {'cvae': 'cvae/', 'detector': 'det/'}
@@ -54,6 +56,9 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         self.step_seconds = {phase: 0.0 for phase in PHASES}
         self.step_counts = {phase: 0 for phase in PHASES}
         self._tick = time.perf_counter()
+        # Where a run stopped inside an epoch (PreemptionHook sets it on resume): the next
+        # epoch starts there.
+        self.resume_at: PassPosition | None = None
 
     def _detector(self):
         model = self.runner.model
@@ -75,15 +80,19 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         """Both passes of one epoch, with the usual epoch hooks around them."""
         self.runner.call_hook('before_train_epoch')
         self.runner.model.train()
+        resume, self.resume_at = self.resume_at, None
         if self.interleave:
-            self._start_pass(0)
-            for idx, data_batch in enumerate(self.dataloader):
-                for phase in PHASES:
-                    self.run_phase_iter(phase, idx, data_batch)
+            if resume is None or resume.pass_index == 0:
+                self._start_pass(0)
+                for idx, data_batch in pass_batches(self, 0, resume):
+                    for phase in PHASES:
+                        self.run_phase_iter(phase, idx, data_batch)
         else:
             for offset, phase in enumerate(PHASES):
+                if resume is not None and offset < resume.pass_index:
+                    continue
                 self._start_pass(offset)
-                for idx, data_batch in enumerate(self.dataloader):
+                for idx, data_batch in pass_batches(self, offset, resume):
                     self.run_phase_iter(phase, idx, data_batch)
         self.runner.call_hook('after_train_epoch')
         self._epoch += 1
