@@ -211,8 +211,8 @@ class PreemptionHook(Hook):
               epochs_done: int | None = None) -> None:
         """Checkpoint on rank 0, wait for it on every rank, then exit for a requeue."""
         epochs_done = runner.epoch if epochs_done is None else epochs_done
-        print_log(f'Stopping training ({reason}) after iteration {iterations}, epoch '
-                  f'{epochs_done + 1}{self._where(runner, position)}', logger='current',
+        print_log(f'Stopping training ({reason}) after iteration {iterations}: at '
+                  f'{self._where(runner, epochs_done + 1, position)}', logger='current',
                   level=logging.WARNING)
         states = [None] * get_world_size() if get_rank() == 0 else None
         if is_distributed():
@@ -231,12 +231,18 @@ class PreemptionHook(Hook):
         exit_stopped()
 
     @staticmethod
-    def _where(runner, position: PassPosition) -> str:
+    def _where(runner, epoch: int, position: PassPosition) -> str:
+        """'epoch 4, detector pass, batch 512/980', 'the start of epoch 5', ..."""
         loop = runner.train_loop
-        if not hasattr(loop, 'resume_at') or position.batches == 0:
-            return ''
-        name = 'interleaved' if loop.interleave else PHASES[position.pass_index]
-        return f' ({name} pass, batch {position.batches}/{len(loop.dataloader)})'
+        if not hasattr(loop, 'resume_at') or position.pass_index == position.batches == 0:
+            return f'the start of epoch {epoch}'
+        passes = ('interleaved', ) if loop.interleave else PHASES
+        if position.pass_index == len(passes):
+            return f'the end of epoch {epoch}'
+        name = passes[position.pass_index]
+        if position.batches == 0:
+            return f'epoch {epoch}, the start of the {name} pass'
+        return f'epoch {epoch}, {name} pass, batch {position.batches}/{len(loop.dataloader)}'
 
     def _save(self, runner, epochs_done: int, iterations: int, position: PassPosition) -> None:
         name = stop_checkpoint_name(epochs_done + 1, iterations)

@@ -27,7 +27,9 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
     seed, epoch, pass), so a run resumed from an epoch checkpoint after
     being killed mid-epoch repeats that epoch exactly and ends with the
     same parameters as an uninterrupted run (on CPU; with data-loader
-    workers, as long as they are not persistent).
+    workers, as long as they are not persistent). A run that
+    :class:`PreemptionHook` stopped mid-epoch resumes at the step after the
+    stop (:attr:`resume_at`).
 
     The loop knows which pass it is in (:attr:`phase`, :attr:`phase_iter`),
     which the log lines show, and times each pass's steps apart, so that
