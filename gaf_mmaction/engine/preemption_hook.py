@@ -14,7 +14,9 @@ from mmaction.registry import HOOKS
 from mmengine.dist import get_rank, get_world_size, is_distributed
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
+from mmengine.runner import BaseLoop
 
+from ..utils.errors import ConfigMismatchError
 from ..utils.stop_signals import STOPPED_EXIT_STATUS, StopSignals
 from .checkpoint_files import (
     find_resume_checkpoint,
@@ -107,12 +109,19 @@ class PreemptionHook(Hook):
         self._longest_step = 0.0
         self._last_boundary = time.monotonic()
         self._group = None
+        self._training = False
+        self._mid_pass = True
         # Written into the checkpoint by before_save_checkpoint while this hook saves.
         self._position: PassPosition | None = None
 
     # Set-up ---------------------------------------------------------------------------------
 
     def before_run(self, runner) -> None:
+        # Only training stops this way: a test or validation run keeps the usual signals.
+        # (MMEngine builds the training loop, privately, only in Runner.train.)
+        self._training = isinstance(getattr(runner, '_train_loop', None), BaseLoop)
+        if not self._training:
+            return
         self.stop_signals.install()
         if is_distributed() and dist.get_backend() != 'gloo':
             # Every rank creates the group here, together (a collective call).
@@ -131,6 +140,13 @@ class PreemptionHook(Hook):
             message += (f'; it stops the same way before {_clock(self.deadline)} (the deadline '
                         f'less a margin of {self.margin:g} s and the longest step)')
         print_log(message, logger='current')
+        sampler = getattr(runner.train_loop.dataloader, 'sampler', None)
+        self._mid_pass = hasattr(sampler, 'skip')
+        if hasattr(runner.train_loop, 'resume_at') and not self._mid_pass:
+            print_log(f'The training sampler ({type(sampler).__name__}) cannot skip what a pass '
+                      'has drawn: a stop waits for the end of the pass (set '
+                      "train_dataloader.sampler.type='ResumableSampler' to stop after any step)",
+                      logger='current', level=logging.WARNING)
         self._last_boundary = time.monotonic()
         # A torchrun restart after a stop for the time budget finds no time left to train in.
         reason = self._agreed_reason() if self.deadline is not None else None
@@ -151,7 +167,8 @@ class PreemptionHook(Hook):
         return min(deadlines) - self.margin if deadlines else None
 
     def after_run(self, runner) -> None:
-        self.stop_signals.restore()
+        if self._training:
+            self.stop_signals.restore()
 
     # Boundaries -----------------------------------------------------------------------------
 
@@ -166,9 +183,11 @@ class PreemptionHook(Hook):
         loop = runner.train_loop
         if not hasattr(loop, 'resume_at') or not at_batch_boundary(loop, PHASES):
             return
+        position = position_after_step(loop, PHASES, get_world_size())
+        if position.batches and not self._mid_pass:
+            return
         reason = self._agreed_reason()
         if reason is not None:
-            position = position_after_step(loop, PHASES, get_world_size())
             self._stop(runner, reason, runner.iter + 1, position)
 
     def after_train_epoch(self, runner) -> None:
@@ -182,11 +201,19 @@ class PreemptionHook(Hook):
                            epochs_done=runner.epoch + 1)
 
     def after_val_epoch(self, runner, metrics=None) -> None:
-        if not hasattr(runner.train_loop, 'resume_at') or runner.epoch >= runner.max_epochs:
+        if (not self._training or not hasattr(runner.train_loop, 'resume_at')
+                or runner.epoch >= runner.max_epochs):
             return
         reason = self._agreed_reason()
         if reason is not None:
             self._stop(runner, reason, runner.iter, PassPosition(0, 0, 0, get_world_size()))
+
+    def _all_max(self, *values: int) -> list[int]:
+        """The maximum of each value over the ranks (an all-reduce on the CPU)."""
+        flags = torch.tensor(values, dtype=torch.int64)
+        if is_distributed():
+            dist.all_reduce(flags, op=dist.ReduceOp.MAX, group=self._group)
+        return flags.tolist()
 
     def _agreed_reason(self) -> str | None:
         """Why every rank stops here ('SIGUSR1', 'the time budget'), or None to go on.
@@ -197,10 +224,7 @@ class PreemptionHook(Hook):
         received = self.stop_signals.received
         late = self.deadline is not None and (
             time.time() + self._longest_step >= self.deadline)
-        flags = torch.tensor([int(received or 0), int(late)], dtype=torch.int64)
-        if is_distributed():
-            dist.all_reduce(flags, op=dist.ReduceOp.MAX, group=self._group)
-        signum, late = flags.tolist()
+        signum, late = self._all_max(int(received or 0), int(late))
         if signum:
             return signal.Signals(signum).name
         return 'the time budget' if late else None
@@ -219,11 +243,20 @@ class PreemptionHook(Hook):
             dist.gather_object(rng_state(), states, dst=0, group=self._group)
         else:
             states = [rng_state()]
+        error = None
         if get_rank() == 0:
             position.rng = states
-            self._save(runner, epochs_done, iterations, position)
-        if is_distributed():
-            dist.barrier(group=self._group)
+            try:
+                self._save(runner, epochs_done, iterations, position)
+            except (OSError, RuntimeError, TypeError) as err:  # the others must hear of it
+                error = err
+        # Also the barrier: no rank leaves before the checkpoint is complete.
+        (failed, ) = self._all_max(int(error is not None))
+        if error is not None:
+            raise error
+        if failed:
+            raise RuntimeError('Rank 0 could not write the checkpoint to stop with (its log says '
+                               'why); training stops without it')
         print_log(f'Exiting with status {STOPPED_EXIT_STATUS} so that the job is requeued; '
                   'training resumes from this step with --resume (by itself after a Slurm '
                   'requeue or a torchrun restart)', logger='current', level=logging.WARNING)
@@ -269,13 +302,13 @@ class PreemptionHook(Hook):
             return
         position = PassPosition(**saved)
         if position.batches and position.world_size != get_world_size():
-            raise RuntimeError(
+            raise ConfigMismatchError(
                 f'{runner._load_from} stopped in the middle of a pass on {position.world_size} '
                 f'processes; resume it on {position.world_size} processes (this run has '
                 f'{get_world_size()}), or resume from an epoch_N.pth checkpoint')
         sampler = runner.train_loop.dataloader.sampler
         if position.batches and not hasattr(sampler, 'skip'):
-            raise RuntimeError(
+            raise ConfigMismatchError(
                 f'{runner._load_from} stopped in the middle of a pass; resuming it needs a sampler '
                 f"that can skip what was seen: set train_dataloader.sampler.type='ResumableSampler'"
                 f' (this run has {type(sampler).__name__})')

@@ -46,7 +46,7 @@ class Loader(list):
 def loop_after(phase: str, phase_iter: int, interleave: bool = False) -> SimpleNamespace:
     """A two-pass loop of 5 batches of 4 that has just run step ``phase_iter`` of ``phase``."""
     return SimpleNamespace(phase=phase, phase_iter=phase_iter, interleave=interleave,
-                           dataloader=Loader(range(5)))
+                           dataloader=Loader(range(5)), resume_at=None)
 
 
 def test_where_a_step_leaves_the_epoch():
@@ -196,3 +196,31 @@ def test_a_spent_time_budget_stops_before_the_first_step(tmp_path, data_options)
     assert proc.returncode == 75, log[-3000:]
     assert 'Stopping before training begins (the time budget): exiting with status 75' in log
     assert 'Epoch(train)' not in log and not list(tmp_path.glob('*.pth'))
+
+
+def test_testing_keeps_the_usual_signals():
+    before = signal.getsignal(signal.SIGTERM)
+    hook = PreemptionHook()
+    hook.before_run(SimpleNamespace(_train_loop=dict(type='TwoPassTrainLoop')))  # Runner.test
+    assert signal.getsignal(signal.SIGTERM) == before
+    hook.after_run(None)
+
+
+def test_a_failed_checkpoint_write_is_an_error_not_a_stop(tmp_path):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, 'No space left on device')
+    runner = SimpleNamespace(train_loop=loop_after('cvae', 2), epoch=0, work_dir=str(tmp_path),
+                             save_checkpoint=full_disk)
+    with pytest.raises(OSError, match='No space left'):
+        PreemptionHook()._stop(runner, 'SIGTERM', 3, PassPosition(0, 3, 12, 1))
+    assert list(tmp_path.iterdir()) == []  # and no last_checkpoint pointing anywhere
+
+
+def test_without_a_sampler_that_skips_a_stop_waits_for_the_end_of_the_pass(monkeypatch):
+    hook = PreemptionHook()
+    hook._mid_pass, hook.stop_signals.received = False, signal.SIGTERM
+    stops = []
+    monkeypatch.setattr(hook, '_stop', lambda runner, *args: stops.append(args))
+    for step in (2, 4):
+        hook.after_train_iter(SimpleNamespace(train_loop=loop_after('cvae', step), iter=step), step)
+    assert stops == [('SIGTERM', 5, PassPosition(1, 0, 0, 1, 11))]
