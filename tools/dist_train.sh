@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Usage: tools/dist_train.sh CONFIG GPUS [train.py args]
+# Usage: [MAX_RESTARTS=3] tools/dist_train.sh CONFIG GPUS [train.py args]
+# MAX_RESTARTS: torchrun restarts the processes that often after a failure; they resume from the
+# work dir's newest intact checkpoint (see tools/dist_launch.sh for the other variables).
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "Usage: $0 CONFIG GPUS [tools/train.py options]" >&2

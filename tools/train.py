@@ -13,11 +13,13 @@ from gaf_mmaction.tooling.distributed import finish_distributed
 from gaf_mmaction.tooling.launch import build_runner, check_run_inputs
 from gaf_mmaction.tooling.run_options import (
     allow_partial_load,
+    apply_time_budget,
     apply_train_options,
     set_resume,
     use_amp,
 )
 from gaf_mmaction.utils import user_errors
+from gaf_mmaction.utils.cli import duration
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,6 +43,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--allow-partial-load', action='store_true',
                         help='start from a load_from checkpoint that fits the model only in '
                              'part (default: refuse it, listing the misfit keys)')
+    parser.add_argument('--time-budget', metavar='DURATION', type=duration,
+                        help='stop cleanly (checkpoint, exit status 75) before this much '
+                             'wall-clock time has passed since the launch, e.g. 23:30:00 '
+                             '(seconds, M:SS, H:MM:SS or D-HH:MM:SS)')
     add_runner_args(parser, 'train_cfg.max_epochs=20')
     return parser.parse_args()
 
@@ -53,6 +59,7 @@ def main() -> None:
         use_amp(cfg)
     apply_train_options(cfg, args.no_validate, args.auto_scale_lr, args.seed,
                         args.diff_rank_seed, args.deterministic)
+    apply_time_budget(cfg, args.time_budget)
     set_resume(cfg, args.resume)
     if args.allow_partial_load:
         allow_partial_load(cfg)

@@ -31,6 +31,11 @@ default_hooks = dict(
     deterministic=dict(type='DeterministicCheckHook'),
     # A head of another class count than the data's is refused, naming both, before any step.
     class_count=dict(type='ClassCountHook'),
+    # On SIGTERM or SIGUSR1 (Slurm's --signal warning, a preemption), or before a time budget
+    # or the Slurm job's end runs out: a checkpoint after the current step, then exit status 75
+    # for a requeue (docs/training.md, "Preemption and time limits").
+    preemption=dict(type='PreemptionHook', signals=('SIGTERM', 'SIGUSR1'), time_budget=None,
+                    margin=300),
     # Off unless test.py --show-dir switches it on: one timeline PNG per test video.
     visualization=dict(type='TimelineVisualizationHook', enable=False))
 

@@ -1,5 +1,5 @@
 """Datasets and transforms; importing this registers them in MMAction2's registries."""
-from . import base, transforms
+from . import base, samplers, transforms
 from .actionformer import ActionFormerFeatureDataset, ActionFormerResizedFeatureDataset
 from .activitynet import ActivityNetDetectionDataset
 from .feature_geometry import FeatureGeometry
@@ -11,4 +11,5 @@ from .thumos14 import Thumos14Dataset, Thumos14FeatureDataset
 __all__ = ['FEATURE_RELEASES', 'ActionFormerFeatureDataset', 'ActionFormerResizedFeatureDataset',
            'ActivityNetDetectionDataset', 'FeatureGeometry', 'FeatureRelease',
            'OpenTADFeatureDataset', 'OpenTADResizedFeatureDataset', 'OwnVideosDataset',
-           'Thumos14Dataset', 'Thumos14FeatureDataset', 'base', 'feature_release', 'transforms']
+           'Thumos14Dataset', 'Thumos14FeatureDataset', 'base', 'feature_release', 'samplers',
+           'transforms']

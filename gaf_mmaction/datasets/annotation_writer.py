@@ -4,6 +4,7 @@ One writer for every producer of that layout: the video preparation tool (video-
 the synthetic demo dataset and the test datasets (``gaf_mmaction.testing``).
 """
 import csv
+import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -16,13 +17,19 @@ from .annotation_files import VideoInfo
 Action = tuple[float, float, int]
 
 
+def format_video_info(infos: Mapping[str, VideoInfo]) -> str:
+    """``video,fps,sample_fps,count,sample_count`` rows, one per video, by name, as text."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator='\n')
+    writer.writerow(['video', 'fps', 'sample_fps', 'count', 'sample_count'])
+    for video, info in sorted(infos.items()):
+        writer.writerow([video, info.fps, info.sample_fps, info.count, info.sample_count])
+    return text.getvalue()
+
+
 def write_video_info(path: str | Path, infos: Mapping[str, VideoInfo]) -> None:
-    """Write ``video,fps,sample_fps,count,sample_count`` rows, one per video, by name."""
-    with open(path, 'w', newline='') as f:
-        writer = csv.writer(f, lineterminator='\n')
-        writer.writerow(['video', 'fps', 'sample_fps', 'count', 'sample_count'])
-        for video, info in sorted(infos.items()):
-            writer.writerow([video, info.fps, info.sample_fps, info.count, info.sample_count])
+    """Write the video-info CSV of ``infos`` (see :func:`format_video_info`)."""
+    Path(path).write_text(format_video_info(infos), newline='')
 
 
 def write_annotations(path: str | Path, actions: Mapping[str, Sequence[Action]],

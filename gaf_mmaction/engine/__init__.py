@@ -1,7 +1,7 @@
 """Training machinery: the two-pass loop, its log lines, the two-optimizer constructor, the
 wrapper, the checks that guard a run (start checks: inputs, checkpoint, channels, determinism;
-class counts; non-finite losses), the detector's weight average, the atomic checkpoint backend
-and the test-time timeline hook."""
+class counts; non-finite losses), the detector's weight average, the atomic checkpoint backend,
+the stop on a signal or deadline and the test-time timeline hook."""
 from .checkpoint_files import AtomicLocalBackend
 from .class_count_hook import ClassCountHook
 from .detector_ema_hook import DetectorEMAHook
@@ -12,6 +12,7 @@ from .log_processor import TwoPassLogProcessor
 from .non_finite_loss_hook import NonFiniteLossHook
 from .optim_constructor import GAFOptimWrapperConstructor
 from .optim_wrapper import SkipNonFiniteOptimWrapper
+from .preemption_hook import PreemptionHook
 from .start_checkpoint_hook import StartCheckpointHook
 from .timeline_hook import TimelineVisualizationHook
 from .two_pass_ddp import TwoPassDistributedDataParallel
@@ -19,6 +20,6 @@ from .two_pass_loop import TwoPassTrainLoop
 
 __all__ = ['AtomicLocalBackend', 'ClassCountHook', 'DetectorEMAHook', 'DeterministicCheckHook',
            'GAFOptimWrapperConstructor', 'InputChannelsHook', 'InputFilesHook',
-           'NonFiniteLossHook', 'SkipNonFiniteOptimWrapper', 'StartCheckpointHook',
+           'NonFiniteLossHook', 'PreemptionHook', 'SkipNonFiniteOptimWrapper', 'StartCheckpointHook',
            'TimelineVisualizationHook', 'TwoPassDistributedDataParallel', 'TwoPassLogProcessor',
            'TwoPassTrainLoop']

@@ -54,9 +54,42 @@ class AtomicLocalBackend(LocalBackend):
         self.put(obj.encode(encoding), filepath)
 
 
-def _step(path: Path) -> int:
-    match = re.fullmatch(r'(?:epoch|iter)_(\d+)\.pth', path.name)
-    return int(match.group(1)) if match else -1
+# A checkpoint written mid-epoch by PreemptionHook: epoch_<epoch in progress>_iter_<iterations
+# done>.pth. It comes after epoch_<epoch - 1>.pth and before epoch_<epoch>.pth.
+STOP_CHECKPOINT = re.compile(r'epoch_(\d+)_iter_(\d+)\.pth')
+
+
+def stop_checkpoint_name(epoch: int, iterations: int) -> str:
+    """The name of a checkpoint written during (1-based) ``epoch`` after ``iterations``."""
+    return f'epoch_{epoch}_iter_{iterations}.pth'
+
+
+def _step(path: Path) -> tuple[int, int] | None:
+    """(complete epochs, iterations) of a checkpoint's name, to order them; None for others."""
+    if match := STOP_CHECKPOINT.fullmatch(path.name):
+        return int(match.group(1)) - 1, int(match.group(2))
+    if match := re.fullmatch(r'epoch_(\d+)\.pth', path.name):
+        return int(match.group(1)), 0
+    if match := re.fullmatch(r'iter_(\d+)\.pth', path.name):
+        return 0, int(match.group(1))
+    return None
+
+
+def write_last_checkpoint(work_dir: str | Path, checkpoint: str | Path) -> None:
+    """Point ``work_dir/last_checkpoint`` at ``checkpoint``, atomically (MMEngine rewrites it in
+    place)."""
+    AtomicLocalBackend().put_text(str(checkpoint), Path(work_dir) / 'last_checkpoint')
+
+
+def remove_stop_checkpoints(work_dir: str | Path, keep: str | Path | None = None) -> list[Path]:
+    """Delete the mid-epoch checkpoints of ``work_dir`` but ``keep``: a newer checkpoint holds
+    everything they do. Returns the files removed."""
+    keep = Path(keep).resolve() if keep else None
+    removed = [p for p in Path(work_dir).glob('epoch_*_iter_*.pth')
+               if STOP_CHECKPOINT.fullmatch(p.name) and p.resolve() != keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
 
 
 def _pointer_target(pointer: Path) -> str:
@@ -71,8 +104,10 @@ def find_resume_checkpoint(work_dir: str | Path) -> str | None:
     """The checkpoint ``--resume`` continues from, or None to start afresh.
 
     ``last_checkpoint`` when it names an intact file; otherwise (empty or
-    garbled after a kill, naming a removed or damaged file) the
-    highest-numbered intact ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``.
+    garbled after a kill, naming a removed or damaged file) the newest intact
+    ``epoch_N.pth`` / ``iter_N.pth`` / ``epoch_N_iter_M.pth`` in ``work_dir``
+    (a mid-epoch ``epoch_N_iter_M.pth`` is newer than ``epoch_<N - 1>.pth``
+    and older than ``epoch_N.pth``).
     Each damaged file passed over (empty, truncated) and the fallback are
     logged; with no checkpoint at all, a warning says that training starts
     from scratch.
@@ -80,7 +115,7 @@ def find_resume_checkpoint(work_dir: str | Path) -> str | None:
     work_dir = Path(work_dir)
     pointer = work_dir / 'last_checkpoint'
     named = _pointer_target(pointer)
-    numbered = sorted((p for p in work_dir.glob('*.pth') if _step(p) >= 0), key=_step,
+    numbered = sorted((p for p in work_dir.glob('*.pth') if _step(p) is not None), key=_step,
                       reverse=True)
     pointed = [Path(named)] if named and Path(named).is_file() else []
     # The pointer usually names one of the numbered files: check (and log) each file once, the

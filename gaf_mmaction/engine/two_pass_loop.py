@@ -5,6 +5,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop, set_random_seed
 
 from ..structures.two_pass import OPTIM_WRAPPER_KEYS, PASSES
+from .train_position import PassPosition, pass_batches
 
 
 @LOOPS.register_module()
@@ -22,7 +23,9 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
     seed, epoch, pass), so a run resumed from an epoch checkpoint after
     being killed mid-epoch repeats that epoch exactly and ends with the
     same parameters as an uninterrupted run (on CPU; with data-loader
-    workers, as long as they are not persistent).
+    workers, as long as they are not persistent). A run that
+    :class:`PreemptionHook` stopped mid-epoch resumes at the step after the
+    stop (:attr:`resume_at`).
 
     The loop says which pass it is in (:attr:`current_pass`,
     :attr:`pass_iter`), which the log lines show, and tells the runner's log
@@ -48,6 +51,9 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         self._max_iters = self._max_epochs * len(self.dataloader) * len(PASSES)
         self.current_pass = PASSES[0]
         self.pass_iter = 0
+        # Where a run stopped inside an epoch (PreemptionHook sets it on resume): the next
+        # epoch starts there.
+        self.resume_at: PassPosition | None = None
 
     def _detector(self):
         model = self.runner.model
@@ -75,15 +81,19 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         """Both passes of one epoch, with the usual epoch hooks around them."""
         self.runner.call_hook('before_train_epoch')
         self.runner.model.train()
+        resume, self.resume_at = self.resume_at, None
         if self.interleave:
-            self._start_pass(0)
-            for idx, data_batch in enumerate(self.dataloader):
-                for pass_name in PASSES:
-                    self.run_pass_step(pass_name, idx, data_batch)
+            if resume is None or resume.pass_index == 0:
+                self._start_pass(0)
+                for idx, data_batch in pass_batches(self, 0, resume):
+                    for pass_name in PASSES:
+                        self.run_pass_step(pass_name, idx, data_batch)
         else:
             for offset, pass_name in enumerate(PASSES):
+                if resume is not None and offset < resume.pass_index:
+                    continue
                 self._start_pass(offset)
-                for idx, data_batch in enumerate(self.dataloader):
+                for idx, data_batch in pass_batches(self, offset, resume):
                     self.run_pass_step(pass_name, idx, data_batch)
         self.runner.call_hook('after_train_epoch')
         self._epoch += 1

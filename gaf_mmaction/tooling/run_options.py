@@ -4,7 +4,8 @@ import os
 from mmengine.config import Config
 
 from ..engine.checkpoint_files import find_resume_checkpoint
-from ..utils.errors import OutputPathError
+from ..engine.preemption_hook import restart_resume_checkpoint
+from ..utils.errors import ConfigMismatchError, OutputPathError
 
 
 def use_amp(cfg: Config) -> None:
@@ -99,8 +100,31 @@ def apply_test_options(cfg: Config, dump: str | None = None, show_dir: str | Non
 
 
 def set_resume(cfg: Config, resume: str | None) -> None:
-    """Apply ``--resume`` (a path, or 'auto' for the work dir's newest complete checkpoint)."""
+    """Apply ``--resume`` (a path, or 'auto' for the work dir's newest complete checkpoint).
+
+    Without ``--resume``, a process that torchrun restarted or whose Slurm job
+    was requeued resumes from the newest complete checkpoint as 'auto' would.
+    """
     if resume is None:
+        path = restart_resume_checkpoint(cfg.work_dir)
+    else:
+        path = find_resume_checkpoint(cfg.work_dir) if resume == 'auto' else os.path.abspath(
+            resume)
+    if resume is not None or path is not None:
+        cfg.resume, cfg.load_from = path is not None, path
+
+
+def apply_time_budget(cfg: Config, seconds: float | None) -> None:
+    """``--time-budget``: training stops cleanly (checkpoint, status 75) before ``seconds``
+    have passed since the launch (see :class:`PreemptionHook`).
+
+    Raises:
+        ConfigMismatchError: When the config has no ``default_hooks.preemption`` to apply it.
+    """
+    if seconds is None:
         return
-    path = find_resume_checkpoint(cfg.work_dir) if resume == 'auto' else os.path.abspath(resume)
-    cfg.resume, cfg.load_from = path is not None, path
+    if not (cfg.get('default_hooks') or {}).get('preemption'):
+        raise ConfigMismatchError(
+            "--time-budget needs default_hooks.preemption=dict(type='PreemptionHook') in the "
+            'config (configs/_base_/default_runtime.py has it)')
+    cfg.default_hooks.preemption.time_budget = seconds

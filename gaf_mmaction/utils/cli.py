@@ -1,8 +1,8 @@
-"""Command-line pieces shared by the tools: ``--cfg-options`` that keeps paths whole, and
-user mistakes printed as one message."""
+"""Command-line pieces shared by the tools: ``--cfg-options`` that keeps paths whole, durations,
+and user mistakes printed as one message."""
 import contextlib
 import sys
-from argparse import ArgumentParser, Namespace
+from argparse import ArgumentParser, ArgumentTypeError, Namespace
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -42,6 +42,28 @@ class PathDictAction(DictAction):
             options[key] = (value.strip('\'"') if names_a_path(key, value)
                             else self._parse_iterable(value))
         setattr(namespace, self.dest, options)
+
+
+def duration(text: str) -> float:
+    """Seconds of ``'90'``, ``'1:30'`` (minutes:seconds), ``'23:50:00'`` or ``'1-23:50:00'``
+    (days-hours:minutes:seconds, as Slurm writes time limits): an argparse ``type``.
+
+    Raises:
+        ArgumentTypeError: Naming the text that is not such a duration.
+    """
+    problem = f'{text!r} is not a duration (seconds, M:SS, H:MM:SS or D-HH:MM:SS)'
+    days, dash, clock = text.strip().rpartition('-')
+    try:
+        parts = [float(p) for p in clock.split(':')]
+        days = float(days) if dash else 0.0
+    except ValueError:
+        raise ArgumentTypeError(problem) from None
+    if len(parts) > 3 or min(parts + [days]) < 0:
+        raise ArgumentTypeError(problem)
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return days * 86400 + seconds
 
 
 @contextlib.contextmanager

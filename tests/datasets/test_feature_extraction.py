@@ -66,4 +66,4 @@ def test_each_feature_is_the_backbone_on_its_snippet(tmp_path):
     log = run_tool(command)
     assert '2 videos, 1 done before' in log and '[1/1] two' in log
     assert (tmp_path / 'feats' / 'one.npy').stat().st_mtime_ns == written
-    assert not list((tmp_path / 'feats').glob('*.partial.npy'))
+    assert not list((tmp_path / 'feats').glob('*.part'))

@@ -106,19 +106,72 @@ def test_launch_scripts_print_their_usage(script, needed):
     assert proc.returncode == 2 and f'Usage: tools/{script} {needed}' in proc.stderr
 
 
+def fake_slurm(folder: Path, srun_status: int = 0) -> dict[str, str]:
+    """Stand-ins for sbatch (runs the job script at once, as job 4242, with the variables of
+    --export), srun (prints its command, exits ``srun_status``) and scontrol (prints its
+    command); the environment that finds them."""
+    folder.mkdir(exist_ok=True)
+    scripts = {
+        'sbatch': (
+            'echo "sbatch $*"\n'
+            'while [ "${1#--}" != "$1" ]; do\n'
+            '  case "$1" in --export=*) IFS=, read -ra pairs <<< "${1#--export=}";\n'
+            '    for pair in "${pairs[@]}"; do [ "$pair" != ALL ] && export "$pair"; done;;\n'
+            '  esac; shift\n'
+            'done\n'
+            'SLURM_JOB_ID=4242 exec bash "$@"\n'),
+        'srun': f'echo "srun $*"\nexit {srun_status}\n',
+        'scontrol': 'echo "scontrol $*"\n'}
+    for name, body in scripts.items():
+        (folder / name).write_text('#!/usr/bin/env bash\n' + body)
+        (folder / name).chmod(0o755)
+    return dict(os.environ, PATH=f'{folder}:{os.environ["PATH"]}')
+
+
 def test_slurm_scripts_compose_the_srun_command(tmp_path):
-    # A stand-in srun that prints what it was asked to run.
-    fake = tmp_path / 'srun'
-    fake.write_text('#!/usr/bin/env bash\necho "srun $*"\n')
-    fake.chmod(0o755)
-    env_path = f'{tmp_path}:{os.environ["PATH"]}'
+    env = dict(fake_slurm(tmp_path), GPUS='16')
     train = subprocess.run(['bash', 'tools/slurm_train.sh', 'gpu', 'gaf', TINY_CONFIG,
-                            '--work-dir', 'w'], cwd=REPO, env=dict(os.environ, PATH=env_path,
-                                                                   GPUS='16'),
-                           capture_output=True, text=True, check=True).stdout
-    assert train.startswith('srun -p gpu --job-name=gaf --gres=gpu:8 --ntasks=16 ')
-    assert train.rstrip().endswith(f'tools/train.py {TINY_CONFIG} --work-dir w --launcher slurm')
+                            '--work-dir', 'w'], cwd=REPO, env=env, capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    # A batch job that Slurm warns 300 s before its time limit and may requeue ...
+    assert train[0].startswith('sbatch --partition=gpu --job-name=gaf --ntasks=16 ')
+    assert ' --signal=USR1@300 --requeue ' in train[0]
+    assert train[0].endswith(f'tools/slurm_train.sh gpu gaf {TINY_CONFIG} --work-dir w')
+    # ... whose job trains with srun, one task per GPU.
+    assert train[1].startswith('srun -p gpu --job-name=gaf --gres=gpu:8 --ntasks=16 ')
+    assert train[1].endswith(f'tools/train.py {TINY_CONFIG} --work-dir w --launcher slurm')
+    assert len(train) == 2  # finished: no requeue
     test = subprocess.run(['bash', 'tools/slurm_test.sh', 'gpu', 'gaf', TINY_CONFIG, 'c.pth'],
-                          cwd=REPO, env=dict(os.environ, PATH=env_path), capture_output=True,
-                          text=True, check=True).stdout
+                          cwd=REPO, env=env, capture_output=True, text=True,
+                          check=True).stdout
     assert test.rstrip().endswith(f'tools/test.py {TINY_CONFIG} c.pth --launcher slurm')
+
+
+def test_a_slurm_job_that_stopped_early_requeues_itself(tmp_path):
+    proc = subprocess.run(['bash', 'tools/slurm_train.sh', 'gpu', 'gaf', TINY_CONFIG],
+                          cwd=REPO, env=dict(fake_slurm(tmp_path, srun_status=75),
+                                             SIGNAL_SECONDS='600'),
+                          capture_output=True, text=True, check=False)
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 75 and ' --signal=USR1@600 --requeue ' in lines[0]
+    assert lines[-2:] == [('slurm_train.sh: training stopped before the end (status 75): '
+                           'requeueing job 4242'), 'scontrol requeue 4242']
+    failed = subprocess.run(['bash', 'tools/slurm_train.sh', 'gpu', 'gaf', TINY_CONFIG],
+                            cwd=REPO, env=fake_slurm(tmp_path / 'failed', srun_status=1),
+                            capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and 'scontrol' not in failed.stdout
+
+
+def test_dist_train_restarts_and_forwards_the_stop_signals(tmp_path):
+    # A stand-in interpreter that prints the torchrun command and the start time it inherits.
+    fake = tmp_path / 'python'
+    fake.write_text('#!/usr/bin/env bash\necho "$GAF_START_TIME $*"\n')
+    fake.chmod(0o755)
+    line = subprocess.run(['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', 'w'],
+                          cwd=REPO, env=dict(os.environ, PYTHON=str(fake), MAX_RESTARTS='3'),
+                          capture_output=True, text=True, check=True).stdout
+    start, command = line.split(' ', 1)
+    assert start.isdigit() and command.startswith('-m torch.distributed.run ')
+    assert (' --max-restarts=3 --signals-to-handle=SIGTERM,SIGINT,SIGHUP,SIGQUIT,SIGUSR1 '
+            '--shutdown-timeout=60 --nproc_per_node=2 ') in command
+    assert command.rstrip().endswith(f'tools/train.py {TINY_CONFIG} --work-dir w --launcher pytorch')

@@ -7,14 +7,16 @@ space (snippets past the end repeat the last frame), so a video of N frames give
 stride) features: the layout the feature configs (and ActionFormer's and OpenTAD's) read. Inputs
 are npy frame files ([T, H, W, C] uint8 at 10 fps, as tools/data/videos_to_npy.py writes), video
 files (decoded to 10 fps, 112x112) or folders of them. A video whose features exist is skipped,
-so an interrupted run resumes; files are written under a temporary name and renamed.
+so an interrupted run resumes; files are written under a temporary name and renamed. On SIGTERM
+or SIGUSR1 the video being extracted is finished and the tool exits with status 75. --shard I/N
+extracts share I (from 0) of N (every N-th video by name; auto: from torchrun or a Slurm array),
+so that N processes or array tasks extract each video once.
 
 Example (features every 4 frames of 16-frame snippets: steps_per_second = 10 / 4 = 2.5):
     python tools/data/extract_features.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
         data/my_videos/npy data/my_videos/features --checkpoint gaf_rgb.pth --device cuda
 """
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,6 +29,9 @@ from gaf_mmaction.apis import init_detector
 from gaf_mmaction.datasets.file_checks import open_array
 from gaf_mmaction.preparation import VideoDecoder
 from gaf_mmaction.preparation.features import FeatureExtractor, normalizer_of
+from gaf_mmaction.preparation.output_files import save_array
+from gaf_mmaction.preparation.shards import parse_shard
+from gaf_mmaction.utils.stop_signals import STOPPED_EXIT_STATUS, StopSignals, ignore_stop_signals
 
 VIDEO_SUFFIXES = ('.npy', '.mp4', '.avi', '.mkv', '.webm', '.mov')
 
@@ -47,7 +52,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--num-workers', type=int, default=2,
                         help='processes reading or decoding the next videos (default 2)')
-    return parser.parse_args(argv)
+    parser.add_argument('--shard', metavar='I/N',
+                        help='extract share I (from 0) of N of the videos (every N-th by name); '
+                             "'auto': from torchrun's RANK/WORLD_SIZE or a Slurm array task")
+    args = parser.parse_args(argv)
+    try:
+        args.shard = parse_shard(args.shard) if args.shard else None
+    except ValueError as err:
+        parser.error(str(err))
+    return args
 
 
 def list_videos(inputs: list[str]) -> list[Path]:
@@ -88,6 +101,11 @@ def as_read(item: tuple[str, np.ndarray]) -> tuple[str, np.ndarray]:
     return item
 
 
+def quiet_worker(worker_id: int) -> None:
+    """A loader worker leaves the stop signals to the main process."""
+    ignore_stop_signals()
+
+
 def done(path: Path) -> bool:
     """Whether ``path`` holds features already (a readable [T, C] array)."""
     try:
@@ -101,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out_dir)
     try:
         files = list_videos(args.inputs)
+        if args.shard:
+            chosen = set(args.shard.select([f.stem for f in files]))
+            files = [f for f in files if f.stem in chosen]
         model = init_detector(args.config, args.checkpoint, args.device)
         if args.checkpoint is None:
             model.init_weights()  # the config's pretrained backbone weights
@@ -112,27 +133,31 @@ def main(argv: list[str] | None = None) -> int:
         model.data_preprocessor), args.snippet, args.stride, crop, args.batch_size, args.device)
     out_dir.mkdir(parents=True, exist_ok=True)
     todo = [f for f in files if not done(out_dir / f'{f.stem}.npy')]
-    print(f'{len(files)} videos, {len(files) - len(todo)} done before; a feature every '
+    share = f' (shard {args.shard})' if args.shard else ''
+    print(f'{len(files)} videos{share}, {len(files) - len(todo)} done before; a feature every '
           f'{args.stride} frames of {args.snippet}-frame snippets (at 10 fps: '
           f'steps_per_second={10 / args.stride:g})', flush=True)
     loader = DataLoader(Frames(todo), batch_size=None, num_workers=args.num_workers,
-                        collate_fn=as_read)
+                        collate_fn=as_read, worker_init_fn=quiet_worker)
     start, failed = time.perf_counter(), []
-    for number, item in enumerate(loader, 1):
-        name, frames = item
-        try:
-            features = extractor(frames)
-        except ValueError as err:
-            failed.append(name)
-            print(f'error: {name}: {err}', file=sys.stderr)
-            continue
-        partial = out_dir / f'{name}.partial.npy'
-        np.save(partial, features)
-        os.replace(partial, out_dir / f'{name}.npy')
-        elapsed = time.perf_counter() - start
-        print(f'[{number}/{len(todo)}] {name}: {len(frames)} frames -> {tuple(features.shape)}'
-              f', {elapsed:.0f} s, about {elapsed / number * (len(todo) - number):.0f} s left',
-              flush=True)
+    with StopSignals() as stop:
+        for number, item in enumerate(loader, 1):
+            if stop.received:
+                print(f'Stopped by {stop.received.name}: {len(todo) - number + 1} videos left; '
+                      'run the same command again to extract them', file=sys.stderr)
+                return STOPPED_EXIT_STATUS
+            name, frames = item
+            try:
+                features = extractor(frames)
+            except ValueError as err:
+                failed.append(name)
+                print(f'error: {name}: {err}', file=sys.stderr)
+                continue
+            save_array(out_dir / f'{name}.npy', features)
+            elapsed = time.perf_counter() - start
+            print(f'[{number}/{len(todo)}] {name}: {len(frames)} frames -> '
+                  f'{tuple(features.shape)}, {elapsed:.0f} s, about '
+                  f'{elapsed / number * (len(todo) - number):.0f} s left', flush=True)
     if failed:
         print(f'error: {len(failed)} videos failed: {failed}', file=sys.stderr)
         return 1

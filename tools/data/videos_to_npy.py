@@ -5,7 +5,13 @@ Writes OUT_DIR/<video>.npy ([T, 112, 112, 3] uint8 RGB), optionally the TV-L1 fl
 folders of videos; converts them in parallel (--num-workers, default: every core); a video
 whose arrays exist (and whose row the existing --info-csv has) is skipped, so an interrupted
 extraction resumes where it stopped. Arrays are written under a temporary name and renamed,
-so a killed run leaves no half file.
+so a killed run leaves no half file. On SIGTERM or SIGUSR1 the videos being converted are
+finished, the info CSV is written and the tool exits with status 75.
+
+--shard I/N converts share I (from 0) of N: every N-th video by name, so N runs (array tasks,
+machines) convert each video once; each writes its rows to INFO.shard-I-of-N.csv, and a last
+run without --shard (it converts nothing more) writes the whole --info-csv. --shard auto takes
+I and N from torchrun (RANK, WORLD_SIZE) or a Slurm array (tools/data/slurm_prepare.sh).
 
 Example (THUMOS14 validation videos):
     python tools/data/videos_to_npy.py data/thumos14/videos/validation \
@@ -18,7 +24,6 @@ fps x min(768 / frames, 1), files named by their YouTube id (the 'v_' of the dow
         --max-frames 768 --strip-prefix v_ --info-csv data/activitynet/encoded.csv
 """
 import argparse
-import io
 import multiprocessing
 import os
 import sys
@@ -26,13 +31,19 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import cv2
-import numpy as np
 from mmengine.utils import ProgressBar
 
-from gaf_mmaction.datasets.annotation_files import VideoInfo, read_video_info
-from gaf_mmaction.datasets.annotation_writer import write_video_info
-from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend
+from gaf_mmaction.datasets.annotation_files import VideoInfo
 from gaf_mmaction.preparation import read_video, tvl1_flow
+from gaf_mmaction.preparation.output_files import (
+    info_csv_part,
+    partial_file,
+    read_info_parts,
+    save_array,
+    write_info,
+)
+from gaf_mmaction.preparation.shards import parse_shard
+from gaf_mmaction.utils.stop_signals import STOPPED_EXIT_STATUS, StopSignals, ignore_stop_signals
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
 
@@ -56,7 +67,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='convert what decodes of a video that decodes to fewer frames '
                              'than its container states (default: list it as bad, write '
                              'nothing for it)')
-    return parser.parse_args(argv)
+    parser.add_argument('--shard', metavar='I/N',
+                        help='convert share I (from 0) of N of the videos (every N-th by name); '
+                             "'auto': from torchrun's RANK/WORLD_SIZE or a Slurm array task")
+    args = parser.parse_args(argv)
+    try:
+        args.shard = parse_shard(args.shard) if args.shard else None
+    except ValueError as err:
+        parser.error(str(err))
+    return args
 
 
 def find_videos(inputs: list[str]) -> list[Path]:
@@ -70,13 +89,6 @@ def find_videos(inputs: list[str]) -> list[Path]:
     return videos
 
 
-def save_atomic(path: Path, array: np.ndarray) -> None:
-    """``np.save`` through the checkpoints' atomic writer: a killed run leaves no half file."""
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    AtomicLocalBackend().put(buffer.getvalue(), path)
-
-
 def video_name(video: Path, strip_prefix: str) -> str:
     """The name of a video's arrays: its file's stem, less ``strip_prefix``."""
     stem = video.stem
@@ -88,8 +100,8 @@ def convert(video: Path, name: str, out_dir: Path, flow_dir: Path | None, fps: f
     """Decode one video and write its arrays; raises what :func:`read_video` raises."""
     frames, info = read_video(video, fps, size, max_frames, allow_truncated)
     if flow_dir:
-        save_atomic(flow_dir / f'{name}.npy', tvl1_flow(frames))
-    save_atomic(out_dir / f'{name}.npy', frames)
+        save_array(flow_dir / f'{name}.npy', tvl1_flow(frames))
+    save_array(out_dir / f'{name}.npy', frames)
     return info
 
 
@@ -113,28 +125,41 @@ def main(argv: list[str] | None = None) -> int:
     flow_dir = Path(args.flow_dir) if args.flow_dir else None
     if flow_dir:
         flow_dir.mkdir(parents=True, exist_ok=True)
-    known = read_video_info(args.info_csv) if args.info_csv and Path(
-        args.info_csv).exists() else {}
     names = {video: video_name(video, args.strip_prefix) for video in videos}
-    infos, failed = {}, {}
+    if args.shard:
+        chosen = set(args.shard.select(list(names.values())))
+        names = {video: name for video, name in names.items() if name in chosen}
+    known = read_info_parts(args.info_csv) if args.info_csv else {}
+    infos: dict[str, VideoInfo | None] = {}
+    failed = {}
     todo = []
     for video, name in names.items():
-        done = (out_dir / f'{name}.npy').exists() and (
-            not flow_dir or (flow_dir / f'{name}.npy').exists())
-        if done and (name in known or not args.info_csv):
+        outputs = [out_dir / f'{name}.npy'] + ([flow_dir / f'{name}.npy'] if flow_dir else [])
+        if all(p.exists() for p in outputs) and (name in known or not args.info_csv):
             infos[name] = known.get(name)
-        else:
-            todo.append(video)
-    print(f'{len(videos) - len(todo)} of {len(videos)} videos already converted; converting '
+            continue
+        todo.append(video)
+        for path in outputs:  # left by a run killed while writing
+            partial_file(path).unlink(missing_ok=True)
+    done_before = len(infos)
+    share = f' (shard {args.shard} of {len(videos)})' if args.shard else ''
+    print(f'{done_before} of {len(names)} videos{share} already converted; converting '
           f'{len(todo)} with {args.num_workers} worker(s)')
     sizes = {video: frame_count(video) for video in todo}
     progress = ProgressBar(sum(sizes.values()))
     context = multiprocessing.get_context('spawn')
-    with ProcessPoolExecutor(max(args.num_workers, 1), mp_context=context) as pool:
+    with StopSignals() as stop, ProcessPoolExecutor(
+            max(args.num_workers, 1), mp_context=context,
+            initializer=ignore_stop_signals) as pool:
         jobs = {pool.submit(convert, video, names[video], out_dir, flow_dir, args.fps,
                             args.size, args.max_frames, args.allow_truncated): video
                 for video in todo}
         for job in as_completed(jobs):
+            if stop.received:  # the videos being converted finish; the others wait
+                for waiting in jobs:
+                    waiting.cancel()
+            if job.cancelled():
+                continue
             video = jobs[job]
             # One unreadable video must not cost the others (or the info CSV): list it at the end.
             try:
@@ -143,8 +168,14 @@ def main(argv: list[str] | None = None) -> int:
                 failed[video] = err
             progress.update(sizes[video])
     if args.info_csv and infos:
-        write_video_info(args.info_csv, {k: v for k, v in infos.items() if v is not None})
-    print(f'\nWrote {len(infos) - (len(videos) - len(todo))} videos to {out_dir}')
+        write_info(info_csv_part(args.info_csv, args.shard),
+                   {k: v for k, v in infos.items() if v is not None})
+    converted = len(infos) - done_before
+    print(f'\nWrote {converted} videos to {out_dir}')
+    if stop.received:
+        print(f'Stopped by {stop.received.name}: {len(todo) - converted - len(failed)} videos '
+              'left; run the same command again to convert them', file=sys.stderr)
+        return STOPPED_EXIT_STATUS
     if failed:
         print(f'{len(failed)} video(s) could not be converted (left out of '
               f'{args.info_csv or "the output"}):', file=sys.stderr)

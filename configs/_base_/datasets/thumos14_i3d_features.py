@@ -29,7 +29,8 @@ train_dataloader = dict(
     persistent_workers=True,
     pin_memory=True,
     drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    # DefaultSampler that can continue a pass where a stopped run left it (PreemptionHook).
+    sampler=dict(type='ResumableSampler', shuffle=True),
     collate_fn=dict(type='pseudo_collate'),
     dataset=dict(dataset, ann_file=None, clip_stride=64, pipeline=train_pipeline))
 test_dataloader = dict(
