@@ -121,6 +121,8 @@ class Thumos14FeatureDataset(Thumos14Dataset):
         **kwargs: As :class:`Thumos14Dataset`.
     """
 
+    holds_features = True
+
     def __init__(self, feature_stride: int = 4, **kwargs) -> None:
         self.feature_stride = feature_stride
         super().__init__(**kwargs)
