@@ -196,9 +196,12 @@ def test_one_change_of_the_crop_and_clip_length_reaches_every_part():
         assert outputs['conf'].shape[1] == sum(cells)
 
 
-def test_the_generator_prefix_is_one_constant():
-    # 'attention.cvae.' names the CVAE parameters in checkpoints, optimizers and tools: one
-    # constant (structures/parameter_names.py) says it.
-    places = [str(p.relative_to(REPO)) for p in (REPO / 'gaf_mmaction').rglob('*.py')
-              if "'attention.cvae.'" in p.read_text() or '"attention.cvae."' in p.read_text()]
-    assert places == ['gaf_mmaction/structures/parameter_names.py']
+def test_the_attention_and_generator_prefixes_are_one_constant_each():
+    # 'attention.' and 'attention.cvae.' name the attention's and the CVAEs' parameters in
+    # checkpoints, optimizers and tools: constants of structures/parameter_names.py say them,
+    # the second built from the first; no other file spells either.
+    texts = {str(p.relative_to(REPO)): p.read_text() for p in (REPO / 'gaf_mmaction').rglob('*.py')}
+    spelled = [path for path, text in texts.items()
+               if any(f'{q}attention.{rest}' in text for q in '\'"' for rest in (q, 'cvae'))]
+    assert spelled == ['gaf_mmaction/structures/parameter_names.py']
+    assert "CVAE_PREFIX = f'{ATTENTION_PREFIX}cvae.'" in texts[spelled[0]]

@@ -133,6 +133,8 @@ class Thumos14FeatureDataset(Thumos14Dataset):
         **kwargs: As :class:`Thumos14Dataset`.
     """
 
+    holds_features = True
+
     def __init__(self, feature_stride: int = 4, snippet_length: int = 16, **kwargs) -> None:
         self.feature_stride = feature_stride
         self.snippet_length = snippet_length

@@ -219,12 +219,13 @@ def bench_data(cfg: Config, device: torch.device, batch_size: int, iters: int = 
                num_videos: int | None = None, num_workers: int | None = None, **_) -> dict:
     """The test data loader alone: windows per second from memory-mapped npy frames.
 
-    Writes ``num_videos`` videos of random frames (the shipped layout at 112x112, each a few
-    windows long) to a temporary folder and reads them with the config's test pipeline and
-    number of workers.
+    Writes ``num_videos`` videos of random frames (the shipped layout, at the test dataset's
+    ``frame_size``, else the crop; each a few windows long) to a temporary folder and reads
+    them with the config's test pipeline and number of workers.
     """
     from ..testing import write_thumos_like
-    channels, frames, _, _ = clip_shape(cfg)
+    channels, frames, crop, _ = clip_shape(cfg)
+    size = cfg.test_dataloader.dataset.get('frame_size') or crop
     if channels != 3:
         raise ValueError('--mode data writes RGB frames; use an RGB config')
     workers = cfg.test_dataloader.get('num_workers', 0) if num_workers is None else num_workers
@@ -234,7 +235,7 @@ def bench_data(cfg: Config, device: torch.device, batch_size: int, iters: int = 
     with tempfile.TemporaryDirectory() as tmp:
         # Test windows need no annotation.
         files = write_thumos_like(Path(tmp), {f'video_{i}': (3 * frames, [])
-                                              for i in range(num_videos)}, size=112)
+                                              for i in range(num_videos)}, size=size)
         init_default_scope(cfg.get('default_scope', 'mmaction'))
         dataset = DATASETS.build(dict(
             cfg.test_dataloader.dataset, data_root=None,
@@ -297,8 +298,9 @@ def bench_post(cfg: Config, device: torch.device, batch_size: int = 8, iters: in
             outputs.update(fixed)
             samples = [ActionDataSample(metainfo=dict(video_name=video, offset=offset, fps=10.0))
                        for video, offset in batch]
-            detections += [post.window_detections(s.to_dict())
-                           for s in model.head.predict_by_feat(outputs, samples)]
+            head = model.head
+            detections += [post.window_detections(s.to_dict()) for s in
+                           head.add_pred_to_samples(head.predict_by_feat(outputs), samples)]
         post(detections, classes)
 
     with _peak_memory(device, result):

@@ -95,5 +95,6 @@ def test_malformed_files_are_named(ann_file, tmp_path):
     broken.write_text('{"v1": ')
     with pytest.raises(ValueError, match='broken.json is not valid JSON'):
         build(str(broken))
-    with pytest.raises(FileNotFoundError, match='No such ActivityNet video-info file'):
+    with pytest.raises(FileNotFoundError, match=r'absent.json does not exist: the video-info JSON '
+                                                r'of the training data'):
         build(str(tmp_path / 'absent.json'))

@@ -19,6 +19,7 @@ class SnippetFeatures:
     ``resize_length``), and each step's time follows the release's geometry.
     """
 
+    holds_features = True
     release: FeatureRelease
     channel_range: tuple[int, int] | None
 

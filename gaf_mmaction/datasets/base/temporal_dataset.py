@@ -61,8 +61,10 @@ class TemporalDetectionDataset(BaseDataset):
 
     # What states a video's time steps, for the file checks' messages.
     count_source = COUNT_SOURCE
-    # The docs section that makes this dataset's files.
+    # The docs section that makes this dataset's files, and whether they hold features (a
+    # config's ``features=True`` says so too), for the messages.
     data_docs = 'docs/data_preparation.md#layout'
+    holds_features = False
     # The constructor arguments that name files it reads: (argument, what the file is, whether
     # it lies under data_root, the docs section that makes it (None: data_docs)). A None
     # argument (a shipped file, or none) is not checked.
@@ -80,8 +82,10 @@ class TemporalDetectionDataset(BaseDataset):
             return (f'prepare it as {docs or cls.data_docs} says, or point data_root at '
                     'where it is (--data-root DIR)')
 
+        folders = (dict(STREAM_FOLDERS, video='feature folder')
+                   if cls.holds_features or cfg.get('features') else STREAM_FOLDERS)
         items = [InputPath(resolve(root, folder), f'{loader}.dataset.data_prefix.{key}',
-                           f'{STREAM_FOLDERS.get(key, key)} of the {split} data', fix(None),
+                           f'{folders.get(key, key)} of the {split} data', fix(None),
                            folder=True)
                  for key, folder in (cfg.get('data_prefix') or {}).items() if folder]
         items += [InputPath(resolve(root, cfg[arg]) if under_root else cfg[arg],
