@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
@@ -30,16 +29,6 @@ def run_tool(script: str, *args: object) -> subprocess.CompletedProcess:
     """``python tools/<script> ARGS`` from the repository root, as a user runs it."""
     return subprocess.run([sys.executable, str(REPO / 'tools' / script), *map(str, args)],
                           cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
-
-
-def assert_same_detections(first: list[dict], second: list[dict]) -> None:
-    """Same detections up to float32 rounding, in any order (near-equal scores may swap)."""
-    def by_place(found: list[dict]) -> list[dict]:
-        return sorted(found, key=lambda d: (d['label'], *d['segment']))
-    first, second = by_place(first), by_place(second)
-    assert [d['label'] for d in second] == [d['label'] for d in first]
-    assert np.allclose([d['score'] for d in second], [d['score'] for d in first], rtol=1e-5)
-    assert np.allclose([d['segment'] for d in second], [d['segment'] for d in first], atol=1e-4)
 
 
 def published_keys(name: str) -> dict[str, list[int]]:
