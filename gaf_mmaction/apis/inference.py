@@ -23,6 +23,7 @@ from ..datasets.annotation_files import read_class_names, shipped_file
 from ..datasets.base import SlidingWindowDataset
 from ..datasets.file_checks import open_array
 from ..datasets.windows import stream_windows, window_offsets
+from ..deployment import onnx_model_config
 from ..evaluation.post_processing import VideoPostProcessor, post_processor_of
 from ..preparation import VideoDecoder, tvl1_flow_stream
 from ..structures import CVAE_KEYS
@@ -39,7 +40,9 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
     ``device`` defaults to 'cuda:0' (MMAction2's default) when CUDA is available, else the
     CPU.
 
-    The CVAEs, which testing does not use, may be absent from the checkpoint. The config is
+    The CVAEs, which testing does not use, may be absent from the checkpoint. A ``.onnx``
+    ``checkpoint`` (``tools/deployment/export_onnx.py``) runs the network in ONNX Runtime
+    (:class:`~gaf_mmaction.deployment.ONNXRuntimeDetector`). The config is
     kept as ``model.cfg`` for :func:`inference_detector`, the checkpoint's
     ``meta.dataset_meta`` (what ``tools/train.py`` records of the training data: its class
     names) as ``model.dataset_meta`` (None without it), and the checkpoint's path as
@@ -53,9 +56,13 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
     if checkpoint and 'pretrained' in model_cfg.get('backbone', {}):
         # The checkpoint holds the backbone: do not read the Kinetics weights first.
         model_cfg.backbone = dict(model_cfg.backbone, pretrained=None)
-    model = MODELS.build(model_cfg)
-    meta = load_checkpoint_exact(model, checkpoint, allow_missing=(CVAE_KEYS, )) if (
-        checkpoint) else {}
+    if str(checkpoint).endswith('.onnx'):
+        model = MODELS.build(onnx_model_config(cfg.model, checkpoint))
+        meta = dict(dataset_meta=model.exported_dataset_meta)
+    else:
+        model = MODELS.build(model_cfg)
+        meta = load_checkpoint_exact(model, checkpoint, allow_missing=(CVAE_KEYS, )) if (
+            checkpoint) else {}
     model.cfg = cfg
     model.dataset_meta = meta.get('dataset_meta')
     model.checkpoint = checkpoint

@@ -43,8 +43,8 @@ class GAFFusionDetector(BaseModel):
         flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
         boundary_fusion: 'mean_outputs' (default) or 'geometric_mean'.
         test_cfg: ``score_threshold`` of a fused detection (default 0.01),
-            ``autocast_dtype`` (default None) and ``compile`` (default False),
-            as ``GAFDetector``'s.
+            ``autocast_dtype`` (default None), ``compile`` (default False)
+            and ``channels_last`` (default True), as ``GAFDetector``'s.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
     """
 
@@ -97,6 +97,15 @@ class GAFFusionDetector(BaseModel):
                                            * decode_segments(flow, length))
         return fused
 
+    def test_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
+        """:meth:`fused_outputs` under ``test_cfg`` (autocast, compilation, layout)."""
+        return test_time_call(self, 'fused_outputs', inputs, self.test_cfg)
+
+    def predict_by_outputs(self, outputs: dict[str, Tensor], data_samples: list) -> list:
+        """``data_samples`` with the detections of the fused ``outputs``."""
+        return self.rgb.head.predict_by_feat(outputs, data_samples,
+                                             self.test_cfg['score_threshold'])
+
     def forward(self, inputs: Tensor, data_samples: list | None = None, mode: str = 'tensor'):
         """'tensor' returns the fused outputs, 'predict' the data samples with detections."""
         if mode == 'tensor':
@@ -104,8 +113,6 @@ class GAFFusionDetector(BaseModel):
         if mode == 'predict':
             check_channels(inputs, self.rgb.backbone.in_channels + self.flow.backbone.in_channels,
                            data_samples, 'model.rgb.backbone.in_channels + flow_in_channels')
-            outputs = test_time_call(self, 'fused_outputs', inputs, self.test_cfg)
-            return self.rgb.head.predict_by_feat(outputs, data_samples,
-                                                 self.test_cfg['score_threshold'])
+            return self.predict_by_outputs(self.test_outputs(inputs), data_samples)
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")

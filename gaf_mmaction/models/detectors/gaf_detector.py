@@ -228,7 +228,12 @@ class GAFDetector(BaseModel):
         """``data_samples`` with their windows' detections (the head's
         ``predict_by_feat``), in seconds. Per-video merging and soft-NMS follow in
         ``TemporalDetectionMetric``."""
-        return self.head.predict_by_feat(self.test_outputs(inputs), data_samples)
+        return self.predict_by_outputs(self.test_outputs(inputs), data_samples)
+
+    def predict_by_outputs(self, outputs: dict[str, Tensor], data_samples: list) -> list:
+        """``data_samples`` with the detections of :meth:`test_outputs`' ``outputs`` (also
+        those of an exported network, ``deployment.ONNXRuntimeDetector``)."""
+        return self.head.predict_by_feat(outputs, data_samples)
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
         """Losses of the current phase (see :meth:`set_train_state`); ``NonFiniteLossHook``

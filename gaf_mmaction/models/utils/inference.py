@@ -4,10 +4,14 @@ from contextlib import AbstractContextManager, nullcontext
 import torch
 from torch import Tensor, nn
 
+from .memory_format import CHANNELS_LAST, use_channels_last
+
 # ``autocast_dtype``: 'bfloat16' runs the network under autocast (decoding stays float32);
 # ``compile``: run it through ``torch.compile`` (True, or a dict of its arguments, e.g.
-# dict(backend='aot_eager')).
-TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False)
+# dict(backend='aot_eager')); ``channels_last``: run the backbone on channels-last-3d clips and
+# weights (``memory_format.use_channels_last``): the same detections within float32 rounding
+# (docs/performance.md), faster on CPUs and on GPUs' tensor cores.
+TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False, channels_last=True)
 
 
 def maybe_autocast(device_type: str, dtype: str | None) -> AbstractContextManager:
@@ -18,7 +22,11 @@ def maybe_autocast(device_type: str, dtype: str | None) -> AbstractContextManage
 def test_time_call(module: nn.Module, name: str, inputs: Tensor, test_cfg: dict,
                    **kwargs) -> dict[str, Tensor]:
     """``module.<name>(inputs, **kwargs)`` under ``test_cfg``'s autocast, compiled (once, on
-    first use) when ``test_cfg['compile']``."""
+    first use) when ``test_cfg['compile']``, the backbone channels-last when
+    ``test_cfg['channels_last']`` and ``inputs`` are clips [B, C, T, H, W]."""
+    if test_cfg.get('channels_last') and inputs.dim() == 5:
+        use_channels_last(module)
+        inputs = inputs.contiguous(memory_format=CHANNELS_LAST)
     forward = getattr(module, name)
     options = test_cfg.get('compile')
     if options:

@@ -1,0 +1,64 @@
+"""Float32 rounding bounds for tests that compare two evaluations of the same network.
+
+A convolution output is a dot product of K = C_in / groups x prod(kernel) products (+ a bias).
+Computed in float32 in any order (recursive, blocked, pairwise, with or without FMA), it lies
+within gamma(K + 1) * sum(|w| |x|) (+ |b|) of the exact value (Higham, Accuracy and Stability
+of Numerical Algorithms, 2nd ed., §3.1, eq. 3.5), gamma(n) = n u / (1 - n u), u = 2^-24. Two
+evaluations in different orders therefore differ by at most twice that: the bound of
+:func:`conv_reorder_bound`.
+
+How such differences grow through the rest of a network (normalisations, the attention's
+division by its sum, boundary pooling) has no useful closed form, so :func:`rounding_envelope`
+measures it: the network is run once with every convolution's output moved by its full
+reordering bound (signs drawn at random, seeded); the distance of those outputs from the
+unperturbed ones is the envelope a reordering of the convolutions' sums stays within.
+"""
+import math
+from collections.abc import Callable, Iterable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+UNIT_ROUNDOFF = 2.0 ** -24  # float32
+CONVOLUTIONS = (nn.Conv1d, nn.Conv3d)
+
+
+def gamma(n: int) -> float:
+    """Higham's gamma_n = n u / (1 - n u) for float32."""
+    return n * UNIT_ROUNDOFF / (1 - n * UNIT_ROUNDOFF)
+
+
+def conv_reorder_bound(conv: nn.Module, x: Tensor) -> Tensor:
+    """Elementwise bound on |a - b| for two float32 evaluations of ``conv(x)`` that sum the
+    same products in different orders: 2 gamma(K + 1) (|W| * |x| + |b|), in float64."""
+    weight = conv.weight.detach().double()
+    terms = math.prod(weight.shape[1:]) + 1
+    convolve = F.conv1d if isinstance(conv, nn.Conv1d) else F.conv3d
+    magnitude = convolve(x.detach().double().abs(), weight.abs(), None, conv.stride,
+                         conv.padding, conv.dilation, conv.groups)
+    if conv.bias is not None:
+        shape = (1, -1) + (1, ) * (magnitude.dim() - 2)
+        magnitude = magnitude + conv.bias.detach().double().abs().view(shape)
+    return 2 * gamma(terms) * magnitude
+
+
+def rounding_envelope(model: nn.Module, run: Callable[[], dict[str, Tensor]],
+                      convolutions: Iterable[nn.Module], seed: int = 0) -> dict[str, Tensor]:
+    """Per output of ``run()``, the largest change that moving each of ``convolutions``'
+    outputs by its :func:`conv_reorder_bound` (random signs, ``seed``) makes (float64)."""
+    reference = {k: v.double() for k, v in run().items()}
+    generator = torch.Generator().manual_seed(seed)
+
+    def perturb(conv: nn.Module, args: tuple, output: Tensor) -> Tensor:
+        bound = conv_reorder_bound(conv, args[0])
+        signs = torch.randint(0, 2, output.shape, generator=generator).double() * 2 - 1
+        return (output.double() + signs * bound).to(output.dtype)
+
+    handles = [conv.register_forward_hook(perturb) for conv in convolutions]
+    try:
+        perturbed = run()
+    finally:
+        for handle in handles:
+            handle.remove()
+    return {k: (perturbed[k].double() - reference[k]).abs().max() for k in reference}
