@@ -1,6 +1,7 @@
 """Float32 rounding bounds for tests that compare two evaluations of the same network.
 
-A convolution output is a dot product of K = C_in / groups x prod(kernel) products (+ a bias).
+A convolution (or linear layer) output is a dot product of K = C_in / groups x prod(kernel)
+products (K = in_features) plus a bias.
 Computed in float32 in any order (recursive, blocked, pairwise, with or without FMA), it lies
 within gamma(K + 1) * sum(|w| |x|) (+ |b|) of the exact value (Higham, Accuracy and Stability
 of Numerical Algorithms, 2nd ed., §3.1, eq. 3.5), gamma(n) = n u / (1 - n u), u = 2^-24. Two
@@ -21,7 +22,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 UNIT_ROUNDOFF = 2.0 ** -24  # float32
-CONVOLUTIONS = (nn.Conv1d, nn.Conv3d)
+REDUCING = (nn.Conv1d, nn.Conv3d, nn.Linear)
 
 
 def gamma(n: int) -> float:
@@ -30,21 +31,32 @@ def gamma(n: int) -> float:
 
 
 def conv_reorder_bound(conv: nn.Module, x: Tensor) -> Tensor:
-    """Elementwise bound on |a - b| for two float32 evaluations of ``conv(x)`` that sum the
-    same products in different orders: 2 gamma(K + 1) (|W| * |x| + |b|), in float64."""
-    weight = conv.weight.detach().double()
+    """Elementwise bound on |a - b| for two float32 evaluations of ``conv(x)`` (a Conv1d,
+    Conv3d or Linear) that sum the same products in different orders: 2 gamma(K + 1)
+    (|W| * |x| + |b|), in float64."""
+    weight = conv.weight.detach().double().abs()
+    x = x.detach().double().abs()
     terms = math.prod(weight.shape[1:]) + 1
-    convolve = F.conv1d if isinstance(conv, nn.Conv1d) else F.conv3d
-    magnitude = convolve(x.detach().double().abs(), weight.abs(), None, conv.stride,
-                         conv.padding, conv.dilation, conv.groups)
-    if conv.bias is not None:
+    if isinstance(conv, nn.Linear):
+        magnitude = F.linear(x, weight)
+        shape = (-1, )
+    else:
+        convolve = F.conv1d if isinstance(conv, nn.Conv1d) else F.conv3d
+        magnitude = convolve(x, weight, None, conv.stride, conv.padding, conv.dilation,
+                             conv.groups)
         shape = (1, -1) + (1, ) * (magnitude.dim() - 2)
+    if conv.bias is not None:
         magnitude = magnitude + conv.bias.detach().double().abs().view(shape)
     return 2 * gamma(terms) * magnitude
 
 
-def rounding_envelope(model: nn.Module, run: Callable[[], dict[str, Tensor]],
-                      convolutions: Iterable[nn.Module], seed: int = 0) -> dict[str, Tensor]:
+def reducing_layers(model: nn.Module) -> list[nn.Module]:
+    """The convolutions and linear layers of ``model``."""
+    return [m for m in model.modules() if isinstance(m, REDUCING)]
+
+
+def rounding_envelope(run: Callable[[], dict[str, Tensor]], convolutions: Iterable[nn.Module],
+                      seed: int = 0) -> dict[str, Tensor]:
     """Per output of ``run()``, the largest change that moving each of ``convolutions``'
     outputs by its :func:`conv_reorder_bound` (random signs, ``seed``) makes (float64)."""
     reference = {k: v.double() for k, v in run().items()}

@@ -12,6 +12,7 @@ import torch
 from mmengine.config import Config
 from torch import Tensor, nn
 
+from ..models.utils import use_default_layout
 from ..utils.errors import UserError
 from ..version import __version__
 
@@ -102,6 +103,7 @@ def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, 
     onnx = import_deploy('onnx')
     import_deploy('onnxscript')
     clips = torch.rand(2, *clip_shape) * 2 - 1
+    use_default_layout(model)  # weights a test laid out channels-last: not while tracing
     keys = decoded_keys(model, clips)
     batch = torch.export.Dim('batch', min=1)
     with torch.no_grad(), plain_test_cfg(model):

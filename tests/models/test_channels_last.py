@@ -97,7 +97,7 @@ def test_detections_are_the_default_layouts_within_the_rounding_envelope():
     model = tiny_model()
     inputs = clips(3)
     default = test_outputs(model, inputs, channels_last=False)
-    envelope = rounding_envelope(model, lambda: test_outputs(model, inputs, False),
+    envelope = rounding_envelope(lambda: test_outputs(model, inputs, False),
                                  convolutions(model.backbone))
     laid_out = test_outputs(model, inputs, channels_last=True)
     assert model.backbone.Conv3d_1a_7x7.conv3d.weight.is_contiguous(memory_format=CHANNELS_LAST)
@@ -126,7 +126,14 @@ def test_the_switch_turns_it_off():
     with torch.no_grad():
         model.predict(clips(1), windows(1))
     assert all(conv.weight.is_contiguous() for conv in convolutions(model))
-    assert tiny_model().test_cfg['channels_last'] is True  # the default
+    model = tiny_model()
+    assert model.test_cfg['channels_last'] is True  # the default
+    with torch.no_grad():
+        model.predict(clips(1), windows(1))
+        # Switched off after a call: the weights go back.
+        model.test_cfg['channels_last'] = False
+        model.predict(clips(1), windows(1))
+    assert all(conv.weight.is_contiguous() for conv in convolutions(model))
 
 
 def test_weights_are_laid_out_once():

@@ -11,6 +11,7 @@ Example:
         --backend onnxruntime
 """
 import argparse
+import time
 from pathlib import Path
 
 from gaf_mmaction.deployment.onnx_export import export_checkpoint
@@ -32,8 +33,10 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     out = args.out or str(Path(args.checkpoint).with_suffix('.onnx'))
+    start, cpu = time.perf_counter(), time.process_time()
     outputs = export_checkpoint(args.config, args.checkpoint, out, args.cfg_options, args.opset)
-    print(f'wrote {out} (outputs: {", ".join(outputs)})')
+    print(f'wrote {out} ({Path(out).stat().st_size / 1e6:.0f} MB; outputs: {", ".join(outputs)}) '
+          f'in {time.perf_counter() - start:.0f} s, {time.process_time() - cpu:.0f} s of CPU')
 
 
 if __name__ == '__main__':

@@ -4,7 +4,7 @@ from contextlib import AbstractContextManager, nullcontext
 import torch
 from torch import Tensor, nn
 
-from .memory_format import CHANNELS_LAST, use_channels_last
+from .memory_format import CHANNELS_LAST, use_channels_last, use_default_layout
 
 # ``autocast_dtype``: 'bfloat16' runs the network under autocast (decoding stays float32);
 # ``compile``: run it through ``torch.compile`` (True, or a dict of its arguments, e.g.
@@ -24,9 +24,11 @@ def test_time_call(module: nn.Module, name: str, inputs: Tensor, test_cfg: dict,
     """``module.<name>(inputs, **kwargs)`` under ``test_cfg``'s autocast, compiled (once, on
     first use) when ``test_cfg['compile']``, the backbone channels-last when
     ``test_cfg['channels_last']`` and ``inputs`` are clips [B, C, T, H, W]."""
-    if test_cfg.get('channels_last') and inputs.dim() == 5:
+    if inputs.dim() == 5 and test_cfg.get('channels_last'):
         use_channels_last(module)
         inputs = inputs.contiguous(memory_format=CHANNELS_LAST)
+    elif inputs.dim() == 5:
+        use_default_layout(module)
     forward = getattr(module, name)
     options = test_cfg.get('compile')
     if options:

@@ -9,7 +9,8 @@ The region is the backbone: its 3-D convolution weights are laid out channels-la
 the first test-time call), its input with them, and its output maps go back to the default
 layout, so that everything after the backbone (attention, neck, head) computes as it does
 without it. Training computes in the default layout: a backbone that runs in training mode
-puts its weights back first (after a validation, say).
+puts its weights back first (after a validation, say); so does a test-time call with the
+switch off (:func:`use_default_layout`).
 """
 from collections.abc import Iterator
 
@@ -67,3 +68,11 @@ def use_channels_last(model: nn.Module) -> None:
             backbone.__dict__[_HOOKS] = (
                 backbone.register_forward_pre_hook(_default_layout_for_training),
                 backbone.register_forward_hook(_default_layout_outputs))
+
+
+def use_default_layout(model: nn.Module) -> None:
+    """Put the weights of the backbones that :func:`use_channels_last` laid out back in the
+    default layout (nothing to do for the others)."""
+    for backbone in backbones(model):
+        if _HOOKS in backbone.__dict__:
+            lay_out_weights(backbone, torch.contiguous_format)

@@ -1,0 +1,104 @@
+"""The test-time network exported to ONNX (tools/deployment/export_onnx.py) and run by ONNX
+Runtime through tools/test.py --backend onnxruntime and init_detector / inference_detector.
+
+ONNX Runtime runs every operator with its own kernels, so its sums come in another order:
+raw outputs are compared within the envelope of the convolutions' and linear layers'
+reordering bounds (tests/rounding.py), detections as float32 rounding
+(``assert_same_detections``). Skipped without the deploy extras (pip install -e '.[deploy]').
+"""
+import json
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from gaf_mmaction.apis import inference_detector, init_detector
+from gaf_mmaction.deployment import ONNXRuntimeDetector
+from gaf_mmaction.utils import ConfigMismatchError
+from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
+from tests.helpers import assert_same_detections
+from tests.rounding import reducing_layers, rounding_envelope
+
+pytest.importorskip('onnxruntime')
+pytest.importorskip('onnxscript')
+
+DECODED = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center', 'priors')
+
+
+@pytest.fixture(scope='module')
+def exported(trained_work_dir, tmp_path_factory):
+    """(checkpoint, .onnx file) of the one-epoch tiny model, exported by the tool."""
+    checkpoint = str(trained_work_dir / 'epoch_1.pth')
+    onnx_file = tmp_path_factory.mktemp('onnx') / 'tiny.onnx'
+    output = run_tool([sys.executable, 'tools/deployment/export_onnx.py', TINY_CONFIG,
+                       checkpoint, '--out', str(onnx_file)], timeout=900)
+    assert f'wrote {onnx_file} (' in output
+    return checkpoint, onnx_file
+
+
+def test_onnx_runtime_gives_the_pytorch_outputs_at_any_batch(exported):
+    checkpoint, onnx_file = exported
+    pytorch = init_detector(TINY_CONFIG, checkpoint, 'cpu',
+                            dict(model=dict(test_cfg=dict(channels_last=False))))
+    runtime = init_detector(TINY_CONFIG, str(onnx_file), 'cpu')
+    assert isinstance(runtime, ONNXRuntimeDetector)
+    # The checkpoint's class names travel in the file.
+    assert runtime.dataset_meta['classes'] == list(pytorch.dataset_meta['classes'])
+    for batch in (1, 3):  # the batch axis is dynamic (exported at 2)
+        torch.manual_seed(batch)
+        clips = torch.rand(batch, 3, 64, 32, 32) * 2 - 1
+        with torch.no_grad():
+            expected = pytorch.test_outputs(clips)
+            got = runtime(clips)
+            envelope = rounding_envelope(lambda inputs=clips: pytorch.test_outputs(inputs),
+                                         reducing_layers(pytorch))
+        assert sorted(got) == sorted(DECODED)
+        for key in DECODED:
+            assert got[key].shape == expected[key].shape, key
+            assert (got[key].double() - expected[key].double()).abs().max() <= envelope[key], key
+
+
+def test_tools_test_on_onnx_runtime_gives_the_pytorch_detections(exported, data_options,
+                                                                  tmp_path):
+    checkpoint, onnx_file = exported
+    results = {}
+    for backend, model in (('pytorch', checkpoint), ('onnxruntime', str(onnx_file))):
+        out = tmp_path / f'{backend}.json'
+        run_tool([sys.executable, 'tools/test.py', TINY_CONFIG, model, '--backend', backend,
+                  '--work-dir', str(tmp_path / backend), '--out', str(out),
+                  '--cfg-options', *data_options])
+        results[backend] = json.loads(out.read_text())['results']
+    assert sorted(results['onnxruntime']) == sorted(results['pytorch'])
+    assert sum(map(len, results['pytorch'].values())) > 0
+    for video, detections in results['pytorch'].items():
+        assert_same_detections(detections, results['onnxruntime'][video])
+
+
+def test_inference_detector_runs_the_onnx_file(exported):
+    checkpoint, onnx_file = exported
+    frames = np.random.default_rng(0).integers(0, 256, (150, 40, 40, 3), dtype=np.uint8)
+    expected = inference_detector(init_detector(TINY_CONFIG, checkpoint, 'cpu'), frames)
+    got = inference_detector(init_detector(TINY_CONFIG, str(onnx_file), 'cpu'), frames)
+    assert got
+    assert_same_detections(expected, got)
+
+
+def test_clips_of_another_shape_are_refused_naming_the_file(exported):
+    _, onnx_file = exported
+    runtime = init_detector(TINY_CONFIG, str(onnx_file), 'cpu')
+    with pytest.raises(ConfigMismatchError, match=rf'{onnx_file.name} was exported for clips '
+                                                  r'\[3, 64, 32, 32\]'):
+        runtime(torch.zeros(1, 3, 64, 48, 48))
+
+
+def test_without_the_deploy_extras_the_tools_say_what_to_install(exported, tmp_path):
+    _, onnx_file = exported
+    blocker = tmp_path / 'onnxruntime.py'
+    blocker.write_text("raise ImportError('not installed')\n")
+    proc = run_process([sys.executable, 'tools/test.py', TINY_CONFIG, str(onnx_file),
+                        '--backend', 'onnxruntime', '--work-dir', str(tmp_path / 'w')],
+                       env_update=dict(PYTHONPATH=f'{tmp_path}:.'))
+    assert proc.returncode == 1
+    assert "need onnxruntime, which is not installed: pip install -e '.[deploy]'" in proc.stderr
+    assert 'Traceback' not in proc.stderr
