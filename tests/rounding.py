@@ -64,7 +64,7 @@ def rounding_envelope(run: Callable[[], dict[str, Tensor]], convolutions: Iterab
 
     def perturb(conv: nn.Module, args: tuple, output: Tensor) -> Tensor:
         bound = conv_reorder_bound(conv, args[0])
-        signs = torch.randint(0, 2, output.shape, generator=generator).double() * 2 - 1
+        signs = torch.randint(0, 2, output.shape, generator=generator).to(bound) * 2 - 1
         return (output.double() + signs * bound).to(output.dtype)
 
     handles = [conv.register_forward_hook(perturb) for conv in convolutions]
@@ -74,3 +74,19 @@ def rounding_envelope(run: Callable[[], dict[str, Tensor]], convolutions: Iterab
         for handle in handles:
             handle.remove()
     return {k: (perturbed[k].double() - reference[k]).abs().max() for k in reference}
+
+
+def decoded_tolerances(envelope: dict[str, Tensor], outputs: dict[str, Tensor],
+                       clip_length: int) -> tuple[float, float]:
+    """Tolerances of decoded scores and segments (frames) that follow from an ``envelope`` of
+    the raw ``outputs`` (``task_modules.decode_outputs``): softmax and sigmoid move by at most
+    the largest change of their logits, a product of two probabilities by at most the sum of
+    their changes; a segment end is centre -/+ loc (1 + prop_loc sum / 2), clamped to the clip."""
+    score = float(envelope['conf'] + envelope['prop_conf'] + envelope['center'])
+    loc = float(outputs['loc'].abs().max())
+    prop = float(outputs['prop_loc'].abs().max())
+    e_loc, e_prop = float(envelope['loc']), float(envelope['prop_loc'])
+    # An end moves by |d(loc_k + (loc_s + loc_e) prop_k / 2)| <= e_loc (1 + prop + e_prop)
+    # + loc e_prop; clamping to the clip only brings ends closer.
+    segment = e_loc * (1 + prop + e_prop) + loc * e_prop
+    return score, min(segment, clip_length)

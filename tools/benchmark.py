@@ -58,6 +58,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='video mode: length of the generated video (default 5)')
     parser.add_argument('--checkpoint', help='video mode: weights of the model (default: '
                                              'random, seeded)')
+    parser.add_argument('--onnxruntime', action='store_true',
+                        help='video mode: also the model exported to ONNX and run by ONNX '
+                             'Runtime (the deploy extras)')
     parser.add_argument('--video-dir', default=VIDEO_DIR,
                         help=f'video mode: where the generated video is written once and kept '
                              f'(default {VIDEO_DIR})')
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                        compile_model=args.compile and dict(backend=args.compile_backend))
     if args.mode == 'video':
         options = dict(warmup=warmup, minutes=args.video_minutes, checkpoint=args.checkpoint,
-                       video_dir=args.video_dir)
+                       video_dir=args.video_dir, onnxruntime=args.onnxruntime)
     if args.mode == 'train':
         options.update(phase=args.phase, sync_debug=args.sync_debug)
     iters = args.iters or DEFAULT_ITERS.get(args.mode, 10)

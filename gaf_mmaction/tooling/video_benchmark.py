@@ -35,22 +35,40 @@ def published_model(model: torch.nn.Module) -> torch.nn.Module:
     return published
 
 
+def onnx_runtime_way(model: torch.nn.Module, cfg: Config, video_dir: str) -> tuple:
+    """``model`` exported to ONNX in ``video_dir`` and loaded in ONNX Runtime, and the
+    export's seconds."""
+    from ..deployment.onnx_export import export_onnx
+    from .benchmark import clip_shape
+
+    path = Path(video_dir) / f'{Path(cfg.filename or "model").stem}.onnx'
+    start = time.perf_counter()
+    export_onnx(model, path, clip_shape(cfg), cfg, model.dataset_meta)
+    seconds = time.perf_counter() - start
+    return init_detector(cfg, str(path), 'cpu'), seconds
+
+
 def bench_video(cfg: Config, device: torch.device, batch_size: int, iters: int = 1,
                 warmup: int = 0, minutes: float = 5.0, checkpoint: str | None = None,
-                video_dir: str = VIDEO_DIR, **_) -> dict:
+                video_dir: str = VIDEO_DIR, onnxruntime: bool = False, **_) -> dict:
     """Seconds for a ``minutes``-long video, the default way at ``batch_size`` and the
-    published way, each the mean of ``iters`` runs after ``warmup`` untimed ones.
+    published way (and, with ``onnxruntime``, the model exported and run by ONNX Runtime at
+    ``batch_size``), each the mean of ``iters`` runs after ``warmup`` untimed ones.
 
     The video (160x120 MJPEG at 30 fps, a square crossing a grey background) is written to
     ``video_dir`` once and reused. Returns the default run's figures (``items_per_s``:
     windows per second; ``seconds``), ``published`` (the same for the published way),
     ``speedup`` and ``detections`` (how far the default's detections are from the
-    published ones: counts, matches at tIoU 0.9, largest score and boundary differences).
+    published ones: counts, matches at tIoU 0.9, largest score and boundary differences);
+    with ``onnxruntime`` the same under ``onnxruntime``, with ``export_seconds``.
     """
     video = write_moving_square(Path(video_dir) / f'square_{minutes:g}min.avi', minutes * 60)
     torch.manual_seed(0)
     model = init_detector(cfg, checkpoint, str(device))
     ways = dict(default=(model, batch_size), published=(published_model(model), 1))
+    if onnxruntime:
+        runtime, export_seconds = onnx_runtime_way(ways['published'][0], cfg, video_dir)
+        ways['onnxruntime'] = (runtime, batch_size)
     clip_length, stride = window_sizes(cfg.test_dataloader.dataset)
     grey = np.full((clip_length, WARM_UP_SIZE, WARM_UP_SIZE, 3), 96, np.uint8)
     for way, batch in ways.values():
@@ -65,17 +83,23 @@ def bench_video(cfg: Config, device: torch.device, batch_size: int, iters: int =
                 seconds[name].append(time.perf_counter() - start)
     windows = len(window_offsets(round(duration * SAMPLE_FPS), clip_length, stride))
 
-    def figures(name: str, batch: int, test_cfg: dict) -> dict:
+    def figures(name: str) -> dict:
+        way, batch = ways[name]
         mean = sum(seconds[name]) / len(seconds[name])
-        return dict(batch_size=batch, test_cfg={k: test_cfg.get(k) for k in PUBLISHED_TEST_CFG},
-                    seconds=mean, items_per_s=windows / mean, runs=seconds[name])
+        found = dict(batch_size=batch, seconds=mean, items_per_s=windows / mean,
+                     runs=seconds[name])
+        if name != 'onnxruntime':
+            found['test_cfg'] = {k: way.test_cfg.get(k) for k in PUBLISHED_TEST_CFG}
+        if name != 'published':
+            found['speedup'] = sum(seconds['published']) / len(seconds['published']) / mean
+            found['detections'] = compare_detections({'video': detections['published']},
+                                                     {'video': detections[name]})
+        return found
 
     result = dict(mode='video', config=Path(cfg.filename).name if cfg.filename else None,
                   checkpoint=checkpoint, minutes=minutes, windows=windows,
-                  device=device_name(device), torch=torch.__version__,
-                  **figures('default', batch_size, model.test_cfg),
-                  published=figures('published', 1, ways['published'][0].test_cfg))
-    result['speedup'] = result['published']['seconds'] / result['seconds']
-    result['detections'] = compare_detections({'video': detections['published']},
-                                              {'video': detections['default']})
+                  device=device_name(device), torch=torch.__version__, **figures('default'),
+                  published=figures('published'))
+    if onnxruntime:
+        result['onnxruntime'] = dict(figures('onnxruntime'), export_seconds=export_seconds)
     return result
