@@ -5,9 +5,10 @@ Prints one JSON line per case: items (windows or clips) per second, ms per step,
 the published code was measured (fp32, eager, batch 1 for test and 8 for train; README,
 "Performance") and a last line gives the ratios (memory only on CUDA, where the peak is the
 allocator's; on the CPU it is the process's peak resident set). --mode video runs a generated
-video (--video-minutes, default 5) through the video API the default way and the published
-way (batch 1, fp32, eager, default layout), interleaved, and prints both, the ratio and how
-far their detections are apart.
+video (--video-minutes, default 5) through the video API the default way (on the CPU: ONNX
+Runtime when the deploy extras are installed, and PyTorch's default beside it) and the
+published way (batch 1, fp32, eager, default layout), interleaved, and prints them, the ratios
+and how far their detections are apart.
 
 Examples:
     python tools/benchmark.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py \
@@ -22,6 +23,7 @@ import json
 import torch
 from mmengine.config import Config
 
+from gaf_mmaction.deployment import RUNTIMES
 from gaf_mmaction.tooling.benchmark import CASES, MODES
 from gaf_mmaction.tooling.video_benchmark import VIDEO_DIR, bench_video
 from gaf_mmaction.utils import PathDictAction
@@ -58,9 +60,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='video mode: length of the generated video (default 5)')
     parser.add_argument('--checkpoint', help='video mode: weights of the model (default: '
                                              'random, seeded)')
-    parser.add_argument('--onnxruntime', action='store_true',
-                        help='video mode: also the model exported to ONNX and run by ONNX '
-                             'Runtime (the deploy extras)')
+    parser.add_argument('--runtime', choices=RUNTIMES, default='auto',
+                        help="video mode: the default way's runtime (default auto: ONNX Runtime "
+                             'on the CPU when the deploy extras are installed, as the video '
+                             'API; then PyTorch is measured too)')
     parser.add_argument('--video-dir', default=VIDEO_DIR,
                         help=f'video mode: where the generated video is written once and kept '
                              f'(default {VIDEO_DIR})')
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                        compile_model=args.compile and dict(backend=args.compile_backend))
     if args.mode == 'video':
         options = dict(warmup=warmup, minutes=args.video_minutes, checkpoint=args.checkpoint,
-                       video_dir=args.video_dir, onnxruntime=args.onnxruntime)
+                       video_dir=args.video_dir, runtime=args.runtime)
     if args.mode == 'train':
         options.update(phase=args.phase, sync_debug=args.sync_debug)
     iters = args.iters or DEFAULT_ITERS.get(args.mode, 10)

@@ -111,9 +111,10 @@ step bench_train_cvae "${bench[@]}" --mode train --phase cvae --batch-size "$tra
 # Decoding, merging and soft-NMS of the THUMOS14 test set's windows on the device.
 step bench_post "${bench[@]}" --mode post "${videos[@]}"
 step bench_data "${bench[@]}" --mode data --batch-size "$train_batch" "${iters[@]}" --videos 2
-# A generated video through the video API, its default way against the published loop.
+# A generated video through the video API, PyTorch's default way (the GPU's) against the
+# published loop.
 step bench_video "${bench[@]}" --mode video --batch-size "$test_batch" \
-    --video-minutes "$video_minutes" --video-dir "$scratch/video"
+    --video-minutes "$video_minutes" --video-dir "$scratch/video" --runtime pytorch
 
 # Two-pass training through the runner's loop (both passes, the splice pass, --amp), then its
 # test in fp32 eager (channels-last, the default, and the default layout), bf16 and compiled;

@@ -1,6 +1,8 @@
 """Export of a detector's test-time network to ONNX: clips in, the raw outputs its head decodes
 out. Decoding, merging and soft-NMS stay in PyTorch (``ONNXRuntimeDetector`` reuses the
 detector's own), so the exported graph is the network alone."""
+import copy
+import hashlib
 import importlib
 import json
 from collections.abc import Iterator
@@ -13,7 +15,7 @@ from mmengine.config import Config
 from torch import Tensor, nn
 
 from ..models.utils import use_default_layout
-from ..utils.errors import UserError
+from ..utils.errors import OutputPathError, UserError
 from ..version import __version__
 
 INPUT_NAME = 'clips'
@@ -26,6 +28,8 @@ META_CLIP_SHAPE = 'gaf_mmaction.clip_shape'
 META_DATASET = 'gaf_mmaction.dataset_meta'
 META_CONFIG = 'gaf_mmaction.config'
 META_VERSION = 'gaf_mmaction.version'
+# What the file was exported from: see ``source_digest``.
+META_SOURCE = 'gaf_mmaction.source'
 
 
 class MissingDeployDependency(UserError, ImportError):
@@ -82,7 +86,7 @@ def decoded_keys(model: nn.Module, clips: Tensor) -> tuple[str, ...]:
 
 def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, int, int],
                 cfg: Config | None = None, dataset_meta: dict | None = None,
-                opset: int | None = None) -> tuple[str, ...]:
+                opset: int | None = None, source: str | None = None) -> tuple[str, ...]:
     """Write ``model``'s test-time network to ``path`` as ONNX, with a dynamic batch axis.
 
     Traced by ``torch.export`` (torch's dynamo exporter, through onnxscript) on a batch of
@@ -96,6 +100,7 @@ def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, 
         cfg: The config, stored in the file's metadata. Defaults to None.
         dataset_meta: The checkpoint's ``meta.dataset_meta`` (class names), stored likewise.
         opset: ONNX opset. Defaults to None: the exporter's.
+        source: What the weights came from (``source_digest``), stored likewise.
 
     Returns:
         The output names, in order (also the graph's).
@@ -117,6 +122,8 @@ def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, 
             META_VERSION: __version__}
     if cfg is not None:
         meta[META_CONFIG] = cfg.pretty_text
+    if source is not None:
+        meta[META_SOURCE] = source
     for key, value in meta.items():
         proto.metadata_props.add(key=key, value=value)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -124,8 +131,27 @@ def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, 
     return keys
 
 
-def export_checkpoint(config: str | Path, checkpoint: str | None, out_file: str | Path,
-                      cfg_options: dict | None = None,
+def source_digest(cfg: Config, checkpoint: str | None) -> str:
+    """SHA-256 of the checkpoint file's bytes and the config's model section: an export
+    of the same weights under the same model config has the same digest."""
+    digest = hashlib.sha256(json.dumps(cfg.model.to_dict(), sort_keys=True,
+                                       default=str).encode())
+    if checkpoint is not None:
+        with open(checkpoint, 'rb') as f:
+            for block in iter(lambda: f.read(1 << 24), b''):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def exported_source(path: str | Path) -> str | None:
+    """The ``source_digest`` stored in the ONNX file ``path`` (None if it has none)."""
+    onnx = import_deploy('onnx')
+    proto = onnx.load(str(path), load_external_data=False)
+    return next((p.value for p in proto.metadata_props if p.key == META_SOURCE), None)
+
+
+def export_checkpoint(config: str | Path | Config, checkpoint: str | None,
+                      out_file: str | Path, cfg_options: dict | None = None,
                       opset: int | None = None) -> tuple[str, ...]:
     """Export the detector of ``config`` with the weights of ``checkpoint`` (None: random,
     for trying the export) to ``out_file``; see :func:`export_onnx`."""
@@ -134,4 +160,30 @@ def export_checkpoint(config: str | Path, checkpoint: str | None, out_file: str 
 
     model = init_detector(config, checkpoint, 'cpu', cfg_options)
     return export_onnx(model, out_file, clip_shape(model.cfg), model.cfg, model.dataset_meta,
-                       opset)
+                       opset, source_digest(model.cfg, checkpoint))
+
+
+def checkpoint_onnx(config: str | Path | Config, checkpoint: str,
+                    cfg_options: dict | None = None) -> Path:
+    """The ONNX file of ``checkpoint`` beside it (its name with .onnx, as
+    ``tools/deployment/export_onnx.py`` writes it by default), exported now unless the file
+    there was exported from the same checkpoint and model config.
+
+    Raises:
+        OutputPathError: When the file cannot be written there.
+    """
+    path = Path(checkpoint).with_suffix('.onnx')
+    cfg = config if isinstance(config, Config) else Config.fromfile(str(config))
+    if cfg_options:
+        cfg = copy.deepcopy(cfg)
+        cfg.merge_from_dict(cfg_options)
+    if path.is_file() and exported_source(path) == source_digest(cfg, checkpoint):
+        return path
+    try:
+        export_checkpoint(cfg, checkpoint, path)
+    except PermissionError as err:
+        raise OutputPathError(
+            f'Cannot write the ONNX Runtime model of {checkpoint} beside it ({err.strerror}): '
+            'export it elsewhere with tools/deployment/export_onnx.py --out and pass that '
+            'file, or run in PyTorch (runtime pytorch)') from None
+    return path

@@ -33,14 +33,15 @@ DECODED = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center', 'priors')
 
 
 @pytest.fixture(scope='module')
-def exported(trained_work_dir, tmp_path_factory):
-    """(checkpoint, .onnx file) of the one-epoch tiny model, exported by the tool."""
-    checkpoint = str(trained_work_dir / 'epoch_1.pth')
-    onnx_file = tmp_path_factory.mktemp('onnx') / 'tiny.onnx'
+def exported(trained_work_dir):
+    """(checkpoint, .onnx file) of the one-epoch tiny model, exported by the tool to where
+    the video API looks for it (beside the checkpoint)."""
+    checkpoint = trained_work_dir / 'epoch_1.pth'
     output = run_tool([sys.executable, 'tools/deployment/export_onnx.py', TINY_CONFIG,
-                       checkpoint, '--out', str(onnx_file)], timeout=900)
+                       str(checkpoint)], timeout=900)
+    onnx_file = checkpoint.with_suffix('.onnx')
     assert f'wrote {onnx_file} (' in output
-    return checkpoint, onnx_file
+    return str(checkpoint), onnx_file
 
 
 @pytest.fixture(scope='module')
@@ -106,6 +107,22 @@ def test_inference_detector_runs_the_onnx_file(compared):
     expected = inference_detector(compared['pytorch'], frames)
     got = inference_detector(compared['runtime'], frames)
     same = compare_detections({'v': expected}, {'v': got})
+    assert same['reference'] == same['other'] == same['matched'] > 0
+    assert same['max_boundary_difference'] <= compared['tolerances'][1] / 10
+
+
+def test_the_video_demo_runs_onnx_runtime_on_the_cpu_by_default(exported, compared, tmp_path):
+    # The checkpoint's export is there (the fixture's): the demo reuses it, not exports again.
+    checkpoint, onnx_file = exported
+    frames = np.random.default_rng(0).integers(0, 256, (150, 40, 40, 3), dtype=np.uint8)
+    np.save(tmp_path / 'video.npy', frames)
+    written = onnx_file.stat().st_mtime_ns
+    run_tool([sys.executable, 'demo/detect_video.py', str(tmp_path / 'video.npy'), TINY_CONFIG,
+              checkpoint, '--device', 'cpu', '--out-json', str(tmp_path / 'dets.json')])
+    assert onnx_file.stat().st_mtime_ns == written
+    detections = json.loads((tmp_path / 'dets.json').read_text())['detections']
+    same = compare_detections({'v': inference_detector(compared['runtime'], frames)},
+                              {'v': detections})
     assert same['reference'] == same['other'] == same['matched'] > 0
     assert same['max_boundary_difference'] <= compared['tolerances'][1] / 10
 
