@@ -5,6 +5,7 @@ import copy
 import hashlib
 import importlib
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,18 @@ def plain_test_cfg(model: nn.Module) -> Iterator[None]:
         yield
     finally:
         model.test_cfg = saved
+
+
+@contextmanager
+def quiet_exporter() -> Iterator[None]:
+    """The exporter's info and warning lines (torchvision ops it skips) left out."""
+    logger = logging.getLogger('torch.onnx')
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class ExportedNetwork(nn.Module):
@@ -111,9 +124,9 @@ def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, 
     use_default_layout(model)  # weights a test laid out channels-last: not while tracing
     keys = decoded_keys(model, clips)
     batch = torch.export.Dim('batch', min=1)
-    with torch.no_grad(), plain_test_cfg(model):
+    with torch.no_grad(), plain_test_cfg(model), quiet_exporter():
         program = torch.onnx.export(
-            ExportedNetwork(model, keys), (clips, ), dynamo=True, input_names=[INPUT_NAME],
+            ExportedNetwork(model, keys).eval(), (clips, ), dynamo=True, input_names=[INPUT_NAME],
             output_names=list(keys), dynamic_shapes={'clips': {0: batch}}, opset_version=opset,
             optimize=True, verbose=False)
     proto = program.model_proto
