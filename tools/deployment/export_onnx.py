@@ -14,7 +14,7 @@ import argparse
 import time
 from pathlib import Path
 
-from gaf_mmaction.deployment.onnx_export import export_checkpoint
+from gaf_mmaction.deployment import export_checkpoint
 from gaf_mmaction.utils import PathDictAction, user_errors
 
 
