@@ -57,12 +57,12 @@ def build_tiny_dataset(files: dict[str, str], **kwargs):
 def data_options(files: dict[str, str], splits: tuple[str, ...] = ('train', 'val', 'test')
                  ) -> dict[str, str]:
     """Config overrides (``--cfg-options`` keys) pointing a THUMOS14 config's ``splits`` and
-    evaluators at the files of :func:`write_thumos_like`."""
+    evaluators at the files of :func:`write_thumos_like` (absolute paths: a config's
+    ``data_root`` does not apply to them)."""
     options = {}
     for split in splits:
         dataset = f'{split}_dataloader.dataset'
-        options.update({f'{dataset}.data_root': None,
-                        f'{dataset}.data_prefix.video': files['video_dir'],
+        options.update({f'{dataset}.data_prefix.video': files['video_dir'],
                         f'{dataset}.video_info_file': files['video_info_file'],
                         f'{dataset}.class_index_file': files['class_index_file']})
         if split == 'train':
