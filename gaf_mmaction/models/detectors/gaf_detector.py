@@ -91,7 +91,9 @@ class GAFDetector(BaseModel):
         test_cfg: ``autocast_dtype``: 'bfloat16' runs the network under
             autocast (decoding stays float32), None (default) in float32;
             ``compile``: run the network through ``torch.compile`` (default
-            False). The score threshold of a detection is the head's.
+            False); ``channels_last``: the backbone on channels-last-3d clips
+            and weights (default True; the same detections within float32
+            rounding). The score threshold of a detection is the head's.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
         init_cfg: MMEngine init config. Defaults to None.
     """
