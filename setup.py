@@ -53,5 +53,8 @@ setup(
         'opencv-contrib-python>=4.5',
         'setuptools<81',
     ],
-    extras_require={'tests': ['pytest>=8', 'ruff>=0.5'], 'tensorboard': ['tensorboard>=2.10']},
+    # deploy: ONNX export of the test-time network (torch's dynamo exporter writes through
+    # onnxscript) and ONNX Runtime to run it.
+    extras_require={'tests': ['pytest>=8', 'ruff>=0.5'], 'tensorboard': ['tensorboard>=2.10'],
+                    'deploy': ['onnx>=1.16', 'onnxscript>=0.5', 'onnxruntime>=1.20']},
 )

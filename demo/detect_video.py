@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from gaf_mmaction.apis import detect_video, init_detector
+from gaf_mmaction.deployment import RUNTIMES
 from gaf_mmaction.evaluation import load_ground_truth
 from gaf_mmaction.utils import PathDictAction
 from gaf_mmaction.visualization import plot_video_timeline
@@ -34,6 +35,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--top', type=int, default=10, help='detections in the table and picture')
     parser.add_argument('--batch-size', type=int, help='windows per forward pass (default: the '
                         "config's test_dataloader.batch_size, as tools/test.py batches them)")
+    parser.add_argument('--runtime', choices=RUNTIMES, default='auto',
+                        help='what runs the network: auto (default) is ONNX Runtime on the CPU '
+                             "when the deploy extras are installed (the checkpoint is exported "
+                             'once, to its name with .onnx), else PyTorch')
     parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,
                         help='override config settings, as in tools/test.py')
     parser.add_argument('--allow-truncated', action='store_true',
@@ -47,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     name = Path(args.video).stem
     try:
         ground_truth = load_ground_truth(args.gt, args.subset).get(name, []) if args.gt else []
-        model = init_detector(args.config, args.checkpoint, args.device, args.cfg_options)
+        model = init_detector(args.config, args.checkpoint, args.device, args.cfg_options,
+                              args.runtime)
         detections, duration = detect_video(model, args.video, args.batch_size, progress=True,
                                             flow=args.flow, allow_truncated=args.allow_truncated)
         detections = [d for d in detections if d['score'] > args.score_thr]

@@ -7,7 +7,7 @@ MMAction2's registries; configs load it with
 ``custom_imports = dict(imports=['gaf_mmaction'])``, which is all that
 MMAction2's own ``tools/train.py`` and ``tools/test.py`` do.
 """
-from . import checkpoint, datasets, engine, evaluation, models, ops  # noqa: F401
+from . import checkpoint, datasets, deployment, engine, evaluation, models, ops  # noqa: F401
 from .checkpoint.safe_loading import allow_mmengine_checkpoints, register_safe_checkpoint_loaders
 from .version import __version__
 

@@ -13,6 +13,7 @@ import os.path as osp
 from mmengine.model import is_model_wrapper
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
+from gaf_mmaction.deployment import onnx_model_config
 from gaf_mmaction.structures import CVAE_KEYS
 from gaf_mmaction.tooling.config_loading import add_runner_args, load_config
 from gaf_mmaction.tooling.distributed import finish_distributed
@@ -25,7 +26,11 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a GAF detector')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint to test (for the fusion config, one made '
-                                           'by tools/fuse_checkpoints.py)')
+                                           'by tools/fuse_checkpoints.py), or with --backend '
+                                           'onnxruntime the .onnx file of '
+                                           'tools/deployment/export_onnx.py')
+    parser.add_argument('--backend', choices=('pytorch', 'onnxruntime'), default='pytorch',
+                        help='what runs the network (default pytorch)')
     parser.add_argument('--work-dir', help='where logs go')
     parser.add_argument('--out', help='write the detections here as JSON')
     parser.add_argument('--dump', help='dump the window predictions to this .pkl file')
@@ -45,10 +50,13 @@ def main() -> None:
     apply_test_options(cfg, args.dump, args.show_dir)
     cfg.load_from = None
     check_run_inputs(cfg, training=False, checkpoint=args.checkpoint)
+    if args.backend == 'onnxruntime':
+        cfg.model = onnx_model_config(cfg.model, args.checkpoint)
     runner = build_runner(cfg, args.trust_checkpoint)
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-    # Testing needs no CVAE: a converted published detector checkpoint lacks it.
-    load_checkpoint_exact(model, args.checkpoint, allow_missing=(CVAE_KEYS, ))
+    if args.backend == 'pytorch':
+        # Testing needs no CVAE: a converted published detector checkpoint lacks it.
+        load_checkpoint_exact(model, args.checkpoint, allow_missing=(CVAE_KEYS, ))
     runner.test()
     finish_distributed()
 

@@ -24,6 +24,7 @@ from ..checkpoint.exact_load import load_checkpoint_exact
 from ..datasets.annotation_files import read_class_names, shipped_file
 from ..datasets.file_checks import open_array
 from ..datasets.windows import stream_windows, window_offsets
+from ..deployment import checkpoint_onnx, onnx_model_config, resolve_runtime
 from ..evaluation.post_processing import VideoPostProcessor, build_post_processor
 from ..preparation import VideoDecoder, tvl1_flow_stream
 from ..structures import CVAE_KEYS
@@ -33,14 +34,18 @@ VIDEO_NAME = 'video'
 
 
 def init_detector(config: str | Path | Config, checkpoint: str | None = None,
-                  device: str | None = None,
-                  cfg_options: dict | None = None) -> torch.nn.Module:
+                  device: str | None = None, cfg_options: dict | None = None,
+                  runtime: str = 'pytorch') -> torch.nn.Module:
     """Build the config's model, load ``checkpoint`` (safely, every key accounted for), eval.
 
     ``device`` defaults to 'cuda:0' (MMAction2's default) when CUDA is available, else the
     CPU.
 
-    The CVAEs, which testing does not use, may be absent from the checkpoint. The config is
+    The CVAEs, which testing does not use, may be absent from the checkpoint. A ``.onnx``
+    ``checkpoint`` (``tools/deployment/export_onnx.py``) runs the network in ONNX Runtime
+    (:class:`~gaf_mmaction.deployment.ONNXRuntimeDetector`); so does a ``.pth`` checkpoint
+    with ``runtime`` 'onnxruntime' (or 'auto' on the CPU with the deploy extras installed),
+    exported once beside it (:func:`~gaf_mmaction.deployment.checkpoint_onnx`). The config is
     kept as ``model.cfg`` for :func:`inference_detector`, the checkpoint's
     ``meta.dataset_meta`` (what ``tools/train.py`` records of the training data: its class
     names) as ``model.dataset_meta`` (None without it), and the checkpoint's path as
@@ -54,14 +59,21 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
     if checkpoint and 'pretrained' in model_cfg.get('backbone', {}):
         # The checkpoint holds the backbone: do not read the Kinetics weights first.
         model_cfg.backbone = dict(model_cfg.backbone, pretrained=None)
-    model = MODELS.build(model_cfg)
-    meta = load_checkpoint_exact(model, checkpoint, allow_missing=(CVAE_KEYS, )) if (
-        checkpoint) else {}
+    if device is None:
+        device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
+    if checkpoint and resolve_runtime(runtime, device) == 'onnxruntime' and not str(
+            checkpoint).endswith('.onnx'):
+        checkpoint = str(checkpoint_onnx(cfg, checkpoint))
+    if str(checkpoint).endswith('.onnx'):
+        model = MODELS.build(onnx_model_config(cfg.model, checkpoint))
+        meta = dict(dataset_meta=model.exported_dataset_meta)
+    else:
+        model = MODELS.build(model_cfg)
+        meta = load_checkpoint_exact(model, checkpoint, allow_missing=(CVAE_KEYS, )) if (
+            checkpoint) else {}
     model.cfg = cfg
     model.dataset_meta = meta.get('dataset_meta')
     model.checkpoint = checkpoint
-    if device is None:
-        device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
     return model.to(device).eval()
 
 

@@ -52,3 +52,21 @@ def build_tiny_dataset(files: dict[str, str], **kwargs):
         type='Thumos14Dataset', data_prefix=dict(video=files['video_dir']),
         video_info_file=files['video_info_file'], ann_file=files['ann_file'],
         class_index_file=files['class_index_file'], clip_length=64, clip_stride=16, **kwargs))
+
+
+def data_options(files: dict[str, str], splits: tuple[str, ...] = ('train', 'val', 'test')
+                 ) -> dict[str, str]:
+    """Config overrides (``--cfg-options`` keys) pointing a THUMOS14 config's ``splits`` and
+    evaluators at the files of :func:`write_thumos_like` (absolute paths: a config's
+    ``data_root`` does not apply to them)."""
+    options = {}
+    for split in splits:
+        dataset = f'{split}_dataloader.dataset'
+        options.update({f'{dataset}.data_prefix.video': files['video_dir'],
+                        f'{dataset}.video_info_file': files['video_info_file'],
+                        f'{dataset}.class_index_file': files['class_index_file']})
+        if split == 'train':
+            options[f'{dataset}.ann_file'] = files['ann_file']
+        else:
+            options[f'{split}_evaluator.gt_file'] = files['gt_file']
+    return options

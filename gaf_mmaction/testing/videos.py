@@ -1,5 +1,7 @@
-"""Real video files for tests: MP4 with its index at the front, as web downloads have it."""
+"""Real video files for tests and benchmarks: MP4 with its index at the front, as web downloads
+have it, and long MJPEG videos of a moving square."""
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -57,3 +59,33 @@ def index_first(data: bytes) -> bytes:
     ftyp = next(b for b in boxes if b[0] == b'ftyp')
     rest = b''.join(data[s:e] for kind, s, e in boxes if kind not in (b'ftyp', b'moov'))
     return data[ftyp[1]:ftyp[2]] + bytes(index) + rest
+
+
+def moving_square(count: int, width: int, height: int) -> Iterator[np.ndarray]:
+    """``count`` BGR frames of a bright square crossing a grey background every 300 frames."""
+    side = height // 4
+    for index in range(count):
+        frame = np.full((height, width, 3), 96, np.uint8)
+        left = int((index % 300) / 300 * (width - side))
+        frame[height // 3:height // 3 + side, left:left + side] = 230
+        yield frame
+
+
+def write_moving_square(path: str | Path, seconds: float, fps: float = 30.0, width: int = 160,
+                        height: int = 120) -> Path:
+    """An MJPEG video of :func:`moving_square` frames, ``seconds`` long at ``fps``; an existing
+    file is kept (long videos are written once and reused)."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix('.partial.avi')
+    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*'MJPG'), fps,
+                             (width, height))
+    if not writer.isOpened():
+        raise OSError(f'OpenCV cannot write {partial}')
+    for frame in moving_square(round(seconds * fps), width, height):
+        writer.write(frame)
+    writer.release()
+    partial.rename(path)
+    return path

@@ -74,7 +74,8 @@ def test_demo_script_on_a_video_of_several_windows(detector, tmp_path):
     out_json, out_png = tmp_path / 'dets.json', tmp_path / 'timeline.png'
     proc = subprocess.run(
         [sys.executable, str(REPO / 'demo' / 'detect_video.py'), str(video), str(TINY),
-         str(checkpoint), '--out-json', str(out_json), '--out-png', str(out_png)],
+         str(checkpoint), '--out-json', str(out_json), '--out-png', str(out_png),
+         '--runtime', 'pytorch'],
         cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     written = json.loads(out_json.read_text())
@@ -167,7 +168,7 @@ def demo_checkpoint(path, with_meta: bool):
 def run_demo_script(video, config, checkpoint, cwd, *options):
     return subprocess.run(
         [sys.executable, str(REPO / 'demo' / 'detect_video.py'), str(video), str(config),
-         str(checkpoint), '--out-json', 'dets.json', *options],
+         str(checkpoint), '--out-json', 'dets.json', '--runtime', 'pytorch', *options],
         cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
+from gaf_mmaction.testing import data_options as data_options_of
 from tests.helpers import REPO, TEST_DATA
 
 TINY_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
@@ -41,14 +42,8 @@ def tiny_files(tmp_path_factory) -> dict[str, str]:
 
 def options_for(files: dict[str, str], video_dir: str) -> list[str]:
     """--cfg-options pointing a config's train, validation and test data at generated files."""
-    options = []
-    for split in ('train', 'val', 'test'):
-        options += [f'{split}_dataloader.dataset.data_prefix.video={video_dir}',
-                    f'{split}_dataloader.dataset.video_info_file={files["video_info_file"]}',
-                    f'{split}_dataloader.dataset.class_index_file={files["class_index_file"]}']
-    return options + [f'train_dataloader.dataset.ann_file={files["ann_file"]}',
-                      f'val_evaluator.gt_file={files["gt_file"]}',
-                      f'test_evaluator.gt_file={files["gt_file"]}']
+    return [f'{key}={value}' for key, value in
+            data_options_of(dict(files, video_dir=video_dir)).items()]
 
 
 @pytest.fixture(scope='session')

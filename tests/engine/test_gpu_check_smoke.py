@@ -9,8 +9,9 @@ import sysconfig
 
 from tests.helpers import REPO
 
-STEPS = ('env', 'cuda_tests', 'bench_test', 'bench_compile', 'bench_train', 'bench_train_cvae',
-         'bench_post', 'bench_data', 'demo_data', 'train', 'test', 'deterministic')
+STEPS = ('env', 'cuda_tests', 'bench_test', 'bench_channels_last', 'bench_compile', 'bench_train',
+         'bench_train_cvae', 'bench_post', 'bench_data', 'bench_video', 'demo_data', 'train',
+         'test', 'precision', 'deterministic')
 
 
 def gpu_box_environment(tmp_path) -> dict[str, str]:
@@ -45,9 +46,18 @@ def test_gpu_check_smoke_runs_every_step(tmp_path):
     assert lines[0]['gaf_mmaction'] == str(REPO / 'gaf_mmaction' / '__init__.py')
     figures = [line for line in lines if 'items_per_s' in line]
     assert [(f['mode'], f.get('pass'), f.get('baseline', False)) for f in figures] == [
-        ('test', None, False), ('test', None, True), ('test', None, False),
-        ('train', 'detector', False), ('train', 'detector', True), ('train', 'cvae', False),
-        ('post', None, False), ('data', None, False)]
+        ('test', None, False), ('test', None, True), ('test', None, False), ('test', None, True),
+        ('test', None, False), ('train', 'detector', False), ('train', 'detector', True),
+        ('train', 'cvae', False), ('post', None, False), ('data', None, False),
+        ('video', None, False)]
+    assert [f['channels_last'] for f in figures[:4]] == [False, False, True, False]
+    video = figures[-1]
+    assert video['published']['test_cfg'] == dict(autocast_dtype=None, compile=False,
+                                                  channels_last=False)
+    assert video['test_cfg']['channels_last'] and video['detections']['reference'] > 0
     [modes] = [line for line in lines if line.get('step') == 'test_modes']
     # The eager backend captures the graph and runs it as it is: the same detections.
     assert modes['compiled_mAP'] == modes['fp32_mAP'] and modes['compiled_max_mAP_gap'] == 0
+    assert len(modes['default_layout_mAP']) == len(modes['fp32_mAP'])
+    [precision] = [line for line in lines if 'map_change_points' in line]
+    assert precision['detections']['reference'] > 0 and 'mAP_avg' in precision['float32']

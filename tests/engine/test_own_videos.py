@@ -94,7 +94,7 @@ def test_frames_then_features_train_test_and_detect(own_data, tmp_path):
                         str(own_data / 'videos' / 'clip_4.mp4'), FRAMES_CONFIG, checkpoint,
                         '--out-json', str(tmp_path / 'clip_4.json'), '--out-png',
                         str(tmp_path / 'clip_4.png'), '--gt', str(own_data / 'annotations.json'),
-                        '--subset', 'testing'])
+                        '--subset', 'testing', '--runtime', 'pytorch'])
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert json.loads((tmp_path / 'clip_4.json').read_text())['duration'] == 20.0
     assert cv2.imread(str(tmp_path / 'clip_4.png')) is not None

@@ -15,10 +15,9 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
+from gaf_mmaction.testing import write_moving_square
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,35 +34,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=8, help='windows per forward pass')
     parser.add_argument('--run', help=argparse.SUPPRESS)
     return parser.parse_args(argv)
-
-
-def moving_square(count: int, width: int, height: int) -> Iterator[np.ndarray]:
-    """``count`` RGB frames of a bright square crossing a grey background every 10 s."""
-    side = height // 4
-    for index in range(count):
-        frame = np.full((height, width, 3), 96, np.uint8)
-        left = int((index % 300) / 300 * (width - side))
-        frame[height // 3:height // 3 + side, left:left + side] = 230
-        yield frame
-
-
-def write_video(path: Path, seconds: float, fps: float, width: int, height: int) -> Path:
-    """The test video of ``seconds`` at ``fps`` (kept: written once per length)."""
-    import cv2
-
-    if path.is_file():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix('.partial.avi')
-    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*'MJPG'), fps,
-                             (width, height))
-    if not writer.isOpened():
-        raise OSError(f'OpenCV cannot write {partial}')
-    for frame in moving_square(round(seconds * fps), width, height):
-        writer.write(frame)
-    writer.release()
-    partial.rename(path)
-    return path
 
 
 def measure(config: str, video: str, device: str, batch_size: int) -> dict:
@@ -87,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     peaks = []
     for minutes in args.minutes:
-        video = write_video(Path(args.work_dir) / f'square_{minutes:g}min.avi', minutes * 60,
-                            args.fps, *args.size)
+        video = write_moving_square(Path(args.work_dir) / f'square_{minutes:g}min.avi',
+                                    minutes * 60, args.fps, *args.size)
         proc = subprocess.run([sys.executable, __file__, args.config, '--run', str(video),
                                '--device', args.device, '--batch-size', str(args.batch_size)],
                               capture_output=True, text=True, check=False)

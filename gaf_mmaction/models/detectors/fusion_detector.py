@@ -8,14 +8,15 @@ from ...checkpoint.exact_load import load_checkpoint_exact
 from ...structures import ATTENTION_PREFIX, CVAE_KEYS
 from ..heads.base_temporal_head import HEAD_TEST_CFG
 from ..task_modules import decode_segments
-from ..utils import TEST_CFG_DEFAULTS, maybe_autocast, maybe_compiled
+from ..utils import TEST_CFG_DEFAULTS
+from .test_path import TestPathMixin
 
 FUSED_KEYS = ('loc', 'prop_loc', 'conf', 'prop_conf', 'center')
 BOUNDARY_FUSIONS = ('mean_outputs', 'geometric_mean')
 
 
 @MODELS.register_module()
-class GAFFusionDetector(BaseModel):
+class GAFFusionDetector(TestPathMixin, BaseModel):
     """Fuse the outputs of an RGB and a flow detector, then decode.
 
     The class and centerness logits are averaged. Boundaries: THUMOS14
@@ -42,10 +43,12 @@ class GAFFusionDetector(BaseModel):
         flow_checkpoint: Checkpoint of the flow detector. Defaults to None.
         boundary_fusion: 'mean_outputs' (default) or 'geometric_mean'.
         test_cfg: ``score_threshold`` of a fused detection (default 0.01),
-            ``autocast_dtype`` (default None) and ``compile`` (default False),
-            as ``GAFDetector``'s.
+            ``autocast_dtype`` (default None), ``compile`` (default False) and
+            ``channels_last`` (both backbones; default True), as ``GAFDetector``'s.
         data_preprocessor: Config of the data preprocessor. Defaults to None.
     """
+
+    network = 'fused_outputs'
 
     def __init__(self, rgb: dict, flow: dict, clip_length: int | None = None,
                  crop_size: int | None = None, flow_in_channels: int = 2,
@@ -108,10 +111,12 @@ class GAFFusionDetector(BaseModel):
         if mode == 'tensor':
             return self.fused_outputs(inputs)
         if mode == 'predict':
-            with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
-                outputs = maybe_compiled(self, 'fused_outputs', self.test_cfg['compile'])(inputs)
-            head = self.rgb.head
-            return head.add_pred_to_samples(
-                head.predict_by_feat(outputs, self.test_cfg['score_threshold']), data_samples)
+            return self.predict(inputs, data_samples)
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}; train the two streams separately")
+
+    def predict_by_outputs(self, outputs: dict[str, Tensor], data_samples: list) -> list:
+        """``data_samples`` with the detections of fused ``outputs`` above the fusion's own
+        ``score_threshold``, in seconds (the RGB head's decoding)."""
+        return self.rgb.head.predict_by_outputs(outputs, data_samples,
+                                                self.test_cfg['score_threshold'])

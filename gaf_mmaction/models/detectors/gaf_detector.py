@@ -10,14 +10,15 @@ from torch import Tensor, nn
 from ...structures import CVAE_PREFIX
 from ...structures.two_pass import CVAE_PASS, DETECTOR_PASS, LOG_PREFIXES, check_pass
 from ..heads import BaseTemporalHead
-from ..utils import build_sized_parts, detector_test_cfg, maybe_autocast, maybe_compiled
+from ..utils import build_sized_parts, detector_test_cfg
+from .test_path import TestPathMixin
 
 # The splice clips' loss, as published (§5.7): the first clip's, x0.1.
 DEFAULT_SPLICE = dict(type='SpliceTripletLoss')
 
 
 @MODELS.register_module()
-class GAFDetector(BaseModel):
+class GAFDetector(TestPathMixin, BaseModel):
     """Temporal action detector of GAF (an AFSD detector with generative attention).
 
     The backbone's maps are weighted by the attention into foreground
@@ -43,10 +44,14 @@ class GAFDetector(BaseModel):
         with_background: With attention, train the head on the background
             features too (``loss_bg``, §5.10). Defaults to True.
         test_cfg: ``autocast_dtype`` ('bfloat16' predicts under autocast,
-            decoding in float32; default None) and ``compile`` (the feature
-            path through ``torch.compile``; default False).
+            decoding in float32; default None), ``compile`` (the feature path
+            through ``torch.compile``; default False) and ``channels_last`` (the
+            backbone channels-last-3d; default True, the same detections within
+            float32 rounding).
         data_preprocessor, init_cfg: As MMEngine's ``BaseModel``.
     """
+
+    network = 'forward_outputs'
 
     def __init__(self, backbone: dict, neck: dict, head: dict, attention: dict | None = None,
                  clip_length: int = 256, crop_size: int | None = 96,
@@ -113,14 +118,10 @@ class GAFDetector(BaseModel):
         levels, frame_feat = self.neck(fg)
         return dict(feats=feats, atts=atts, fg=fg, bg=bg, levels=levels, frame_feat=frame_feat)
 
-    def neck_features(self, inputs: Tensor) -> tuple[list[Tensor], Tensor]:
-        """What the head takes: the pyramid ``levels`` and ``frame_feat`` of the clips."""
-        parts = self.forward_features(inputs)
-        return parts['levels'], parts['frame_feat']
-
     def forward_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
         """The head's raw outputs on the foreground path (see ``AFSDHead.forward``)."""
-        return self.head(*self.neck_features(inputs))
+        parts = self.forward_features(inputs)
+        return self.head(parts['levels'], parts['frame_feat'])
 
     def forward(self, inputs: Tensor, data_samples: list | None = None,
                 mode: str = 'tensor') -> dict[str, Tensor] | list:
@@ -132,13 +133,9 @@ class GAFDetector(BaseModel):
             raise ValueError(f"mode must be 'tensor', 'loss' or 'predict', got {mode!r}")
         return getattr(self, mode)(inputs, data_samples)
 
-    def predict(self, inputs: Tensor, data_samples: list) -> list:
-        """``data_samples`` with their windows' detections in seconds (the head's
-        ``predict``), under ``test_cfg``'s autocast and compilation. Per-video merging and
-        soft-NMS follow in the metric's post-processing."""
-        with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
-            feats = maybe_compiled(self, 'neck_features', self.test_cfg['compile'])(inputs)
-            return self.head.predict(feats, data_samples)
+    def predict_by_outputs(self, outputs: dict[str, Tensor], data_samples: list) -> list:
+        """``data_samples`` with the head's detections (in seconds) of raw ``outputs``."""
+        return self.head.predict_by_outputs(outputs, data_samples)
 
     def loss(self, inputs: Tensor, data_samples: Sequence) -> dict[str, Tensor]:
         """Losses of the current pass (see :meth:`set_train_state`)."""

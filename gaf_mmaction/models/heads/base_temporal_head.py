@@ -19,9 +19,10 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
     ``feats`` is what the neck returns: the pyramid levels ([B, C, t_l] each)
     and the frame-level features [B, C, clip_length]. A head implements
     :meth:`forward`, :meth:`loss_by_feat` and :meth:`predict_by_feat` (whose
-    detections are in frames of the window); :meth:`loss` and
-    :meth:`predict` chain them, and :meth:`add_pred_to_samples` turns window
-    frames into seconds of the video, once for every head. Two capabilities
+    detections are in frames of the window); :meth:`loss` chains the first
+    two, :meth:`predict_by_outputs` decodes raw outputs, and
+    :meth:`add_pred_to_samples` turns window frames into seconds of the
+    video, once for every head. Two capabilities
     are optional, for GAF's losses; a detector configured to use one checks
     at build time that its head has it (:meth:`has`):
 
@@ -61,10 +62,13 @@ class BaseTemporalHead(BaseModule, metaclass=ABCMeta):
         """:meth:`loss_by_feat` of :meth:`forward` on the neck's ``feats``."""
         return self.loss_by_feat(self(*feats), data_samples)
 
-    def predict(self, feats: tuple[Sequence[Tensor], Tensor], data_samples: list) -> list:
-        """``data_samples`` with the detections of :meth:`forward` on the neck's ``feats``,
-        in seconds of their videos (:meth:`add_pred_to_samples`)."""
-        return self.add_pred_to_samples(self.predict_by_feat(self(*feats)), data_samples)
+    def predict_by_outputs(self, outputs: dict[str, Tensor], data_samples: list,
+                           score_threshold: float | None = None) -> list:
+        """``data_samples`` with the detections of raw ``outputs`` (:meth:`forward`'s, or an
+        exported network's), in seconds of their videos (:meth:`predict_by_feat`, then
+        :meth:`add_pred_to_samples`)."""
+        return self.add_pred_to_samples(self.predict_by_feat(outputs, score_threshold),
+                                        data_samples)
 
     @staticmethod
     def add_pred_to_samples(windows: Sequence[InstanceData], data_samples: list) -> list:

@@ -3,14 +3,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 from ...utils import ConfigMismatchError
+from .memory_format import CHANNELS_LAST, use_channels_last, use_default_layout
 
 # ``autocast_dtype``: 'bfloat16' runs the network under autocast (decoding stays float32);
 # ``compile``: run the network's feature path through ``torch.compile`` (True, or a dict of its
-# arguments, e.g. dict(backend='aot_eager')).
-TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False)
+# arguments, e.g. dict(backend='aot_eager')); ``channels_last``: run the backbone on
+# channels-last-3d clips and weights (:mod:`.memory_format`): the same detections within float32
+# rounding (docs/performance.md), faster on CPUs and on GPUs' tensor cores.
+TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False, channels_last=True)
 
 
 def detector_test_cfg(test_cfg: dict | None) -> dict:
@@ -42,3 +45,20 @@ def maybe_compiled(module: nn.Module, name: str, options: bool | dict) -> Callab
         module.__dict__[key] = torch.compile(method, **(options if isinstance(options, dict)
                                                         else {}))
     return module.__dict__[key]
+
+
+def test_time_forward(module: nn.Module, name: str, test_cfg: dict) -> Callable:
+    """``module.<name>`` as ``test_cfg`` runs it: compiled when ``compile``
+    (:func:`maybe_compiled`); on clips [B, C, T, H, W], the backbones channels-last when
+    ``channels_last`` (weights laid out once, :func:`.memory_format.use_channels_last`), else
+    in the default layout. The caller holds the autocast."""
+    forward = maybe_compiled(module, name, test_cfg['compile'])
+
+    def run(inputs: Tensor) -> object:
+        if inputs.dim() == 5 and test_cfg['channels_last']:
+            use_channels_last(module)
+            inputs = inputs.contiguous(memory_format=CHANNELS_LAST)
+        elif inputs.dim() == 5:
+            use_default_layout(module)
+        return forward(inputs)
+    return run

@@ -1,0 +1,142 @@
+"""Export of a detector's test-time network to ONNX: clips in, the raw outputs its head decodes
+out. Decoding, merging and soft-NMS stay in PyTorch (``ONNXRuntimeDetector`` reuses the
+detector's own), so the exported graph is the network alone."""
+import importlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+
+import torch
+from mmengine.config import Config
+from torch import Tensor, nn
+
+from ..models.utils import use_default_layout
+from ..utils.errors import UserError
+from ..version import __version__
+
+INPUT_NAME = 'clips'
+# What decoding reads (``task_modules.decode_outputs``): distances and their refinement, or a
+# fusion's decoded segments; the class and centerness logits; the priors.
+DECODED_KEYS = ('loc', 'prop_loc', 'segments', 'conf', 'prop_conf', 'center', 'priors')
+# ONNX metadata keys: the clip shape [C, T, H, W], the checkpoint's dataset_meta (JSON), the
+# config the network was built from, the exporting package's version.
+META_CLIP_SHAPE = 'gaf_mmaction.clip_shape'
+META_DATASET = 'gaf_mmaction.dataset_meta'
+META_CONFIG = 'gaf_mmaction.config'
+META_VERSION = 'gaf_mmaction.version'
+# What the file was exported from: see ``source_digest``.
+META_SOURCE = 'gaf_mmaction.source'
+
+
+class MissingDeployDependency(UserError, ImportError):
+    """An optional dependency of deployment (onnx, onnxscript, onnxruntime) is not installed."""
+
+
+def import_deploy(name: str) -> ModuleType:
+    """Import the deployment dependency ``name``, or say how to install it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise MissingDeployDependency(
+            f"ONNX export and ONNX Runtime need {name}, which is not installed: "
+            "pip install -e '.[deploy]'") from None
+
+
+@contextmanager
+def plain_test_cfg(model: nn.Module) -> Iterator[None]:
+    """``model.test_cfg`` without autocast, compilation or layout change for the block: the
+    exported graph is the float32 network (ONNX has no memory layouts)."""
+    saved = model.test_cfg
+    model.test_cfg = dict(saved, autocast_dtype=None, compile=False, channels_last=False)
+    try:
+        yield
+    finally:
+        model.test_cfg = saved
+
+
+@contextmanager
+def quiet_exporter() -> Iterator[None]:
+    """The exporter's info and warning lines (torchvision ops it skips) left out."""
+    logger = logging.getLogger('torch.onnx')
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+class ExportedNetwork(nn.Module):
+    """A detector's test-time network (``model.test_outputs``) as a module of one input.
+
+    Args:
+        model: A detector with ``test_outputs`` (``GAFDetector``, ``GAFFusionDetector``).
+        keys: The outputs to return, in this order.
+    """
+
+    def __init__(self, model: nn.Module, keys: tuple[str, ...]) -> None:
+        super().__init__()
+        self.model = model
+        self.keys = keys
+
+    def forward(self, clips: Tensor) -> tuple[Tensor, ...]:
+        """[B, C, T, H, W] normalised clips -> the outputs named by ``keys``."""
+        outputs = self.model.test_outputs(clips)
+        return tuple(outputs[key] for key in self.keys)
+
+
+def decoded_keys(model: nn.Module, clips: Tensor) -> tuple[str, ...]:
+    """The outputs of ``model.test_outputs(clips)`` that decoding reads, in DECODED_KEYS order."""
+    with torch.no_grad(), plain_test_cfg(model):
+        outputs = model.test_outputs(clips)
+    return tuple(key for key in DECODED_KEYS if key in outputs)
+
+
+def export_onnx(model: nn.Module, path: str | Path, clip_shape: tuple[int, int, int, int],
+                cfg: Config | None = None, dataset_meta: dict | None = None,
+                opset: int | None = None, source: str | None = None) -> tuple[str, ...]:
+    """Write ``model``'s test-time network to ``path`` as ONNX, with a dynamic batch axis.
+
+    Traced by ``torch.export`` (torch's dynamo exporter, through onnxscript) on a batch of
+    two random clips, then optimised by onnxscript (constant folding: ONNX Runtime needs it
+    for the convolutions without bias).
+
+    Args:
+        model: A detector in eval mode, on the CPU, with ``test_outputs``.
+        path: The .onnx file to write (weights inside it).
+        clip_shape: (channels, frames, height, width) of the model's clips.
+        cfg: The config, stored in the file's metadata. Defaults to None.
+        dataset_meta: The checkpoint's ``meta.dataset_meta`` (class names), stored likewise.
+        opset: ONNX opset. Defaults to None: the exporter's.
+        source: What the weights came from (``source_digest``), stored likewise.
+
+    Returns:
+        The output names, in order (also the graph's).
+    """
+    onnx = import_deploy('onnx')
+    import_deploy('onnxscript')
+    clips = torch.rand(2, *clip_shape) * 2 - 1
+    use_default_layout(model)  # weights a test laid out channels-last: not while tracing
+    keys = decoded_keys(model, clips)
+    batch = torch.export.Dim('batch', min=1)
+    with torch.no_grad(), plain_test_cfg(model), quiet_exporter():
+        program = torch.onnx.export(
+            ExportedNetwork(model, keys).eval(), (clips, ), dynamo=True, input_names=[INPUT_NAME],
+            output_names=list(keys), dynamic_shapes={'clips': {0: batch}}, opset_version=opset,
+            optimize=True, verbose=False)
+    proto = program.model_proto
+    meta = {META_CLIP_SHAPE: json.dumps(list(clip_shape)),
+            META_DATASET: json.dumps(dataset_meta or {}),
+            META_VERSION: __version__}
+    if cfg is not None:
+        meta[META_CONFIG] = cfg.pretty_text
+    if source is not None:
+        meta[META_SOURCE] = source
+    for key, value in meta.items():
+        proto.metadata_props.add(key=key, value=value)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(proto, str(path))
+    return keys
