@@ -13,7 +13,8 @@ from mmengine.model import is_model_wrapper
 from ..checkpoint import load_checkpoint_exact
 from ..evaluation.detection_comparison import compare_detections
 from ..structures import CVAE_KEYS
-from .launch import build_runner, load_config
+from .config_loading import load_config
+from .launch import build_runner
 
 
 def run_test(config: str, checkpoint: str, work_dir: str, cfg_options: dict) -> tuple[dict, dict]:
