@@ -8,9 +8,11 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # Written to a temporary name and renamed: a kill while saving leaves no half file. A full
-    # model's checkpoint with both Adam states is ~0.7 GB: keep the newest three and the best.
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3,
+    # Written to a temporary name and renamed: a kill while saving leaves no half file. Kept:
+    # the newest (what --resume needs; the older one goes once the new one is whole) and the
+    # best. The THUMOS14 RGB model's checkpoint with both Adam states is 1.83 GB
+    # (tools/analysis/get_flops.py prints it and what a run keeps: docs/training.md).
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1,
                     save_best='detection/mAP_avg', rule='greater',
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),

@@ -104,7 +104,7 @@ def checkpoint_file_problem(path: str | Path) -> str | None:
     """What makes ``path`` unreadable as a torch checkpoint, from its size and first bytes.
 
     Only the zip directory is read (not the tensors), so this is cheap even
-    for a 0.7 GB checkpoint. None when nothing is wrong that can be seen
+    for a 1.83 GB training checkpoint. None when nothing is wrong that can be seen
     without unpickling.
     """
     path = Path(path)

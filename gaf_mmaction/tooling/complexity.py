@@ -1,4 +1,5 @@
-"""Parameters and FLOPs of a GAF detector, part by part (``tools/analysis/get_flops.py``)."""
+"""Parameters and FLOPs of a GAF detector, part by part, and the disk a training run's
+checkpoints take (``tools/analysis/get_flops.py``)."""
 from collections.abc import Callable
 
 from mmengine.analysis import parameter_count
@@ -63,3 +64,55 @@ def _part_rows(detector: nn.Module, clip: Tensor) -> list[dict]:
         flops, _ = _flops(lambda: detector.attention.encode_decode(feats, atts))
         rows.append(dict(part='cvae', params=params.get(CVAE, 0), flops=flops))
     return rows
+
+
+# Tensors an optimizer keeps per parameter between steps, each the parameter's size: torch's
+# Adam and AdamW exp_avg and exp_avg_sq (and max_exp_avg_sq with amsgrad), SGD its momentum
+# buffer. Their 0-d step counters (bytes) are left out.
+STATE_TENSORS = {'Adam': 2, 'AdamW': 2, 'SGD': 1}
+
+
+def state_tensors(optimizer: dict) -> int:
+    """Tensors of a parameter's size that the ``optimizer`` config's optimizer keeps for it."""
+    kind = optimizer['type'] if isinstance(optimizer['type'], str) else optimizer['type'].__name__
+    if kind not in STATE_TENSORS:
+        raise ValueError(f'No state size known for optimizer {kind}; known: {sorted(STATE_TENSORS)}')
+    if kind == 'SGD':
+        return int(bool(optimizer.get('momentum', 0)))
+    return STATE_TENSORS[kind] + bool(optimizer.get('amsgrad', False))
+
+
+def checkpoint_bytes(model: nn.Module, optim_wrapper: dict) -> dict[str, int]:
+    """Bytes of a training checkpoint of ``model``: ``weights`` (its state dict: parameters and
+    buffers) and ``optimizer`` (every optimizer's state), without pickling overhead.
+
+    Args:
+        model: The model, on any device ('meta' too: only sizes are read).
+        optim_wrapper: The config's ``optim_wrapper``: one per pass of a two-pass model
+            (``GAFOptimWrapperConstructor``: its 'detector' and 'cvae' keys), else one
+            optimizer for every parameter that requires gradients.
+    """
+    weights = sum(t.numel() * t.element_size() for t in model.state_dict().values())
+    if optim_wrapper.get('constructor') == 'GAFOptimWrapperConstructor':
+        groups = [(model.phase_parameters(phase), optim_wrapper[phase]['optimizer'])
+                  for phase in ('detector', 'cvae')]
+    else:
+        groups = [(list(model.named_parameters()), optim_wrapper['optimizer'])]
+    optimizer = sum(state_tensors(cfg) * p.numel() * p.element_size()
+                    for params, cfg in groups for _, p in params if p.requires_grad)
+    return dict(weights=weights, optimizer=optimizer)
+
+
+def retained_checkpoints(checkpoint_hook: dict, epochs: int) -> tuple[int, int]:
+    """How many checkpoint files of a run MMEngine's ``CheckpointHook`` config keeps at the end,
+    and at most while it writes one.
+
+    It saves every ``interval`` epochs, then removes the oldest beyond ``max_keep_ckpts``
+    (-1: none); with ``save_best`` it also keeps the best one, removing the former best before
+    writing a new one.
+    """
+    saved = epochs // checkpoint_hook.get('interval', 1)
+    keep = checkpoint_hook.get('max_keep_ckpts', -1)
+    kept = saved if keep < 0 else min(keep, saved)
+    best = int(bool(checkpoint_hook.get('save_best')))
+    return kept + best, min(kept + 1, saved) + best

@@ -21,7 +21,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, network_rtol
 
 PIN = TEST_DATA / 'behaviour_pin.json'
 TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
@@ -137,8 +137,34 @@ def computed(tmp_path_factory):
     return compute(tmp_path_factory.mktemp('pin'))
 
 
+@pytest.fixture(scope='module')
+def rounding():
+    """Relative bound between two float32 computations of the tiny model's values."""
+    init_default_scope('mmaction')
+    return network_rtol(MODELS.build(Config.fromfile(TINY).model))
+
+
+def tolerance(group: str, key: str, values: list[float], rtol: float) -> dict:
+    """How far a pinned value may move on another CPU (pytest.approx's ``rel`` and ``abs``).
+
+    The values were recorded on one machine; another rounds float32 differently (vector
+    widths, FMA, how a kernel splits its sums), by at most the rounding bound of the model's
+    arithmetic (tests/helpers.py network_rtol, 2.1e-3 of a value's scale here; a behaviour
+    change moves them further). Gradients pass the layers a second time: twice that. A
+    summary (abs-sum, sum of squares, first element) of a tensor: the sum of squares doubles
+    relative errors, and the first element is bounded relative to the tensor's scale, of
+    which the root of the pinned sum of squares is an upper bound (the detections' scores are
+    sorted: their first is their scale). Windows, counts and zeros stay exact.
+    """
+    if key.startswith('grad/') or (group, key) == ('detections', 'scores'):
+        return dict(rel=2 * rtol, abs=0.0)
+    if group in ('outputs', 'fusion_outputs'):
+        return dict(rel=2 * rtol, abs=rtol * values[1] ** 0.5)
+    return dict(rel=rtol, abs=0.0)
+
+
 @pytest.mark.parametrize('group', json.loads(PIN.read_text()) if PIN.exists() else [])
-def test_behaviour_is_unchanged(computed, group):
+def test_behaviour_is_unchanged(computed, rounding, group):
     expected = json.loads(PIN.read_text())[group]
     got = computed[group]
     if isinstance(expected, list):
@@ -146,7 +172,8 @@ def test_behaviour_is_unchanged(computed, group):
         return
     assert sorted(got) == sorted(expected)
     for key, values in expected.items():
-        assert got[key] == pytest.approx(values, rel=1e-4, abs=1e-6), f'{group}: {key}'
+        assert got[key] == pytest.approx(values, **tolerance(group, key, values, rounding)), (
+            f'{group}: {key}')
 
 
 if __name__ == '__main__':

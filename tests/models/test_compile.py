@@ -7,11 +7,11 @@ itself (tools/gpu_check.sh runs it).
 import pytest
 import torch
 
-from tests.helpers import build_from_config
+from tests.helpers import build_from_config, network_atol
 from tests.models.test_mixed_precision import TINY
 
 
-def compare_compiled(device: str, backend: str, tolerance: float) -> None:
+def compare_compiled(device: str, backend: str, exact: bool) -> None:
     torch._dynamo.reset()
     model = build_from_config('gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py', **TINY).to(
         device)
@@ -22,16 +22,23 @@ def compare_compiled(device: str, backend: str, tolerance: float) -> None:
         outputs = compiled(clips)
     assert sorted(outputs) == sorted(eager)
     for key, value in eager.items():
-        assert torch.allclose(outputs[key].float(), value.float(), rtol=tolerance,
-                              atol=tolerance), key
+        if exact or not value.is_floating_point():
+            assert torch.equal(outputs[key], value), key
+        else:
+            assert torch.allclose(outputs[key], value, rtol=0,
+                                  atol=network_atol(model, value)), key
 
 
 def test_compiled_forward_equals_eager_on_the_cpu():
-    compare_compiled('cpu', 'aot_eager', 1e-6)
+    # aot_eager runs the captured graph's ATen operations one by one, as eager does: the same
+    # arithmetic, the same bits.
+    compare_compiled('cpu', 'aot_eager', exact=True)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
 def test_inductor_forward_equals_eager_on_cuda(monkeypatch):
-    # TF32 off (PyTorch's default for convolutions is on): compare like with like.
+    # TF32 off (PyTorch's default for convolutions is on): compare like with like. Inductor
+    # fuses and reorders the arithmetic: within the rounding bound of the model's layers
+    # (tests/helpers.py network_atol).
     monkeypatch.setattr(torch.backends.cudnn, 'allow_tf32', False)
-    compare_compiled('cuda', 'inductor', 1e-4)
+    compare_compiled('cuda', 'inductor', exact=False)

@@ -1,4 +1,8 @@
-"""Matcher and loss terms against hand computations and docs/published_code.md §5.4-§5.9."""
+"""Matcher and loss terms against hand computations and docs/published_code.md §5.4-§5.9.
+
+Tolerances (tests/helpers.py): a value the code makes with a handful of float32 operations
+meets its hand value within torch.allclose's default relative 1e-5 (168 roundings of 2^-24);
+sums and formulas with more operations have their bound written beside them."""
 import math
 
 import pytest
@@ -22,6 +26,7 @@ from gaf_mmaction.models.task_modules import (
     match_priors,
     pad_targets,
 )
+from tests.helpers import ops_rtol, sum_rtol
 
 
 def matched(loss: MultiSegmentLoss, outputs: dict, segments: list, labels: list,
@@ -69,8 +74,15 @@ def test_focal_by_hand():
     one = softmax_focal_loss(logits, torch.tensor([1]))
     zero = softmax_focal_loss(logits, torch.tensor([0]))
     # p_y + eps enters both the log and the modulating factor, as published.
-    assert one.item() == pytest.approx(-0.75 * (0.25 - 1e-6) ** 2 * math.log(0.75 + 1e-6))
-    assert zero.item() == pytest.approx(-0.25 * (0.75 - 1e-6) ** 2 * math.log(0.25 + 1e-6))
+    # p carries at most 6 roundings (log 3 to float32, exp 2, sum, quotient, + eps); the
+    # factor (1 - p)^2 scales p's relative error by 2 p / (1 - p) <= 6 and log(p) by
+    # 1 / |log p| <= 3.5 (p = 0.75); with the log (2) and the products (3): at most
+    # 6 x (6 + 3.5) + 5 = 62 roundings against the float64 formula.
+    rtol = ops_rtol(62)
+    assert one.item() == pytest.approx(-0.75 * (0.25 - 1e-6) ** 2 * math.log(0.75 + 1e-6),
+                                       rel=rtol)
+    assert zero.item() == pytest.approx(-0.25 * (0.75 - 1e-6) ** 2 * math.log(0.25 + 1e-6),
+                                        rel=rtol)
 
 
 def loop_reference(outputs, targets, clip_length, piou):
@@ -143,14 +155,19 @@ def test_multi_segment_loss_matches_the_definition():
                    16)
     with torch.no_grad():
         expected = loop_reference(outputs, targets, 16, 0.3)
+    # Vectorised against the loop: sums of non-negative terms (one per prior and class at
+    # most), each made by at most 20 roundings (softmax, log, pow, products), in another order.
+    rtol = sum_rtol(outputs['conf'].numel(), operations=20)
     for key, value in expected.items():
-        assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=1e-5), key
+        assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=rtol), key
     assert ours['loss_prop_loc'] > 0 and ours['loss_loc'] > 0
 
     weighted = matched(MultiSegmentLoss(piou=0.3), outputs, [t[:, :2] for t in targets],
                                           [t[:, 2].long() for t in targets], 16)
-    assert weighted['loss_loc'].item() == pytest.approx(10 * ours['loss_loc'].item())
-    assert weighted['loss_center'].item() == pytest.approx(ours['loss_center'].item())
+    # One rounding of the product by 10 (2^-24 relative), against the exact product.
+    assert weighted['loss_loc'].item() == pytest.approx(10 * ours['loss_loc'].item(),
+                                                        rel=ops_rtol(1))
+    assert weighted['loss_center'].item() == ours['loss_center'].item()  # weight 1: the same
 
 
 @pytest.mark.parametrize('detach', [False, True])
@@ -170,14 +187,19 @@ def test_boundary_bce():
                    start_conf_prop=half[:, :4], end_conf_prop=half[:, :4])
     boundaries = torch.randint(0, 2, (1, 2, 16)).float()
     losses = BoundaryBCELoss(proposal_weight=0.1)(outputs, boundaries)
-    assert losses['loss_start'].item() == pytest.approx(1.2 * math.log(2), rel=1e-5)
+    # Means of 16 (frames) and 4 (cells) BCE terms, each of tanh, log and a product.
+    rtol = sum_rtol(16, operations=6)
+    assert losses['loss_start'].item() == pytest.approx(1.2 * math.log(2), rel=rtol)
     # Proposal-level targets are every 4th frame: make those 0 and the prop features ~0.
     boundaries = torch.zeros(1, 2, 16)
     boundaries[..., 1::4] = 1
     low = torch.full((1, 4, 8), 1e-4)
     outputs.update(start_loc_prop=low, start_conf_prop=low)
     losses = BoundaryBCELoss(proposal_weight=0.1)(outputs, boundaries)
-    assert losses['loss_start'].item() == pytest.approx(math.log(2), abs=1e-3)
+    # Frames: log 2 each; both proposal terms: -log(1 - tanh(1e-4)) at every (zero) target.
+    proposal = -math.log1p(-math.tanh(1e-4))
+    assert losses['loss_start'].item() == pytest.approx(math.log(2) + 0.1 * 2 * proposal,
+                                                        rel=rtol)
 
 
 def test_boundary_bce_equals_torch_bce_including_its_clamp():
@@ -186,14 +208,17 @@ def test_boundary_bce_equals_torch_bce_including_its_clamp():
     feat = torch.cat([torch.randn(1, 6, 4), torch.zeros(1, 2, 4)], dim=1).clamp(min=0)
     target = torch.tensor([[0, 1, 1, 0, 1, 0, 1, 0]], dtype=torch.float32)
     expected = F.binary_cross_entropy(torch.tanh(feat).mean(-1), target)
-    assert _boundary_bce(feat, target).item() == pytest.approx(expected.item(), rel=1e-6)
+    # log1p(-p) here, log(1 - p) in torch: the means of 8 terms differ by their roundings.
+    assert _boundary_bce(feat, target).item() == pytest.approx(
+        expected.item(), rel=sum_rtol(target.numel(), operations=6))
 
 
 def test_background_loss_by_hand():
     conf = torch.zeros(2, 5, 4)  # p(background) = 0.25 at every prior
     per_prior = -0.25 * (1 - 0.25 - 1e-6) ** 2 * math.log(0.25 + 1e-6)
-    assert BackgroundLoss(loss_weight=35)(conf).item() == pytest.approx(35 * 10 * per_prior,
-                                                                        rel=1e-5)
+    # A sum of 10 equal focal terms of about 12 roundings each, times 35.
+    assert BackgroundLoss(loss_weight=35)(conf).item() == pytest.approx(
+        35 * 10 * per_prior, rel=sum_rtol(10, operations=13))
 
 
 def test_triplet_weights():
@@ -202,16 +227,19 @@ def test_triplet_weights():
     anchors, positives, negatives = zip(*feats)
     expected = sum(w * F.triplet_margin_loss(a, p, n, margin=1.0)
                    for w, a, p, n in zip((1, 0.1, 0.1), anchors, positives, negatives))
+    # The same three torch losses, weighted and summed in another order: a few roundings
+    # (at most 2^-24 each), well inside pytest.approx's relative 1e-6.
     assert BoundaryTripletLoss()(anchors, positives, negatives).item() == pytest.approx(
-        0.1 * expected.item())
+        0.1 * expected.item(), rel=ops_rtol(8))
 
 
 def test_reconstruction_weight_schedule():
     loss = ReconstructionLoss(max_weight=0.5, warmup_epochs=300)
+    # min(e, 300) / 300 x 0.5 in float64: one rounding (2^-53) from these values.
     assert [loss.weight(e) for e in (1, 15, 300, 400)] == pytest.approx(
         [1 / 600, 0.025, 0.5, 0.5])
     generated, target = [torch.ones(2, 3), torch.zeros(4)], [torch.zeros(2, 3), torch.ones(4)]
-    assert loss(generated, target, 300).item() == pytest.approx(0.5 * 2)
+    assert loss(generated, target, 300).item() == 0.5 * 2  # means of ones: exact
 
 
 def test_a_prior_on_a_segment_boundary_is_inside_it():
@@ -237,20 +265,23 @@ def test_loss_details_by_hand():
     conf = torch.zeros(1, 2, 4)
     per_prior = -0.25 * (1 - 0.25 - 1e-6) ** 2 * math.log(0.25 + 1e-6)
     assert BackgroundLoss(loss_weight=3, conf_weight=2)(conf).item() == pytest.approx(
-        3 * 2 * 2 * per_prior, rel=1e-5)
+        3 * 2 * 2 * per_prior, rel=sum_rtol(2, operations=14))
     # Reconstruction: the difference, not the sum, is squared (2 - 1 = 1, not 3).
     loss = ReconstructionLoss(max_weight=1.0, warmup_epochs=1)
-    assert loss([torch.full((2, 2), 2.0)], [torch.ones(2, 2)], 1).item() == pytest.approx(1.0)
+    assert loss([torch.full((2, 2), 2.0)], [torch.ones(2, 2)], 1).item() == 1.0  # exact
     # Triplet: the configured margin (not torch's default 1) and the Euclidean distance.
     a, p, n = torch.zeros(1, 2), torch.tensor([[3.0, 4.0]]), torch.tensor([[1.0, 0.0]])
     triplet = BoundaryTripletLoss(level_weights=(1.0, ), margin=0.25, loss_weight=1.0)
-    assert triplet([a], [p], [n]).item() == pytest.approx(5.0 - 1.0 + 0.25, rel=1e-5)
+    # torch's distance adds eps = 1e-6 to each difference: |(-3, -4) + eps| - |(-1, 0) + eps|.
+    eps = 1e-6
+    expected = math.hypot(-3 + eps, -4 + eps) - math.hypot(-1 + eps, eps) + 0.25
+    assert triplet([a], [p], [n]).item() == pytest.approx(expected, rel=ops_rtol(12))
     # Boundary BCE takes the log of a probability of exactly 1 (or 0) as -100, like torch.
     ones = torch.full((1, 16, 8), 50.0)  # tanh -> 1.0 exactly
     outputs = dict(start=ones, end=ones, start_loc_prop=ones[:, :4], end_loc_prop=ones[:, :4],
                    start_conf_prop=ones[:, :4], end_conf_prop=ones[:, :4])
     losses = BoundaryBCELoss(proposal_weight=0.0)(outputs, torch.zeros(1, 2, 16))
-    assert losses['loss_start'].item() == pytest.approx(100.0)
+    assert losses['loss_start'].item() == 100.0  # the clamp's -100 at every term: exact
 
 
 def test_multi_segment_normalisers_and_refined_threshold():
@@ -263,8 +294,9 @@ def test_multi_segment_normalisers_and_refined_threshold():
     ours = matched(MultiSegmentLoss(piou=0.0, loc_weight=1.0, conf_weight=1.0), outputs,
                    segments, labels, 16)
     expected = loop_reference(outputs, [torch.tensor([[0.05, 0.08, 2.0]])], 16, 0.0)
+    rtol = sum_rtol(outputs['conf'].numel(), operations=20)  # as in the test above
     for key, value in expected.items():
-        assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=1e-5), key
+        assert ours[key].item() == pytest.approx(torch.as_tensor(value).item(), rel=rtol), key
     # The refined target is positive at IoU >= piou: at piou equal to that prior's IoU it still
     # is (same loss as piou 0), just above it it is not.
     loc_t, _ = match_priors(outputs['priors'][:, 0], segments[0][None], labels[0][None], 16)

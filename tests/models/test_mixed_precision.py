@@ -4,7 +4,7 @@ import torch
 from mmaction.structures import ActionDataSample
 
 from gaf_mmaction.models.task_modules import decode_outputs
-from tests.helpers import build_from_config
+from tests.helpers import autocast_rtol, build_from_config
 
 TINY = dict(clip_length=64, crop_size=32)
 
@@ -23,9 +23,11 @@ def compare(model, clips: torch.Tensor) -> None:
         assert bf16['conf'].dtype == torch.bfloat16  # the autocast did reach the head
         segments, scores = decode_outputs(fp32, model.clip_length)
         segments_bf16, scores_bf16 = decode_outputs(bf16, model.clip_length)
-        # Scores are probabilities (at most 1); segments are frames of the clip.
-        assert (scores_bf16 - scores).abs().max() < 5e-3
-        assert (segments_bf16 - segments).abs().max() < 0.02 * model.clip_length
+        # Scores are probabilities (at most 1); segments are frames of the clip. Both within
+        # bf16's rounding carried through the layers (tests/helpers.py autocast_rtol) of
+        # their scale; a path left out of the autocast or cast wrongly fails by far more.
+        assert (scores_bf16 - scores).abs().max() <= autocast_rtol() * scores.abs().max()
+        assert (segments_bf16 - segments).abs().max() <= autocast_rtol() * model.clip_length
         model.test_cfg['autocast_dtype'] = 'bfloat16'
         predicted = model.predict(clips, windows(len(clips)))
     assert all(p.pred_instances.scores.dtype == torch.float32 for p in predicted)

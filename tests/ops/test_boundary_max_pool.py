@@ -92,7 +92,12 @@ def test_cuda_matches_cpu_forward_and_backward():
     assert torch.equal(out_gpu.cpu(), out_cpu)
     out_cpu.sum().backward()
     out_gpu.sum().backward()
-    assert torch.allclose(xc.grad.cpu(), xs.grad)
+    # Exact, though CUDA adds the routed gradients in another order: each output's gradient 1
+    # is halved at ties of a maximum at most 9 times (8 merges of the 256-step table and the
+    # final maximum), and an element collects at most the 126 outputs of its row, so every
+    # partial sum is a multiple of 2^-9 below 126 (fewer than 2^24 such units): float32 holds
+    # it exactly, in any order.
+    assert torch.equal(xc.grad.cpu(), xs.grad)
 
 
 def test_bad_input_message_shows_the_shape_and_nan_bounds_count_as_zero():
