@@ -1,6 +1,6 @@
 """Training machinery: the two-pass loop, its log lines, the two-optimizer constructor, the
 wrapper, the non-finite loss and class-count checks, the detector's weight average, the atomic
-checkpoint backend and the test-time timeline hook."""
+checkpoint backend, the test-time timeline hook and the initial-weight perturbation."""
 from .checkpoint_files import AtomicLocalBackend
 from .class_count_hook import ClassCountHook
 from .detector_ema_hook import DetectorEMAHook
@@ -11,8 +11,9 @@ from .optim_wrapper import SkipNonFiniteOptimWrapper
 from .timeline_hook import TimelineVisualizationHook
 from .two_pass_ddp import TwoPassDistributedDataParallel
 from .two_pass_loop import TwoPassTrainLoop
+from .weight_perturbation_hook import WeightPerturbationHook
 
 __all__ = ['AtomicLocalBackend', 'ClassCountHook', 'DetectorEMAHook', 'GAFOptimWrapperConstructor', 'NonFiniteLossHook',
            'SkipNonFiniteOptimWrapper',
            'TimelineVisualizationHook', 'TwoPassDistributedDataParallel', 'TwoPassLogProcessor',
-           'TwoPassTrainLoop']
+           'TwoPassTrainLoop', 'WeightPerturbationHook']
