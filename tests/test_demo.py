@@ -4,15 +4,18 @@ from pathlib import Path
 
 import matplotlib.image as mpimg
 import numpy as np
+import pytest
 from mmengine.config import Config
 
 from gaf_mmaction.apis import DEMO_CONFIG, run_demo
+from gaf_mmaction.apis.demo import prepare_demo_data
 from gaf_mmaction.datasets.annotation_files import (
     read_annotations,
     read_class_index,
     read_video_info,
 )
-from gaf_mmaction.datasets.synthetic import make_synthetic_dataset
+from gaf_mmaction.datasets.synthetic import make_synthetic_dataset, read_settings
+from gaf_mmaction.utils import UserError
 
 
 def test_synthetic_dataset_is_deterministic_and_thumos_shaped(tmp_path):
@@ -62,3 +65,31 @@ def test_demo_short_path(tmp_path):
     for png in (*timelines, tmp_path / 'class_ap.png'):
         image = mpimg.imread(png)
         assert image.ndim == 3 and image.shape[0] > 100 and image.std() > 0
+
+
+def frames_of(folder: Path) -> dict[str, np.ndarray]:
+    return {p.name: np.load(p) for p in sorted((folder / 'validation_npy').glob('*.npy'))}
+
+
+def test_a_work_dir_holding_another_seed_is_generated_again(tmp_path):
+    data = tmp_path / 'data'
+    # More videos than the demo makes: left-over files would show.
+    make_synthetic_dataset(data, seed=3, num_train=26, num_test=1)
+    assert read_settings(data)['seed'] == 3
+    prepare_demo_data(data, seed=3)  # the same seed: kept as it is (26 videos, not 24)
+    assert len(frames_of(data)) == 26
+    prepare_demo_data(data, seed=4)
+    make_synthetic_dataset(tmp_path / 'seed4', seed=4)
+    expected = frames_of(tmp_path / 'seed4')
+    regenerated = frames_of(data)
+    assert read_settings(data)['seed'] == 4 and regenerated.keys() == expected.keys()
+    assert all(np.array_equal(regenerated[name], expected[name]) for name in expected)
+
+
+def test_a_work_dir_with_data_of_unknown_seed_is_refused_by_name(tmp_path):
+    data = tmp_path / 'data'
+    make_synthetic_dataset(data, seed=0, num_train=2, num_test=1)
+    (data / 'synthetic_dataset.json').unlink()  # as a folder of an older demo has it
+    with pytest.raises(UserError, match=f'{data} holds files but no synthetic_dataset.json'):
+        prepare_demo_data(data, seed=1)
+    assert len(frames_of(data)) == 2  # nothing deleted

@@ -7,6 +7,7 @@ length and position, some overlapping in time, some videos shorter than a
 window. The background has no colour, so that colour and motion identify a
 class: the demo's I3D starts from scratch and has a few CPU minutes to learn.
 """
+import json
 from pathlib import Path
 
 import cv2
@@ -17,6 +18,8 @@ from .annotation_writer import write_class_index, write_ground_truth, write_spli
 CLASSES = ((1, 'SlidingSquare'), (2, 'PulsingDisc'), (3, 'SweepingBar'))
 FPS = 30.0  # the "original" frame rate the CSVs describe
 SAMPLE_FPS = 10.0  # the rate of the stored frames
+# The generator's arguments, written beside the data: which seed made a folder.
+SETTINGS_FILE = 'synthetic_dataset.json'
 
 
 def _background(rng: np.random.Generator, frames: int, size: int) -> np.ndarray:
@@ -78,14 +81,17 @@ def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 
     exclusive), actions ``action_frames`` (inclusive). Files: ``validation_npy/``,
     ``test_npy/`` ([T, size, size, 3] uint8 at 10 fps), ``val_video_info.csv``, ``test_video_info.csv``,
     ``val_Annotation_ours.csv``, ``test_Annotation_ours.csv``,
-    ``Class_Index_Detection.txt`` and ``gt.json`` (ActivityNet layout).
+    ``Class_Index_Detection.txt``, ``gt.json`` (ActivityNet layout) and
+    ``synthetic_dataset.json`` (these arguments, see :func:`read_settings`;
+    written last, so it marks a complete folder).
 
     Returns:
-        The paths, keyed as above without extensions.
+        The paths, keyed as above without extensions (the last as ``settings``).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {'class_index': out / 'Class_Index_Detection.txt', 'gt': out / 'gt.json'}
+    paths = {'class_index': out / 'Class_Index_Detection.txt', 'gt': out / 'gt.json',
+             'settings': out / SETTINGS_FILE}
     write_class_index(paths['class_index'], CLASSES)
     subsets = {}
     for split, prefix, count, stream in (('val', 'video_validation', num_train, 0),
@@ -104,4 +110,14 @@ def make_synthetic_dataset(out_dir: str | Path, seed: int = 0, num_train: int = 
         subsets['train' if split == 'val' else 'test'] = {
             video: actions for video, (_, actions) in videos.items()}
     write_ground_truth(paths['gt'], subsets, CLASSES)
+    settings = dict(seed=seed, num_train=num_train, num_test=num_test, size=size,
+                    frame_range=list(frame_range), action_frames=list(action_frames))
+    paths['settings'].write_text(json.dumps(settings, indent=2))
     return {k: str(v) for k, v in paths.items()}
+
+
+def read_settings(out_dir: str | Path) -> dict | None:
+    """The arguments :func:`make_synthetic_dataset` wrote ``out_dir`` with (``seed``, ...),
+    or None when ``out_dir`` holds no complete synthetic dataset."""
+    path = Path(out_dir) / SETTINGS_FILE
+    return json.loads(path.read_text()) if path.is_file() else None
