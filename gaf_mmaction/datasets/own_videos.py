@@ -44,7 +44,12 @@ class OwnVideosDataset(SlidingWindowDataset):
     Each video is ``round(duration * steps_per_second)`` time steps long (the
     file checks accept ``frame_tolerance`` steps more or fewer, so a wrong
     ``steps_per_second`` stops the run naming the videos and both counts);
-    its actions are the segments times ``steps_per_second``. The dataset's
+    its actions are the segments times ``steps_per_second``. Features
+    (``features=True``) describe the centres of their snippets, as
+    ``tools/data/extract_features.py`` writes them: step ``s`` shows time
+    ``(s + snippet_length / 2 / feature_stride) / steps_per_second``, and the
+    actions shift by that origin (frames: step ``s`` is time
+    ``s / steps_per_second``). The dataset's
     metainfo names the JSON and the subset, from which
     ``TemporalDetectionMetric`` (``gt_file=None``) takes its ground truth.
 
@@ -59,6 +64,10 @@ class OwnVideosDataset(SlidingWindowDataset):
             frames. Defaults to 10.
         features: The npy files are [T, C] features, not frames. Defaults
             to False.
+        snippet_length: Frames per feature snippet (features only).
+            Defaults to 16, ``extract_features.py``'s ``--snippet``.
+        feature_stride: Frames between features (features only). Defaults
+            to 4, ``extract_features.py``'s ``--stride``.
         **kwargs: See :class:`SlidingWindowDataset` (``clip_length``,
             ``clip_stride``, ``data_prefix``, ``pipeline``, ``test_mode``, ...).
 
@@ -74,9 +83,12 @@ class OwnVideosDataset(SlidingWindowDataset):
                                           ('class_file', 'class list')))
 
     def __init__(self, ann_file: str, subset: str, class_file: str | None = None,
-                 steps_per_second: float = 10.0, features: bool = False, **kwargs) -> None:
+                 steps_per_second: float = 10.0, features: bool = False,
+                 snippet_length: int = 16, feature_stride: int = 4, **kwargs) -> None:
         self.check_inputs(ann_file=ann_file, class_file=class_file, **kwargs)
         self.features = features
+        # Steps from the video's start to the time step 0 shows: its snippet's centre.
+        self.origin = snippet_length / 2 / feature_stride if features else 0.0
         root = kwargs.get('data_root') or ''
         self.json_file = under_root(root, ann_file)
         self.subset = subset
@@ -108,12 +120,12 @@ class OwnVideosDataset(SlidingWindowDataset):
                     raise ValueError(f'{self.json_file}: video {video!r} has label '
                                      f'{anno["label"]!r}, which is not one of the classes '
                                      f'({", ".join(classes[:5])}, ...) of {self.source}')
-                start, end = (float(t) * fps for t in anno['segment'])
+                start, end = (float(t) * fps - self.origin for t in anno['segment'])
                 actions.append((start, end, classes.index(anno['label']) + FIRST_ACTION))
             records.append(VideoRecord(video, round(float(entry['duration']) * fps), fps,
                                        actions=np.asarray(actions).reshape(-1, 3) if actions
                                        else None,
-                                       duration=float(entry['duration'])))
+                                       duration=float(entry['duration']), origin=self.origin))
         if self.test_mode:
             return records
         annotated = [r for r in records if r.actions is not None]

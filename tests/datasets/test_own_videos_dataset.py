@@ -55,6 +55,33 @@ def test_records_are_in_time_steps_and_the_metric_scores_against_the_same_file(t
     assert metric.gt_file == str(tmp_path / 'annotations.json') and metric.subset == 'testing'
 
 
+def test_features_are_placed_at_their_snippets_centres(tmp_path):
+    # extract_features.py's feature t is the 16-frame snippet from frame 4 t at 10 fps: it
+    # shows time (4 t + 8) / 10 s, so time T s is step 2.5 T - 2. 'a' runs 1.0-4.5 s and
+    # 6.0-9.0 s: steps 0.5-9.25 and 13-20.5; 12 s at 2.5 steps per second: 30 features.
+    (tmp_path / 'features').mkdir()
+    for video, count in dict(a=30, b=20, c=23).items():
+        np.save(tmp_path / 'features' / f'{video}.npy', np.zeros((count, 16), np.float32))
+    (tmp_path / 'annotations.json').write_text(json.dumps(dict(database=DATABASE)))
+    train = OwnVideosDataset(ann_file='annotations.json', subset='training',
+                             data_root=str(tmp_path), data_prefix=dict(video='features'),
+                             steps_per_second=2.5, features=True, clip_length=32,
+                             clip_stride=8, pipeline=[])
+    [window] = [train.get_data_info(i) for i in range(len(train))]
+    assert window['num_frames'] == 30 and window['step_origin'] == 2.0
+    # (The window raises the first start to step 1, as the published windows do.)
+    assert window['gt_annotations'][:, :2].tolist() == [[1.0, 9.25], [13.0, 20.5]]
+    # Another snippet and stride move the origin: 8 frames every 8, half a step.
+    other = OwnVideosDataset(ann_file='annotations.json', subset='training',
+                             data_root=str(tmp_path), data_prefix=dict(video='features'),
+                             steps_per_second=2.5, features=True, snippet_length=8,
+                             feature_stride=8, clip_length=32, clip_stride=8, pipeline=[])
+    assert other.get_data_info(0)['step_origin'] == 0.5
+    # Frames have none: step s is time s / 10.
+    write_data(tmp_path, DATABASE, dict(a=120, b=80, c=90))
+    assert 'step_origin' not in build(tmp_path, 'training').get_data_info(0)
+
+
 def test_mistakes_are_named(tmp_path):
     write_data(tmp_path, DATABASE, dict(a=100, b=80, c=90))
     with pytest.raises(ValueError, match=r"no video in subset 'validation'; its subsets are "

@@ -14,6 +14,9 @@ dataset = dict(
     data_prefix=dict(video='features'),
     steps_per_second=2.5,
     features=True,
+    # extract_features.py's --snippet and --stride: a feature shows its snippet's centre.
+    snippet_length=16,
+    feature_stride=4,
     clip_length=clip_length)
 
 train_pipeline = [
