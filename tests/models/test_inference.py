@@ -194,9 +194,12 @@ def test_activitynet_fusion_takes_the_geometric_mean_of_decoded_boundaries():
     sample = ActionDataSample(metainfo=dict(video_name='v', offset=0, fps=2.0))
     with torch.no_grad():
         pred = fusion(clips, [sample], mode='predict')[0].pred_instances
+        # Prediction runs the test path (channels-last backbone: other arithmetic than
+        # mode='tensor'); its own raw outputs convert exactly.
+        tested = fusion.test_outputs(clips)
     # Every prior's action score is above 0; segments in seconds (frames / fps).
     assert len(pred.scores) == fused['loc'].shape[1]
-    assert torch.equal(pred.segments, fused['segments'][0] / 2.0)  # offset 0, 2 fps: exact
+    assert torch.equal(pred.segments, tested['segments'][0] / 2.0)  # offset 0, 2 fps: exact
     with pytest.raises(ValueError, match='boundary_fusion must be one of'):
         MODELS.build(dict(type='GAFFusionDetector', rgb=stream, flow=stream,
                           boundary_fusion='max'))
