@@ -7,6 +7,7 @@ from torch import Tensor, nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from ..structures import ATTENTION_PREFIX, CVAE_PREFIX
+from ..structures.two_pass import PASSES
 
 # parameter_count's keys of the attention and its CVAEs (module names, without the dot).
 ATTENTION, CVAE = ATTENTION_PREFIX.rstrip('.'), CVAE_PREFIX.rstrip('.')
@@ -94,8 +95,8 @@ def checkpoint_bytes(model: nn.Module, optim_wrapper: dict) -> dict[str, int]:
     """
     weights = sum(t.numel() * t.element_size() for t in model.state_dict().values())
     if optim_wrapper.get('constructor') == 'GAFOptimWrapperConstructor':
-        groups = [(model.phase_parameters(phase), optim_wrapper[phase]['optimizer'])
-                  for phase in ('detector', 'cvae')]
+        groups = [(model.pass_parameters(name), optim_wrapper[name]['optimizer'])
+                  for name in PASSES]
     else:
         groups = [(list(model.named_parameters()), optim_wrapper['optimizer'])]
     optimizer = sum(state_tensors(cfg) * p.numel() * p.element_size()

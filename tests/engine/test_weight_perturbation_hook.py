@@ -5,10 +5,11 @@ from types import SimpleNamespace
 from typing import ClassVar
 
 import torch
-from mmaction.registry import HOOKS
+from mmaction.registry import HOOKS, MODELS
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
+from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from torch import nn
 
@@ -108,7 +109,10 @@ def test_in_a_runner_it_perturbs_the_weights_training_starts_from(data_options, 
     plain, plain_rng = StartRecorder.seen[0]
     # A start of other weights than the initialisation's: the perturbation must apply to them.
     start = {name: 1.5 * weight for name, weight in plain.items()}
-    torch.save(dict(state_dict=start), tmp_path / 'start.pth')
+    # A whole checkpoint (buffers too): the start-checkpoint check refuses a partial one.
+    init_default_scope('mmaction')
+    whole = MODELS.build(Config.fromfile(TINY_CONFIG).model).state_dict()
+    torch.save(dict(state_dict={**whole, **start}), tmp_path / 'start.pth')
     train('one', 1, str(tmp_path / 'start.pth'))
     train('two', 2, str(tmp_path / 'start.pth'))
     (_, _), (one, one_rng), (two, _) = StartRecorder.seen
