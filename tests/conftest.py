@@ -1,4 +1,5 @@
-"""Shared fixtures: registry scope, the full-size model, tiny THUMOS14-format files, logs."""
+"""Shared fixtures: registry scope, the full-size model, tiny THUMOS14-format files and the
+--cfg-options that point the tiny config at them, logs."""
 import logging
 
 import pytest
@@ -7,7 +8,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
-from tests.helpers import build_from_config
+from tests.helpers import build_from_config, options_for
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,18 @@ def rgb_model() -> torch.nn.Module:
 def files(tmp_path) -> dict[str, str]:
     """Two tiny videos in the THUMOS14 on-disk format (see :func:`write_thumos_like`)."""
     return write_thumos_like(tmp_path, TINY_VIDEOS)
+
+
+@pytest.fixture(scope='session')
+def tiny_files(tmp_path_factory) -> dict[str, str]:
+    """The same tiny videos, written once for the session."""
+    return write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
+
+
+@pytest.fixture(scope='session')
+def data_options(tiny_files) -> list[str]:
+    """--cfg-options pointing the tiny config's data at the generated frames."""
+    return options_for(tiny_files, tiny_files['video_dir'])
 
 
 @pytest.fixture

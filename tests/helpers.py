@@ -3,6 +3,7 @@ key listings."""
 import contextlib
 import io
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,12 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import gaf_mmaction  # noqa: F401  (registers the components)
+from gaf_mmaction.testing import data_options as data_options_of
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs'
 TEST_DATA = Path(__file__).resolve().parent / 'data'
+TINY_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
 
 
 def build_from_config(name: str, **overrides) -> torch.nn.Module:
@@ -28,10 +31,52 @@ def build_from_config(name: str, **overrides) -> torch.nn.Module:
     return MODELS.build(cfg.model).eval()
 
 
-def run_tool(script: str, *args: object) -> subprocess.CompletedProcess:
-    """``python tools/<script> ARGS`` from the repository root, as a user runs it."""
-    return subprocess.run([sys.executable, str(REPO / 'tools' / script), *map(str, args)],
-                          cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+class ToolRun(subprocess.CompletedProcess):
+    """A finished tool run: ``returncode``, ``stdout``, ``stderr``, and ``output``."""
+
+    @property
+    def output(self) -> str:
+        """The whole log: stdout, then stderr."""
+        return self.stdout + self.stderr
+
+
+def run_tool(command: str | Path | list[str], *args: object, check: bool = True,
+             timeout: int = 300, env_update: dict[str, str | None] | None = None) -> ToolRun:
+    """Run a tool in the repository root as a user runs it, its output captured.
+
+    ``command`` is a script's path, relative to the repository root or absolute (``.sh``
+    scripts run under bash, the others under this interpreter: ``run_tool('tools/train.py',
+    CONFIG, ...)``), or a whole command line (``[sys.executable, '-m', ...]``); ``args``
+    follow it. The process runs on one thread (OMP_NUM_THREADS=1: a computation compared bit
+    for bit with it runs in-process under ``torch_threads(1)``), unbuffered, with the
+    repository importable (its ``tests`` package included: configs import test hooks) and
+    ``$PYTHON`` this interpreter (for the shell scripts); ``env_update`` adds to (or, with None
+    values, removes from) that environment. With ``check`` a failed run fails the test with
+    the tail of its output; ``check=False`` returns it for the test to inspect.
+    """
+    if isinstance(command, list):
+        argv = [*command, *map(str, args)]
+    else:
+        runner = 'bash' if str(command).endswith('.sh') else sys.executable
+        argv = [runner, str(command), *map(str, args)]
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1', PYTHON=sys.executable,
+               PYTHONPATH=str(REPO))
+    for key, value in (env_update or {}).items():
+        env.pop(key, None)
+        if value is not None:
+            env[key] = value
+    proc = subprocess.run(argv, check=False, cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    run = ToolRun(proc.args, proc.returncode, proc.stdout, proc.stderr)
+    if check:
+        assert run.returncode == 0, run.output[-4000:]
+    return run
+
+
+def options_for(files: dict[str, str], video_dir: str) -> list[str]:
+    """--cfg-options pointing a config's train, validation and test data at generated files."""
+    return [f'{key}={value}' for key, value in
+            data_options_of(dict(files, video_dir=video_dir)).items()]
 
 
 def assert_same_detections(first: list[dict], second: list[dict]) -> None:
@@ -49,9 +94,9 @@ def assert_same_detections(first: list[dict], second: list[dict]) -> None:
 
 @contextlib.contextmanager
 def torch_threads(count: int):
-    """Run torch's CPU kernels on ``count`` threads inside the block (a subprocess of
-    ``tests/engine/conftest.run_process`` runs on one): the thread count decides how a kernel
-    splits its sums, so two computations compared bit for bit must share it."""
+    """Run torch's CPU kernels on ``count`` threads inside the block (a tool of
+    :func:`run_tool` runs on one): the thread count decides how a kernel splits its sums, so
+    two computations compared bit for bit must share it."""
     before = torch.get_num_threads()
     torch.set_num_threads(count)
     try:

@@ -213,15 +213,16 @@ def test_eval_tool_names_malformed_files(tmp_path, content, message):
     gt = tmp_path / 'gt.json'
     gt.write_text(json.dumps({'database': {'v1': {'subset': 'test', 'annotations': [
         {'segment': [1.0, 4.0], 'label': 'Jump'}]}}}))
-    proc = run_tool('eval_detections.py', pred, '--gt', gt)
+    proc = run_tool('tools/eval_detections.py', pred, '--gt', gt, check=False)
     assert proc.returncode == 1 and re.search(message, proc.stderr)
 
 
 def test_eval_tool_missing_file_and_bad_tiou(tmp_path):
-    proc = run_tool('eval_detections.py', tmp_path / 'none.json', '--gt', tmp_path / 'gt.json')
+    proc = run_tool('tools/eval_detections.py', tmp_path / 'none.json', '--gt',
+                    tmp_path / 'gt.json', check=False)
     assert proc.returncode == 1 and 'No such detections file' in proc.stderr
-    proc = run_tool('eval_detections.py', tmp_path / 'none.json', '--gt', 'gt.json', '--tiou',
-                    '-0.2')
+    proc = run_tool('tools/eval_detections.py', tmp_path / 'none.json', '--gt', 'gt.json',
+                    '--tiou', '-0.2', check=False)
     assert proc.returncode == 2
     assert 'a tIoU threshold lies in (0, 1], got -0.2' in proc.stderr
 

@@ -1,5 +1,4 @@
 """Feature extraction: each feature is the backbone on its snippet; the tool resumes."""
-import sys
 
 import numpy as np
 import torch
@@ -8,8 +7,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from gaf_mmaction.preparation.features import FeatureExtractor
-from tests.engine.conftest import run_tool
-from tests.helpers import TEST_DATA, network_rtol, torch_threads
+from tests.helpers import TEST_DATA, network_rtol, run_tool, torch_threads
 
 TINY = str(TEST_DATA / 'configs' / 'gaf_tiny.py')
 
@@ -58,17 +56,17 @@ def test_each_feature_is_the_backbone_on_its_snippet(tmp_path):
     (tmp_path / 'npy').mkdir()
     np.save(tmp_path / 'npy' / 'one.npy', frames)
     np.save(tmp_path / 'npy' / 'two.npy', frames[:9])
-    command = [sys.executable, 'tools/data/extract_features.py', TINY, str(tmp_path / 'npy'),
-               str(tmp_path / 'feats'), '--checkpoint', str(checkpoint), '--device', 'cpu',
-               '--num-workers', '0', '--batch-size', '3']
-    log = run_tool(command)
+    command = ['tools/data/extract_features.py', TINY, tmp_path / 'npy', tmp_path / 'feats',
+               '--checkpoint', checkpoint, '--device', 'cpu', '--num-workers', '0',
+               '--batch-size', '3']
+    log = run_tool(*command).output
     assert '2 videos, 0 done before' in log and '[2/2]' in log
     # The same batches of snippets on one thread: the same bits.
     assert np.array_equal(np.load(tmp_path / 'feats' / 'one.npy'), features)
     assert np.load(tmp_path / 'feats' / 'two.npy').shape == (3, 1024)
     written = (tmp_path / 'feats' / 'one.npy').stat().st_mtime_ns
     (tmp_path / 'feats' / 'two.npy').write_bytes(b'')  # what a killed write would leave
-    log = run_tool(command)
+    log = run_tool(*command).output
     assert '2 videos, 1 done before' in log and '[1/1] two' in log
     assert (tmp_path / 'feats' / 'one.npy').stat().st_mtime_ns == written
     assert not list((tmp_path / 'feats').glob('*.part'))

@@ -9,7 +9,7 @@ from mmengine.registry import init_default_scope
 
 from gaf_mmaction.engine import ClassCountHook
 from gaf_mmaction.utils import ConfigMismatchError
-from tests.engine.conftest import TINY_CONFIG
+from tests.helpers import TINY_CONFIG
 
 
 def test_a_head_of_another_class_count_is_named_with_the_key_to_set():

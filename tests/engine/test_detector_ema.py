@@ -7,8 +7,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from tests.engine.conftest import TINY_CONFIG
-from tests.helpers import U32
+from tests.helpers import TINY_CONFIG, U32
 
 MOMENTUM = 0.25
 DETECTOR_WEIGHT = 'head.conf_head.conv1d.weight'

@@ -4,7 +4,6 @@ resuming by itself after a restart, and which checkpoint is the newest."""
 import os
 import random
 import signal
-import sys
 import time
 from argparse import ArgumentTypeError
 from types import SimpleNamespace
@@ -33,8 +32,7 @@ from gaf_mmaction.tooling.run_options import apply_time_budget, set_resume
 from gaf_mmaction.utils.cli import duration
 from gaf_mmaction.utils.errors import ConfigMismatchError
 from gaf_mmaction.utils.stop_signals import StopSignals
-from tests.engine.conftest import TINY_CONFIG, run_process
-from tests.helpers import checkpoint_bytes
+from tests.helpers import TINY_CONFIG, checkpoint_bytes, run_tool
 
 
 class Loader(list):
@@ -187,11 +185,11 @@ def test_time_budgets_are_read_like_slurm_time_limits():
 
 def test_a_spent_time_budget_stops_before_the_first_step(tmp_path, data_options):
     # As a torchrun restart after a stop for the time budget finds it: status 75 at once.
-    proc = run_process([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir',
-                        str(tmp_path), '--time-budget', '1:00', '--cfg-options', *data_options],
-                       env_update=dict(GAF_START_TIME=str(int(time.time()) - 3600),
-                                       SLURM_JOB_END_TIME=None))
-    log = proc.stdout + proc.stderr
+    proc = run_tool('tools/train.py', TINY_CONFIG, '--work-dir', tmp_path, '--time-budget', '1:00',
+                    '--cfg-options', *data_options, check=False,
+                    env_update=dict(GAF_START_TIME=str(int(time.time()) - 3600),
+                                    SLURM_JOB_END_TIME=None))
+    log = proc.output
     assert proc.returncode == 75, log[-3000:]
     assert 'Stopping before training begins (the time budget): exiting with status 75' in log
     assert 'Epoch(train)' not in log and not list(tmp_path.glob('*.pth'))

@@ -10,7 +10,7 @@ from torch import nn
 
 from gaf_mmaction.engine import GAFOptimWrapperConstructor, TwoPassLogProcessor
 from gaf_mmaction.tooling.run_options import apply_test_options, apply_train_options
-from tests.engine.conftest import TINY_CONFIG
+from tests.helpers import TINY_CONFIG
 
 
 def loop_at(epoch: int, pass_name: str, pass_iter: int, interleave: bool = False):

@@ -15,7 +15,7 @@ from torch import nn
 
 from gaf_mmaction.engine import WeightPerturbationHook
 from gaf_mmaction.engine.weight_perturbation_hook import perturb_parameters
-from tests.engine.conftest import TINY_CONFIG
+from tests.helpers import TINY_CONFIG
 
 SCALE = 1e-6
 

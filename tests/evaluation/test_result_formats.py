@@ -75,8 +75,7 @@ def test_actionformer_results_score_our_map(tmp_path, results, classes):
     ours_json = tmp_path / 'ours.json'
     ours_json.write_text(json.dumps(dict(version='THUMOS14', results=results, external_data={})))
     pkl = tmp_path / 'eval_results.pkl'
-    proc = run_tool('convert_detections.py', ours_json, 'actionformer', pkl, '--classes', gt)
-    assert proc.returncode == 0, proc.stderr
+    run_tool('tools/convert_detections.py', ours_json, 'actionformer', pkl, '--classes', gt)
     with open(pkl, 'rb') as f:
         columns = pickle.load(f)
     by_id: dict[str, list] = {}

@@ -1,6 +1,5 @@
 """tools/analysis/get_flops.py: per-part FLOPs (2 per multiply-add) and parameters."""
 import json
-import sys
 
 import torch
 from mmaction.registry import MODELS
@@ -13,8 +12,7 @@ from gaf_mmaction.tooling.complexity import (
     part_complexity,
     retained_checkpoints,
 )
-from tests.engine.conftest import run_tool
-from tests.helpers import CONFIGS
+from tests.helpers import CONFIGS, run_tool
 
 
 def test_parts_of_the_thumos14_rgb_model():
@@ -41,8 +39,7 @@ def test_parts_of_the_thumos14_rgb_model():
 
 
 def test_the_tool_prints_the_table():
-    out = run_tool([sys.executable, 'tools/analysis/get_flops.py',
-                    str(CONFIGS / 'gaf_thumos14_rgb.py'), '--json'])
+    out = run_tool('tools/analysis/get_flops.py', CONFIGS / 'gaf_thumos14_rgb.py', '--json').output
     report = json.loads(next(line for line in out.splitlines() if line.startswith('{"')))
     assert report['clip'] == [3, 256, 96, 96] and report['flops_per_multiply_add'] == 2
     assert [p['part'] for p in report['parts']] == ['backbone', 'attention', 'neck', 'head',
@@ -52,8 +49,7 @@ def test_the_tool_prints_the_table():
     assert (disk['epochs'], disk['kept_files'], disk['peak_files']) == (300, 2, 3)
     assert disk['kept'] == 2 * disk['checkpoint'] and disk['every_epoch'] == 300 * disk[
         'checkpoint']
-    table = run_tool([sys.executable, 'tools/analysis/get_flops.py',
-                      str(CONFIGS / 'gaf_thumos14_rgb.py')])
+    table = run_tool('tools/analysis/get_flops.py', CONFIGS / 'gaf_thumos14_rgb.py').output
     assert 'backbone         12.29    163.32' in table
 
 

@@ -1,6 +1,6 @@
 """Our tools' data flags: --data-root for every split, validation following the test split."""
 from gaf_mmaction.tooling.config_loading import load_config
-from tests.engine.conftest import TINY_CONFIG
+from tests.helpers import TINY_CONFIG
 
 
 def roots(cfg):

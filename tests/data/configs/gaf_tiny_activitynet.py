@@ -1,7 +1,7 @@
 # The GAF ActivityNet RGB config at test sizes: videos re-encoded to at most 64 frames, 32-pixel
 # crops, Mixed_5c only (8 steps, 1x1 pixels), 6 levels (8, 4, 2, 1, 1, 1 cells) with per-level
 # ranges for 64-frame clips, random initialisation. Point the data at generated files with
-# --cfg-options (tests/engine/test_activitynet_pipeline.py).
+# --cfg-options (tests/e2e/test_activitynet_pipeline.py).
 _base_ = ['../../../configs/gaf/gaf_i3d_1xb1-768x96x96-16e_activitynet-rgb.py']
 
 clip_length = 64

@@ -2,7 +2,7 @@
 # and a moving average of the weights, which a resumed run must continue too.
 _base_ = ['./gaf_tiny.py']
 
-custom_imports = dict(imports=['gaf_mmaction', 'tests.engine.signal_hook'],
+custom_imports = dict(imports=['gaf_mmaction', 'tests.e2e.signal_hook'],
                       allow_failed_imports=False)
 # Before CheckpointHook and PreemptionHook, so that their work of a stage follows the signal.
 custom_hooks = [dict(type='SignalPlanHook', priority='VERY_HIGH'),

@@ -13,7 +13,6 @@ not for their scores' last digits. Skipped without the deploy extras
 """
 import json
 import pickle
-import sys
 
 import numpy as np
 import pytest
@@ -23,7 +22,7 @@ from gaf_mmaction.apis import inference_detector, init_detector
 from gaf_mmaction.deployment import ONNXRuntimeDetector
 from gaf_mmaction.evaluation.detection_comparison import compare_detections
 from gaf_mmaction.utils import ConfigMismatchError
-from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
+from tests.helpers import TINY_CONFIG, run_tool
 from tests.rounding import decoded_tolerances, reducing_layers, rounding_envelope
 
 pytest.importorskip('onnxruntime')
@@ -37,8 +36,8 @@ def exported(trained_work_dir):
     """(checkpoint, .onnx file) of the one-epoch tiny model, exported by the tool to where
     the video API looks for it (beside the checkpoint)."""
     checkpoint = trained_work_dir / 'epoch_1.pth'
-    output = run_tool([sys.executable, 'tools/deployment/export_onnx.py', TINY_CONFIG,
-                       str(checkpoint)], timeout=900)
+    output = run_tool('tools/deployment/export_onnx.py', TINY_CONFIG,
+                      str(checkpoint), timeout=900).output
     onnx_file = checkpoint.with_suffix('.onnx')
     assert f'wrote {onnx_file} (' in output
     return str(checkpoint), onnx_file
@@ -83,9 +82,9 @@ def test_tools_test_on_onnx_runtime_gives_the_pytorch_detections(exported, compa
     windows, results = {}, {}
     for backend, model in (('pytorch', checkpoint), ('onnxruntime', str(onnx_file))):
         out, dump = tmp_path / f'{backend}.json', tmp_path / f'{backend}.pkl'
-        run_tool([sys.executable, 'tools/test.py', TINY_CONFIG, model, '--backend', backend,
-                  '--work-dir', str(tmp_path / backend), '--out', str(out), '--dump', str(dump),
-                  '--cfg-options', *data_options])
+        run_tool('tools/test.py', TINY_CONFIG, model, '--backend', backend,
+                 '--work-dir', str(tmp_path / backend), '--out', str(out), '--dump', str(dump),
+                 '--cfg-options', *data_options)
         results[backend] = json.loads(out.read_text())['results']
         windows[backend] = pickle.loads(dump.read_bytes())
     score_tolerance, frame_tolerance = compared['tolerances']
@@ -117,8 +116,8 @@ def test_the_video_demo_runs_onnx_runtime_on_the_cpu_by_default(exported, compar
     frames = np.random.default_rng(0).integers(0, 256, (150, 40, 40, 3), dtype=np.uint8)
     np.save(tmp_path / 'video.npy', frames)
     written = onnx_file.stat().st_mtime_ns
-    run_tool([sys.executable, 'demo/detect_video.py', str(tmp_path / 'video.npy'), TINY_CONFIG,
-              checkpoint, '--device', 'cpu', '--out-json', str(tmp_path / 'dets.json')])
+    run_tool('demo/detect_video.py', str(tmp_path / 'video.npy'), TINY_CONFIG,
+             checkpoint, '--device', 'cpu', '--out-json', str(tmp_path / 'dets.json'))
     assert onnx_file.stat().st_mtime_ns == written
     detections = json.loads((tmp_path / 'dets.json').read_text())['detections']
     same = compare_detections({'v': inference_detector(compared['runtime'], frames)},
@@ -138,9 +137,9 @@ def test_without_the_deploy_extras_the_tools_say_what_to_install(exported, tmp_p
     _, onnx_file = exported
     blocker = tmp_path / 'onnxruntime.py'
     blocker.write_text("raise ImportError('not installed')\n")
-    proc = run_process([sys.executable, 'tools/test.py', TINY_CONFIG, str(onnx_file),
-                        '--backend', 'onnxruntime', '--work-dir', str(tmp_path / 'w')],
-                       env_update=dict(PYTHONPATH=f'{tmp_path}:.'))
+    proc = run_tool('tools/test.py', TINY_CONFIG, str(onnx_file),
+                    '--backend', 'onnxruntime', '--work-dir', str(tmp_path / 'w'), check=False,
+                    env_update=dict(PYTHONPATH=f'{tmp_path}:.'))
     assert proc.returncode == 1
     assert "need onnxruntime, which is not installed: pip install -e '.[deploy]'" in proc.stderr
     assert 'Traceback' not in proc.stderr

@@ -1,11 +1,10 @@
 """tools/train.py on generated data: train, checkpoint, resume."""
 import shutil
-import sys
 
 import torch
 
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
-from tests.engine.conftest import TINY_CONFIG, options_for, run_process, run_tool
+from tests.helpers import TINY_CONFIG, options_for, run_tool
 
 
 def load(path):
@@ -21,8 +20,8 @@ def test_train_then_resume(trained_work_dir, tmp_path, data_options):
 
     work = tmp_path / 'work'
     shutil.copytree(trained_work_dir, work)
-    log = run_tool([sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir', str(work),
-                    '--resume', '--cfg-options', 'train_cfg.max_epochs=2', *data_options])
+    log = run_tool('tools/train.py', TINY_CONFIG, '--work-dir', str(work),
+                   '--resume', '--cfg-options', 'train_cfg.max_epochs=2', *data_options).output
     assert 'resumed epoch: 1, iter: 4' in log
     assert 'Epoch(train) [2][detector 2/2]' in log and 'Epoch(train) [1]' not in log
     second = load(work / 'epoch_2.pth')
@@ -36,8 +35,8 @@ def test_train_then_resume(trained_work_dir, tmp_path, data_options):
 
 def test_several_nodes_need_the_address_of_node_0():
     # Without MASTER_ADDR every node would wait for a node 0 on its own loopback address.
-    proc = run_process(['bash', 'tools/dist_train.sh', TINY_CONFIG, '1'],
-                       env_update=dict(NNODES='2', NODE_RANK='1', MASTER_ADDR=None))
+    proc = run_tool('tools/dist_train.sh', TINY_CONFIG, '1', check=False,
+                    env_update=dict(NNODES='2', NODE_RANK='1', MASTER_ADDR=None))
     assert proc.returncode == 2
     assert 'NNODES=2 needs MASTER_ADDR, the address of node 0' in proc.stderr
 
@@ -47,7 +46,7 @@ def test_a_data_path_with_spaces_passes_through_cfg_options(trained_work_dir, ti
     # MMEngine's DictAction would turn '<tmp>/my frames' into '<tmp>/myframes'.
     frames = tmp_path / 'my frames, copied'
     shutil.copytree(tiny_files['video_dir'], frames)
-    log = run_tool([sys.executable, 'tools/test.py', TINY_CONFIG,
-                    str(trained_work_dir / 'epoch_1.pth'), '--work-dir', str(tmp_path / 'w'),
-                    '--cfg-options', *options_for(tiny_files, str(frames))])
+    log = run_tool('tools/test.py', TINY_CONFIG,
+                   str(trained_work_dir / 'epoch_1.pth'), '--work-dir', str(tmp_path / 'w'),
+                   '--cfg-options', *options_for(tiny_files, str(frames))).output
     assert 'Detection mAP (%) on 2 videos' in log

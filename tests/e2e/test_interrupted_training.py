@@ -10,20 +10,17 @@ import torch
 from gaf_mmaction.checkpoint import read_state_dict
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.engine.checkpoint_files import AtomicLocalBackend, find_resume_checkpoint
-from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
-from tests.helpers import TEST_DATA, TouchOnUnpickle, checkpoint_bytes
+from tests.helpers import TEST_DATA, TINY_CONFIG, TouchOnUnpickle, checkpoint_bytes, run_tool
 
 # Tiny config: 2 iterations per pass, so epoch 2 runs global iterations 5-6 (CVAE) and 7-8.
 EPOCHS = ['train_cfg.max_epochs=2']
 
 
 def train(work: Path, *extra: str, config: str = TINY_CONFIG, expect_kill: bool = False) -> str:
-    args = [sys.executable, 'tools/train.py', config, '--work-dir', str(work), *extra]
-    if not expect_kill:
-        return run_tool(args)
-    proc = run_process(args)
-    assert proc.returncode == -9, (proc.stdout + proc.stderr)[-3000:]
-    return proc.stdout + proc.stderr
+    proc = run_tool('tools/train.py', config, '--work-dir', work, *extra, check=not expect_kill)
+    if expect_kill:
+        assert proc.returncode == -9, proc.output[-3000:]
+    return proc.output
 
 
 def parameters(path: Path) -> dict[str, torch.Tensor]:
@@ -97,9 +94,8 @@ def test_resuming_from_an_unsafe_checkpoint_needs_the_flag(trained_work_dir, tmp
     checkpoint['meta']['note'] = TouchOnUnpickle(marker)
     evil = tmp_path / 'evil.pth'
     torch.save(checkpoint, evil)
-    args = [sys.executable, 'tools/train.py', TINY_CONFIG, '--work-dir', str(tmp_path / 'w'),
-            '--resume', str(evil), '--cfg-options', *EPOCHS, *data_options]
-    proc = run_process(args)
+    proc = run_tool('tools/train.py', TINY_CONFIG, '--work-dir', tmp_path / 'w', '--resume', evil,
+                    '--cfg-options', *EPOCHS, *data_options, check=False)
     assert proc.returncode != 0 and not marker.exists()
     assert 'evil.pth holds objects outside the safe allow-list' in proc.stderr
     assert '--trust-checkpoint' in proc.stderr
@@ -112,6 +108,5 @@ def test_own_checkpoints_load_in_a_fresh_process(trained_work_dir):
     # No tool has registered the allow-list in a new interpreter: the loader must do it.
     code = ('import sys; from gaf_mmaction.checkpoint import read_state_dict; '
             'print(len(read_state_dict(sys.argv[1])))')
-    proc = run_process([sys.executable, '-c', code, str(trained_work_dir / 'epoch_1.pth')])
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = run_tool([sys.executable, '-c', code], trained_work_dir / 'epoch_1.pth')
     assert int(proc.stdout.split()[-1]) == len(parameters(trained_work_dir / 'epoch_1.pth'))

@@ -1,13 +1,11 @@
 """GAF on pre-extracted features through tools/train.py and tools/test.py."""
 import json
-import sys
 
 import numpy as np
 import pytest
 
 from gaf_mmaction.datasets.annotation_files import read_video_info
-from tests.engine.conftest import options_for, run_tool
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, options_for, run_tool
 
 CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_features.py')
 
@@ -25,13 +23,13 @@ def feature_options(tiny_files, tmp_path_factory):
 
 def test_train_and_test_on_features(tmp_path, feature_options):
     work = tmp_path / 'work'
-    log = run_tool([sys.executable, 'tools/train.py', CONFIG, '--work-dir', str(work),
-                    '--cfg-options', *feature_options])
+    log = run_tool('tools/train.py', CONFIG, '--work-dir', str(work),
+                   '--cfg-options', *feature_options).output
     assert 'cvae/loss_cvae_0' in log and 'det/loss_loc' in log
     out = tmp_path / 'dets.json'
-    log = run_tool([sys.executable, 'tools/test.py', CONFIG, str(work / 'epoch_1.pth'),
-                    '--work-dir', str(work), '--out', str(out), '--cfg-options',
-                    *feature_options])
+    log = run_tool('tools/test.py', CONFIG, str(work / 'epoch_1.pth'),
+                   '--work-dir', str(work), '--out', str(out), '--cfg-options',
+                   *feature_options).output
     assert 'detection/mAP@0.5' in log
     assert set(json.loads(out.read_text())['results']) == {'video_a', 'video_b'}
 

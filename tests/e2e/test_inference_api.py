@@ -2,7 +2,6 @@
 by the repository's own preparation, at the config's own frame rate (25 fps here, not the 10 of
 THUMOS14): the API takes the rate, frame size, windows and batch size from the config."""
 import json
-import sys
 
 import numpy as np
 import torch
@@ -13,8 +12,7 @@ from gaf_mmaction.apis import detect_video, init_detector
 from gaf_mmaction.evaluation.video_merging import clip_to_durations
 from gaf_mmaction.preparation.video_frames import read_video
 from gaf_mmaction.testing import write_mp4
-from tests.engine.conftest import run_tool
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, run_tool
 
 FRAMES_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_own_videos.py')
 RATE = 25.0
@@ -51,9 +49,9 @@ def test_inference_detector_equals_the_test_tool_at_25_fps(tmp_path):
     out = tmp_path / 'results.json'
     # One thread in both (the tool's process runs with OMP_NUM_THREADS=1): the two paths then
     # batch the same windows alike and compute alike, so they agree exactly.
-    run_tool([sys.executable, 'tools/test.py', FRAMES_CONFIG, str(checkpoint), '--work-dir',
-              str(tmp_path / 'test'), '--out', str(out), '--data-root', str(root),
-              '--cfg-options', *(f'{k}={v}' for k, v in rate.items())])
+    run_tool('tools/test.py', FRAMES_CONFIG, str(checkpoint), '--work-dir',
+             str(tmp_path / 'test'), '--out', str(out), '--data-root', str(root),
+             '--cfg-options', *(f'{k}={v}' for k, v in rate.items()))
     expected = json.loads(out.read_text())['results']['clip']
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

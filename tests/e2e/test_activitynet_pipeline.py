@@ -2,14 +2,12 @@
 official JSON -> video info -> train (both passes) -> test with the video-level classifier."""
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from gaf_mmaction.testing import write_activitynet_like
-from tests.engine.conftest import run_process, run_tool
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, run_tool
 
 TINY_ANET_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_activitynet.py')
 TIOUS = ('0.5', '0.55', '0.6', '0.65', '0.7', '0.75', '0.8', '0.85', '0.9', '0.95')
@@ -20,8 +18,8 @@ def anet(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp('activitynet')
     files = write_activitynet_like(root)
     files['video_info'] = str(root / 'video_info_train_val.json')
-    run_tool([sys.executable, 'tools/data/activitynet_video_info.py', files['annotation_file'],
-              files['encoded_csv'], files['video_info']])
+    run_tool('tools/data/activitynet_video_info.py', files['annotation_file'],
+             files['encoded_csv'], files['video_info'])
     files['options'] = [
         *(f'{split}_dataloader.dataset.{key}={value}' for split in ('train', 'val', 'test')
           for key, value in (('ann_file', files['video_info']),
@@ -37,8 +35,8 @@ def anet(tmp_path_factory) -> dict:
 def trained(anet, tmp_path_factory) -> tuple[Path, str]:
     """Work dir and log of one epoch of tools/train.py."""
     work = tmp_path_factory.mktemp('anet_work')
-    log = run_tool([sys.executable, 'tools/train.py', TINY_ANET_CONFIG, '--work-dir', str(work),
-                    '--cfg-options', 'train_cfg.max_epochs=1', *anet['options']])
+    log = run_tool('tools/train.py', TINY_ANET_CONFIG, '--work-dir', str(work),
+                   '--cfg-options', 'train_cfg.max_epochs=1', *anet['options']).output
     return work, log
 
 
@@ -51,8 +49,8 @@ def test_train_then_test_writes_activitynet_results(anet, trained, tmp_path):
                  'loss_recon'):
         assert f'det/{term}' in detector_line
     results = tmp_path / 'results.json'
-    log = run_tool([sys.executable, 'tools/test.py', TINY_ANET_CONFIG, str(work / 'epoch_1.pth'),
-                    '--cfg-options', f'test_evaluator.out_file={results}', *anet['options']])
+    log = run_tool('tools/test.py', TINY_ANET_CONFIG, str(work / 'epoch_1.pth'),
+                   '--cfg-options', f'test_evaluator.out_file={results}', *anet['options']).output
     for tiou in TIOUS:
         assert re.search(rf'detection/mAP@{tiou}: [0-9.]+', log), tiou
     assert re.search(r'detection/mAP_avg: [0-9.]+', log)
@@ -77,9 +75,10 @@ def test_a_test_video_missing_from_the_classifier_is_named(anet, trained, tmp_pa
     del classification['results']['vid_e']
     partial = tmp_path / 'partial.json'
     partial.write_text(json.dumps(classification))
-    proc = run_process([sys.executable, 'tools/test.py', TINY_ANET_CONFIG,
-                        str(trained[0] / 'epoch_1.pth'), '--cfg-options', *anet['options'],
-                        f'test_evaluator.post_processor.video_classification_file={partial}'])
+    proc = run_tool('tools/test.py', TINY_ANET_CONFIG, trained[0] / 'epoch_1.pth', '--cfg-options',
+                    *anet['options'],
+                    f'test_evaluator.post_processor.video_classification_file={partial}',
+                    check=False)
     assert proc.returncode != 0
     assert f"{partial}: the video-level classification lacks test video 'vid_e'" in (
-        proc.stdout + proc.stderr)
+        proc.output)

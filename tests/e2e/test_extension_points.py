@@ -1,6 +1,5 @@
 """Extending GAF from config alone: a dataset of a new annotation format on the dataset bases,
 and a second detection head on the head interface, each trained and tested by our tools."""
-import sys
 import textwrap
 
 import pytest
@@ -10,7 +9,7 @@ from mmengine.registry import init_default_scope
 
 from gaf_mmaction.testing import TINY_CLASSES, TINY_VIDEOS
 from gaf_mmaction.utils import ConfigMismatchError, MissingInputError
-from tests.engine.conftest import TINY_CONFIG, run_tool
+from tests.helpers import TINY_CONFIG, run_tool
 
 CLASSES = [name for _, name in TINY_CLASSES]
 
@@ -27,12 +26,12 @@ def made_up_annotations(path) -> str:
 
 def train_and_test(config, work_dir, options=()) -> tuple[str, str]:
     """Logs of one epoch of tools/train.py (validating at its end) and of tools/test.py."""
-    trained = run_tool([sys.executable, 'tools/train.py', str(config), '--work-dir',
-                        str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1',
-                        'train_cfg.val_interval=1', *options])
-    tested = run_tool([sys.executable, 'tools/test.py', str(config),
-                       str(work_dir / 'epoch_1.pth'), '--work-dir', str(work_dir / 'test'),
-                       *(('--cfg-options', *options) if options else ())])
+    trained = run_tool('tools/train.py', str(config), '--work-dir',
+                       str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1',
+                       'train_cfg.val_interval=1', *options).output
+    tested = run_tool('tools/test.py', str(config),
+                      str(work_dir / 'epoch_1.pth'), '--work-dir', str(work_dir / 'test'),
+                      *(('--cfg-options', *options) if options else ())).output
     return trained, tested
 
 

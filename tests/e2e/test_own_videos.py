@@ -3,7 +3,6 @@ the generic JSON -> training and testing on frames, detections and a timeline ->
 training and testing on features."""
 import json
 import re
-import sys
 
 import cv2
 import numpy as np
@@ -11,8 +10,7 @@ import pytest
 
 from gaf_mmaction.evaluation import THUMOS14_TIOUS, detection_map, load_ground_truth
 from gaf_mmaction.testing import write_mp4
-from tests.engine.conftest import run_process, run_tool
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, run_tool
 
 FRAMES_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_own_videos.py')
 FEATURES_CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_own_features.py')
@@ -47,12 +45,12 @@ def own_data(tmp_path_factory):
     (root / 'segments.csv').write_text('video,label,start,end\n' + ''.join(
         f'{video},{label},{start},{end}\n' for video, segments in SEGMENTS.items()
         for label, start, end in segments))
-    run_tool([sys.executable, 'tools/data/videos_to_npy.py', str(root / 'videos'),
-              str(root / 'npy'), '--info-csv', str(root / 'video_info.csv'),
-              '--num-workers', '2'])
-    out = run_tool([sys.executable, 'tools/data/segments_to_json.py', str(root / 'segments.csv'),
-                    str(root / 'video_info.csv'), str(root / 'annotations.json'), '--classes',
-                    str(root / 'classes.txt'), '--test-videos', 'clip_4'])
+    run_tool('tools/data/videos_to_npy.py', str(root / 'videos'),
+             str(root / 'npy'), '--info-csv', str(root / 'video_info.csv'),
+             '--num-workers', '2')
+    out = run_tool('tools/data/segments_to_json.py', str(root / 'segments.csv'),
+                   str(root / 'video_info.csv'), str(root / 'annotations.json'), '--classes',
+                   str(root / 'classes.txt'), '--test-videos', 'clip_4').output
     assert '7 actions of 4 videos (1 testing, 3 training)' in out
     return root
 
@@ -70,14 +68,14 @@ def test_the_generic_json_holds_every_video_in_seconds(own_data):
 def test_frames_then_features_train_test_and_detect(own_data, tmp_path):
     options = ['--data-root', str(own_data)]
     work = tmp_path / 'frames'
-    trained = run_tool([sys.executable, 'tools/train.py', FRAMES_CONFIG, '--work-dir', str(work),
-                        *options, '--cfg-options', 'train_cfg.val_interval=1'])
+    trained = run_tool('tools/train.py', FRAMES_CONFIG, '--work-dir', str(work),
+                       *options, '--cfg-options', 'train_cfg.val_interval=1').output
     # Validation scores against the JSON's 'testing' subset: its one video.
     assert 'Detection mAP (%) on 1 videos' in trained
     checkpoint = str(work / 'epoch_1.pth')
     out = tmp_path / 'detections.json'
-    tested = run_tool([sys.executable, 'tools/test.py', FRAMES_CONFIG, checkpoint, '--work-dir',
-                       str(tmp_path / 'test'), '--out', str(out), *options])
+    tested = run_tool('tools/test.py', FRAMES_CONFIG, checkpoint, '--work-dir',
+                      str(tmp_path / 'test'), '--out', str(out), *options).output
     results = json.loads(out.read_text())['results']
     assert list(results) == ['clip_4'] and results['clip_4']
     # The JSON's test segments are the CSV's of clip_4, in seconds, labelled by name; the
@@ -90,26 +88,23 @@ def test_frames_then_features_train_test_and_detect(own_data, tmp_path):
     reported = [float(re.findall(rf'detection/mAP@{tiou:g}: ([0-9.]+)', tested)[-1])
                 for tiou in THUMOS14_TIOUS]
     assert reported == [round(float(value), 4) for value in mean_ap]
-    proc = run_process([sys.executable, 'demo/detect_video.py',
-                        str(own_data / 'videos' / 'clip_4.mp4'), FRAMES_CONFIG, checkpoint,
-                        '--out-json', str(tmp_path / 'clip_4.json'), '--out-png',
-                        str(tmp_path / 'clip_4.png'), '--gt', str(own_data / 'annotations.json'),
-                        '--subset', 'testing', '--runtime', 'pytorch'])
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_tool('demo/detect_video.py', own_data / 'videos' / 'clip_4.mp4', FRAMES_CONFIG, checkpoint,
+             '--out-json', tmp_path / 'clip_4.json', '--out-png', tmp_path / 'clip_4.png',
+             '--gt', own_data / 'annotations.json', '--subset', 'testing', '--runtime', 'pytorch')
     assert json.loads((tmp_path / 'clip_4.json').read_text())['duration'] == 20.0
     assert cv2.imread(str(tmp_path / 'clip_4.png')) is not None
 
     features = own_data / 'features'
-    log = run_tool([sys.executable, 'tools/data/extract_features.py', FRAMES_CONFIG,
-                    str(own_data / 'npy'), str(features), '--checkpoint', checkpoint,
-                    '--device', 'cpu', '--num-workers', '1'])
+    log = run_tool('tools/data/extract_features.py', FRAMES_CONFIG,
+                   str(own_data / 'npy'), str(features), '--checkpoint', checkpoint,
+                   '--device', 'cpu', '--num-workers', '1').output
     assert '4 videos, 0 done before' in log and '[4/4]' in log
     # 200 frames, a feature every 4: 50 steps of the tiny I3D's 1024 channels.
     assert np.load(features / 'clip_1.npy').shape == (50, 1024)
     work = tmp_path / 'features'
-    trained = run_tool([sys.executable, 'tools/train.py', FEATURES_CONFIG, '--work-dir',
-                        str(work), *options])
+    trained = run_tool('tools/train.py', FEATURES_CONFIG, '--work-dir',
+                       str(work), *options).output
     out = tmp_path / 'feature_detections.json'
-    run_tool([sys.executable, 'tools/test.py', FEATURES_CONFIG, str(work / 'epoch_1.pth'),
-              '--work-dir', str(tmp_path / 'test_features'), '--out', str(out), *options])
+    run_tool('tools/test.py', FEATURES_CONFIG, str(work / 'epoch_1.pth'),
+             '--work-dir', str(tmp_path / 'test_features'), '--out', str(out), *options)
     assert list(json.loads(out.read_text())['results']) == ['clip_4']

@@ -6,14 +6,12 @@ import os
 import pickle
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import mmaction
 import pytest
 
-from tests.engine.conftest import TINY_CONFIG, run_process, run_tool
-from tests.helpers import REPO
+from tests.helpers import REPO, TINY_CONFIG, run_tool
 
 MMACTION_TOOLS = Path(mmaction.__file__).parent / '.mim' / 'tools'
 
@@ -29,10 +27,10 @@ def test_metric(log: str, mode: str, name: str) -> float:
 def mmaction_trained(tmp_path_factory, data_options) -> tuple[Path, str]:
     """Two epochs with MMAction2's train.py: validation after each, one rotated checkpoint."""
     work = tmp_path_factory.mktemp('mmaction_train')
-    log = run_tool([sys.executable, str(MMACTION_TOOLS / 'train.py'), TINY_CONFIG,
-                    '--work-dir', str(work), '--cfg-options', 'train_cfg.max_epochs=2',
-                    'train_cfg.val_interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1',
-                    'optim_wrapper.detector.clip_grad.max_norm=100', *data_options])
+    log = run_tool(str(MMACTION_TOOLS / 'train.py'), TINY_CONFIG,
+                   '--work-dir', str(work), '--cfg-options', 'train_cfg.max_epochs=2',
+                   'train_cfg.val_interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1',
+                   'optim_wrapper.detector.clip_grad.max_norm=100', *data_options).output
     return work, log
 
 
@@ -77,11 +75,11 @@ def test_mmaction_test_tool_reports_the_same_map_as_ours(mmaction_trained, data_
     dump = tmp_path / 'windows.pkl'
     # (MMAction2's --dump turns test_evaluator into a list before --cfg-options are merged,
     # so test_evaluator.gt_file cannot be set beside it: ours merges the options first.)
-    theirs = run_tool([sys.executable, str(MMACTION_TOOLS / 'test.py'), TINY_CONFIG, checkpoint,
-                       '--work-dir', str(tmp_path / 'theirs'), '--cfg-options', *data_options])
-    ours = run_tool([sys.executable, 'tools/test.py', TINY_CONFIG, checkpoint,
-                     '--work-dir', str(tmp_path / 'ours'), '--dump', str(dump),
-                     '--show-dir', str(tmp_path / 'vis'), '--cfg-options', *data_options])
+    theirs = run_tool(str(MMACTION_TOOLS / 'test.py'), TINY_CONFIG, checkpoint,
+                      '--work-dir', str(tmp_path / 'theirs'), '--cfg-options', *data_options).output
+    ours = run_tool('tools/test.py', TINY_CONFIG, checkpoint,
+                    '--work-dir', str(tmp_path / 'ours'), '--dump', str(dump),
+                    '--show-dir', str(tmp_path / 'vis'), '--cfg-options', *data_options).output
     for name in ('mAP@0.1', 'mAP@0.3', 'mAP@0.5', 'mAP_avg'):
         assert test_metric(theirs, 'test', name) == test_metric(ours, 'test', name)
     with open(dump, 'rb') as f:
@@ -93,7 +91,7 @@ def test_mmaction_test_tool_reports_the_same_map_as_ours(mmaction_trained, data_
 
 
 def test_test_tool_needs_a_checkpoint():
-    proc = run_process([sys.executable, 'tools/test.py', TINY_CONFIG])
+    proc = run_tool('tools/test.py', TINY_CONFIG, check=False)
     assert proc.returncode == 2 and 'the following arguments are required: checkpoint' in proc.stderr
 
 
@@ -102,7 +100,7 @@ def test_test_tool_needs_a_checkpoint():
                                            ('slurm_train.sh', 'PARTITION JOB_NAME CONFIG'),
                                            ('slurm_test.sh', 'PARTITION JOB_NAME CONFIG CHECKPOINT')])
 def test_launch_scripts_print_their_usage(script, needed):
-    proc = run_process(['bash', f'tools/{script}', TINY_CONFIG])
+    proc = run_tool(f'tools/{script}', TINY_CONFIG, check=False)
     assert proc.returncode == 2 and f'Usage: tools/{script} {needed}' in proc.stderr
 
 

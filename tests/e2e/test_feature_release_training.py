@@ -9,7 +9,6 @@ and take the synthetic demo's from-scratch training settings.
 """
 import json
 import re
-import sys
 
 import numpy as np
 import pytest
@@ -19,8 +18,7 @@ from gaf_mmaction.testing import (
     write_actionformer_replica,
     write_opentad_replica,
 )
-from tests.engine.conftest import run_tool
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, run_tool
 
 
 def short_action_videos(seed: int = 0) -> dict:
@@ -48,20 +46,20 @@ def test_actionformer_thumos14_folder_trains_finds_the_actions_and_needs_the_cen
     write_actionformer_replica(data, videos=short_action_videos(), channels=64, with_time=False)
     config = str(TEST_DATA / 'configs' / 'gaf_tiny_actionformer.py')
     work = tmp_path / 'work'
-    run_tool([sys.executable, 'tools/train.py', config, '--data-root', str(data),
-              '--work-dir', str(work), '--cfg-options', 'train_cfg.max_epochs=10'])
+    run_tool('tools/train.py', config, '--data-root', str(data),
+             '--work-dir', str(work), '--cfg-options', 'train_cfg.max_epochs=10')
     out = tmp_path / 'dets.json'
-    aligned = metrics_of(run_tool([sys.executable, 'tools/test.py', config,
-                                   str(work / 'epoch_10.pth'), '--data-root', str(data),
-                                   '--work-dir', str(work), '--out', str(out)]))
+    aligned = metrics_of(run_tool('tools/test.py', config,
+                                  str(work / 'epoch_10.pth'), '--data-root', str(data),
+                                  '--work-dir', str(work), '--out', str(out)).output)
     assert aligned['mAP@0.5'] >= 0.9 and aligned['mAP@0.7'] >= 0.7, aligned
     assert set(json.loads(out.read_text())['results']) == {
         f'video_validation_{i:07d}_test' for i in range(4)}
     # The same model with its steps read as the snippets' starts, half a snippet early.
-    shifted = metrics_of(run_tool([sys.executable, 'tools/test.py', config,
-                                   str(work / 'epoch_10.pth'), '--data-root', str(data),
-                                   '--work-dir', str(work), '--cfg-options',
-                                   'test_dataloader.dataset.geometry.offset_frames=0']))
+    shifted = metrics_of(run_tool('tools/test.py', config,
+                                  str(work / 'epoch_10.pth'), '--data-root', str(data),
+                                  '--work-dir', str(work), '--cfg-options',
+                                  'test_dataloader.dataset.geometry.offset_frames=0').output)
     assert shifted['mAP@0.7'] < aligned['mAP@0.7'] - 0.3, (aligned, shifted)
 
 
@@ -84,7 +82,7 @@ def test_other_layouts_train_and_test_with_one_command(tmp_path, layout):
         config = 'gaf_tiny_anet_tsp.py'
         options = ['--cfg-options', f'val_evaluator.post_processor.video_classification_file={classifier}',
                    f'test_evaluator.post_processor.video_classification_file={classifier}']
-    log = run_tool([sys.executable, 'tools/train.py', str(TEST_DATA / 'configs' / config),
-                    '--data-root', str(data), '--work-dir', str(tmp_path / 'work'), *options])
+    log = run_tool('tools/train.py', str(TEST_DATA / 'configs' / config),
+                   '--data-root', str(data), '--work-dir', str(tmp_path / 'work'), *options).output
     assert 'det/loss_loc' in log and 'duplicate annotations dropped' in log
     assert 0 <= metrics_of(log)['mAP_avg'] <= 1

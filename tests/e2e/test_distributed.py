@@ -3,15 +3,13 @@
 Marked ``distributed``; ``.ci/run`` runs these as their own step.
 """
 import json
-import sys
 
 import pytest
 import torch
 
 from gaf_mmaction.checkpoint.safe_loading import allow_mmengine_checkpoints
 from gaf_mmaction.evaluation import THUMOS14_TIOUS, detection_map, load_ground_truth
-from tests.engine.conftest import TINY_CONFIG, run_tool
-from tests.helpers import assert_same_detections
+from tests.helpers import TINY_CONFIG, assert_same_detections, run_tool
 
 pytestmark = pytest.mark.distributed
 
@@ -20,10 +18,10 @@ pytestmark = pytest.mark.distributed
 def dist_trained(tmp_path_factory, data_options):
     """Work dir and log of a 2-process, one-epoch, interleaved tools/dist_train.sh run."""
     work = tmp_path_factory.mktemp('dist')
-    log = run_tool(['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', str(work),
-                    '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
-                    'train_cfg.interleave=True', 'default_hooks.logger.interval=1',
-                    *data_options])
+    log = run_tool('tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', str(work),
+                   '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
+                   'train_cfg.interleave=True', 'default_hooks.logger.interval=1',
+                   *data_options).output
     return work, log
 
 
@@ -43,12 +41,12 @@ def test_single_and_two_process_testing_agree(dist_trained, tmp_path, data_optio
     # bit (tests/helpers.py assert_same_detections says why not to batch them differently).
     options = [*data_options, 'test_dataloader.batch_size=1']
     single = tmp_path / 'single.json'
-    log = run_tool([sys.executable, 'tools/test.py', TINY_CONFIG, checkpoint, '--work-dir',
-                    str(tmp_path / 'w1'), '--out', str(single), '--cfg-options', *options])
+    log = run_tool('tools/test.py', TINY_CONFIG, checkpoint, '--work-dir',
+                   str(tmp_path / 'w1'), '--out', str(single), '--cfg-options', *options).output
     assert 'detection/mAP@0.5' in log and 'Detection mAP (%) on 2 videos' in log
     double = tmp_path / 'double.json'
-    run_tool(['bash', 'tools/dist_test.sh', TINY_CONFIG, checkpoint, '2', '--work-dir',
-              str(tmp_path / 'w2'), '--out', str(double), '--cfg-options', *options])
+    run_tool('tools/dist_test.sh', TINY_CONFIG, checkpoint, '2', '--work-dir',
+             str(tmp_path / 'w2'), '--out', str(double), '--cfg-options', *options)
     one, two = (json.loads(p.read_text()) for p in (single, double))
     assert set(one['results']) == set(two['results']) == {'video_a', 'video_b'}
     gt = load_ground_truth(tiny_files['gt_file'], 'test')
