@@ -3,18 +3,9 @@
 # windows of 256 feature steps. A new setting, not part of the published code: its learning
 # rate, epochs and soft-NMS sigma are our choices.
 _base_ = [
-    '../_base_/models/gaf_i3d.py', '../_base_/datasets/thumos14_i3d_features.py',
-    '../_base_/schedules/gaf_two_pass.py', '../_base_/default_runtime.py'
+    '../_base_/models/gaf_features.py', '../_base_/datasets/thumos14_i3d_features.py',
+    '../_base_/schedules/gaf_two_pass_features.py', '../_base_/default_runtime.py'
 ]
 
 # The features' channels size the attention and the neck (a 1 x 1 map, one step per feature).
-model = dict(
-    clip_length={{_base_.clip_length}},
-    crop_size=None,
-    data_preprocessor=dict(type='ClipDataPreprocessor', normalize=False, test_pad_value=None),
-    backbone=dict(_delete_=True, type='PrecomputedFeatures', in_channels=2048),
-    attention=dict(loss_recon=dict(warmup_epochs=30)))
-
-optim_wrapper = dict(detector=dict(optimizer=dict(lr=1e-4)))
-train_cfg = dict(max_epochs=30, val_interval=5)
-randomness = dict(seed=2020)
+model = dict(clip_length={{_base_.clip_length}}, backbone=dict(in_channels=2048))

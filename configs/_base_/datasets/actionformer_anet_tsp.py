@@ -2,6 +2,8 @@
 # annotations/anet1.3_tsp_filtered.json, tsp_features/v_<video>.npy ([T, 512], a 16-frame
 # snippet every 16 frames at 15 fps) and annotations/cuhk_val_simp_share.json (the video-level
 # classifier). Each video is resampled to clip_length steps, one window, class-agnostic.
+_base_ = ['./feature_windows.py']
+
 clip_length = 192
 feature_channels = 512
 num_classes = 1 + 1
@@ -15,50 +17,19 @@ dataset = dict(
     class_agnostic=True,
     clip_length=clip_length)
 
-train_pipeline = [
-    dict(type='LoadFeatureWindow'),
-    dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs'),
-]
-test_pipeline = [
-    dict(type='LoadFeatureWindow'),
-    dict(type='PackDetectionInputs'),
-]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    pin_memory=True,
-    drop_last=True,
-    sampler=dict(type='ResumableSampler', shuffle=True),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training',
-                 pipeline=train_pipeline))
-test_dataloader = dict(
-    batch_size=16,
-    num_workers=4,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation',
-                 test_mode=True, pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(dataset, subset='training'))
+test_dataloader = dict(dataset=dict(dataset, subset='validation'))
+val_dataloader = test_dataloader
 # ActivityNet's protocol: tIoU 0.5:0.05:0.95 and their mean, duplicates dropped (ActionFormer,
 # OpenTAD); class-agnostic detections take each video's top class from the CUHK classifier.
 test_evaluator = dict(
-    type='TemporalDetectionMetric',
-    gt_file=None,
     tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     average_tious=None,
     duplicates='drop',
     post_processor=dict(
-        type='VideoPostProcessor',
         nms_sigma=0.75,
-        top_k=5000,
         video_classification_file='data/anet_1.3/annotations/cuhk_val_simp_share.json',
         clip_to_duration=True,
         max_per_video=100),
     version='ActivityNet-v1.3')
-test_cfg = dict(type='TestLoop')
-val_dataloader = test_dataloader
 val_evaluator = test_evaluator

@@ -2,6 +2,8 @@
 # annotations/annotations_gt.json and category_idx.txt, features/
 # intervideo_mae_huge_k700_stride16_len16_fineaction/<video>.npy ([T, 1280], a 16-frame snippet
 # every 16 frames at 30 fps).
+_base_ = ['./feature_windows.py']
+
 clip_length = 256
 feature_channels = 1280
 num_classes = 106 + 1
@@ -16,45 +18,13 @@ dataset = dict(
     release='opentad_fineaction_videomae_h',
     clip_length=clip_length)
 
-train_pipeline = [
-    dict(type='LoadFeatureWindow'),
-    dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs'),
-]
-test_pipeline = [
-    dict(type='LoadFeatureWindow'),
-    dict(type='PackDetectionInputs'),
-]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    pin_memory=True,
-    drop_last=True,
-    sampler=dict(type='ResumableSampler', shuffle=True),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4,
-                 pipeline=train_pipeline))
-test_dataloader = dict(
-    batch_size=16,
-    num_workers=4,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2,
-                 test_mode=True, pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(dataset, subset='training', clip_stride=clip_length // 4))
+test_dataloader = dict(dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2))
+val_dataloader = test_dataloader
 # FineAction's protocol (OpenTAD): tIoU 0.5:0.05:0.95, duplicates dropped.
 test_evaluator = dict(
-    type='TemporalDetectionMetric',
-    gt_file=None,
     tious=(0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     average_tious=None,
     duplicates='drop',
-    post_processor=dict(
-        type='VideoPostProcessor',
-        nms_sigma=0.75,
-        top_k=5000))
-test_cfg = dict(type='TestLoop')
-val_dataloader = test_dataloader
+    post_processor=dict(nms_sigma=0.75))
 val_evaluator = test_evaluator

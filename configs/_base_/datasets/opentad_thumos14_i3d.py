@@ -2,6 +2,8 @@
 # thumos_14_anno.json (subsets training = THUMOS14 validation, validation = its test; "frame"
 # counts), annotations/category_idx.txt, and the same I3D features under features/
 # i3d_actionformer_stride4_thumos/ (with its missing_files.txt). Ambiguous segments are skipped.
+_base_ = ['./feature_windows.py']
+
 clip_length = 256
 feature_channels = 2048
 num_classes = 20 + 1
@@ -17,46 +19,14 @@ dataset = dict(
     ignore_labels=('Ambiguous', ),
     clip_length=clip_length)
 
-train_pipeline = [
-    dict(type='LoadFeatureWindow'),
-    dict(type='BoundarySplice'),
-    dict(type='PackDetectionInputs'),
-]
-test_pipeline = [
-    dict(type='LoadFeatureWindow'),
-    dict(type='PackDetectionInputs'),
-]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=4,
-    persistent_workers=True,
-    pin_memory=True,
-    drop_last=True,
-    sampler=dict(type='ResumableSampler', shuffle=True),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='training', clip_stride=clip_length // 4,
-                 pipeline=train_pipeline))
-test_dataloader = dict(
-    batch_size=16,
-    num_workers=4,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2,
-                 test_mode=True, pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(dataset, subset='training', clip_stride=clip_length // 4))
+test_dataloader = dict(dataset=dict(dataset, subset='validation', clip_stride=clip_length // 2))
+val_dataloader = test_dataloader
 # OpenTAD's protocol: tIoU 0.3:0.1:0.7, duplicate annotations dropped, Ambiguous ignored.
 test_evaluator = dict(
-    type='TemporalDetectionMetric',
-    gt_file=None,
     tious=(0.3, 0.4, 0.5, 0.6, 0.7),
     average_tious=None,
     duplicates='drop',
     ignore_labels=('Ambiguous', ),
-    post_processor=dict(
-        type='VideoPostProcessor',
-        nms_sigma=0.5,
-        top_k=5000))
-test_cfg = dict(type='TestLoop')
-val_dataloader = test_dataloader
+    post_processor=dict(nms_sigma=0.5))
 val_evaluator = test_evaluator
