@@ -1,4 +1,5 @@
-"""One test per row of the README's bad-input table: each message names the culprit."""
+"""Tests of rows of the bad-input tables of docs/troubleshooting.md: each message names the
+culprit."""
 import json
 import pickle
 from pathlib import Path

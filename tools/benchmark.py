@@ -2,8 +2,8 @@
 
 Prints one JSON line per case: items (windows or clips) per second, ms per step, peak memory
 (GiB), dtype, device and torch version. With --baseline a second case runs the model the way
-the published code was measured (fp32, eager, batch 1 for test and 8 for train; README,
-"Performance") and a last line gives the ratios (memory only on CUDA, where the peak is the
+the published code was measured (fp32, eager, batch 1 for test and 8 for train;
+docs/performance.md) and a last line gives the ratios (memory only on CUDA, where the peak is the
 allocator's; on the CPU it is the process's peak resident set). --mode video runs a generated
 video (--video-minutes, default 5) through the video API the default way (on the CPU: ONNX
 Runtime when the deploy extras are installed, and PyTorch's default beside it) and the
