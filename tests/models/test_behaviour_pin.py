@@ -20,6 +20,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
+from gaf_mmaction.structures.two_pass import PASSES
 from gaf_mmaction.testing import TINY_VIDEOS, write_thumos_like
 from tests.helpers import TEST_DATA, network_rtol
 
@@ -50,10 +51,10 @@ def dataset_cfg(cfg: Config, files: dict, split: str) -> dict:
     return dataset
 
 
-def pass_losses(model, batch: dict, phase: str) -> dict[str, list[float]]:
+def pass_losses(model, batch: dict, name: str) -> dict[str, list[float]]:
     """Each loss term of one pass and the gradient norm of each model part it reaches."""
     model.zero_grad()
-    model.set_train_state(phase, 1)
+    model.set_train_state(name, 1)
     seed(1)
     data = model.data_preprocessor(batch, training=True)
     losses = model(**data, mode='loss')
@@ -123,11 +124,11 @@ def compute(tmp: Path) -> dict:
     kd_cfg = Config.fromfile(TEST_DATA / 'configs' / 'gaf_tiny_kd.py')
     seed(5)
     distiller = MODELS.build(kd_cfg.model).train()
-    for phase in ('cvae', 'detector'):
-        distiller.set_train_state(phase, 1)
+    for name in PASSES:
+        distiller.set_train_state(name, 1)
         seed(1)
         data = distiller.data_preprocessor(batch, training=True)
-        values[f'losses/distiller_{phase}'] = {
+        values[f'losses/distiller_{name}'] = {
             k: [v.item()] for k, v in distiller(**data, mode='loss').items()}
     return values
 

@@ -62,8 +62,8 @@ class TwoPasses(torch.nn.Module):
         self.attention = torch.nn.Module()
         self.attention.cvae = torch.nn.Linear(3, 2)
 
-    def phase_parameters(self, phase):
-        part = self.attention.cvae if phase == 'cvae' else self.head
+    def pass_parameters(self, name):
+        part = self.attention.cvae if name == 'cvae' else self.head
         return list(part.named_parameters())
 
 
@@ -75,8 +75,8 @@ def test_checkpoint_bytes_are_the_state_dict_and_what_the_optimizers_keep():
     # The truth: each optimizer's state after a step (0-d step counters aside), and the
     # state dict's tensors (BN statistics included).
     kept = 0
-    for phase, optimizer in (('detector', torch.optim.Adam), ('cvae', torch.optim.SGD)):
-        params = [p for _, p in model.phase_parameters(phase)]
+    for name, optimizer in (('detector', torch.optim.Adam), ('cvae', torch.optim.SGD)):
+        params = [p for _, p in model.pass_parameters(name)]
         kwargs = dict(momentum=0.9) if optimizer is torch.optim.SGD else {}
         step = optimizer(params, lr=0.1, **kwargs)
         for p in params:
