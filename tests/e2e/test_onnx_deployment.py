@@ -133,12 +133,14 @@ def test_clips_of_another_shape_are_refused_naming_the_file(exported, compared):
         compared['runtime'](torch.zeros(1, 3, 64, 48, 48))
 
 
-def test_without_the_deploy_extras_the_tools_say_what_to_install(exported, tmp_path):
+def test_without_the_deploy_extras_the_tools_say_what_to_install(exported, data_options,
+                                                                 tmp_path):
     _, onnx_file = exported
     blocker = tmp_path / 'onnxruntime.py'
     blocker.write_text("raise ImportError('not installed')\n")
     proc = run_tool('tools/test.py', TINY_CONFIG, str(onnx_file),
-                    '--backend', 'onnxruntime', '--work-dir', str(tmp_path / 'w'), check=False,
+                    '--backend', 'onnxruntime', '--work-dir', str(tmp_path / 'w'),
+                    '--cfg-options', *data_options, check=False,
                     env_update=dict(PYTHONPATH=f'{tmp_path}:.'))
     assert proc.returncode == 1
     assert "need onnxruntime, which is not installed: pip install -e '.[deploy]'" in proc.stderr
