@@ -24,8 +24,15 @@ def init_cpu_distributed(cfg: Config, launcher: str) -> None:
         return
     if not dist.is_initialized():
         timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('timeout')
-        dist.init_process_group('gloo', timeout=None if timeout is None
-                                else datetime.timedelta(seconds=timeout))
+        timeout = None if timeout is None else datetime.timedelta(seconds=timeout)
+        store, rank, world_size = next(dist.rendezvous('env://', timeout=timeout or
+                                                       dist.default_pg_timeout))
+        # torchrun's static rendezvous keeps one store across restarts, without a prefix per
+        # attempt: a restarted rank could read the previous attempt's addresses of its peers
+        # (dead ports) and fail to connect. Each attempt gets its own keys.
+        attempt = os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')
+        dist.init_process_group('gloo', store=dist.PrefixStore(f'attempt_{attempt}', store),
+                                rank=rank, world_size=world_size, timeout=timeout)
     cfg.setdefault('model_wrapper_cfg', dict(type='MMDistributedDataParallel'))
     if cfg.model_wrapper_cfg.get('type') != 'TwoPassDistributedDataParallel':
         cfg.model_wrapper_cfg.update(device_ids=None, broadcast_buffers=False)
