@@ -1,4 +1,5 @@
 """Disjoint shares of a list of videos: one per Slurm array task, torchrun rank or --shard."""
+import argparse
 import os
 from dataclasses import dataclass
 
@@ -59,3 +60,22 @@ def parse_shard(text: str) -> Shard:
     if not (slash and index.strip().isdigit() and count.strip().isdigit()):
         raise ValueError(f'--shard takes I/N (share I of N, I from 0) or auto, got {text!r}')
     return Shard(int(index), int(count))
+
+
+def add_shard_option(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--shard I/N|auto`` on a preparation tool: ``args.shard`` is a :class:`Shard` or None,
+    and a value that names no shard is a usage error (exit 2) quoting it.
+
+    Args:
+        parser: The tool's parser.
+        verb: What the tool does to its share of the videos ('convert', 'extract').
+    """
+    def shard(text: str) -> Shard:
+        try:
+            return parse_shard(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from err
+
+    parser.add_argument('--shard', metavar='I/N', type=shard,
+                        help=f'{verb} share I (from 0) of N of the videos (every N-th by name); '
+                             "'auto': from torchrun's RANK/WORLD_SIZE or a Slurm array task")

@@ -16,7 +16,7 @@ import torch
 from gaf_mmaction.datasets.annotation_files import read_video_info
 from gaf_mmaction.preparation.shards import Shard, parse_shard
 from tests.datasets.test_feature_extraction import TINY, tiny_model
-from tests.helpers import REPO
+from tests.helpers import REPO, run_tool
 
 NAMES = [f'video_{i:02d}' for i in range(12)]
 ENV = dict(os.environ, OMP_NUM_THREADS='1')
@@ -84,6 +84,15 @@ def test_shares_are_every_nth_name_and_cover_each_once(monkeypatch):
     monkeypatch.setenv('WORLD_SIZE', '4')  # torchrun's rank comes first
     monkeypatch.setenv('RANK', '3')
     assert parse_shard('auto') == Shard(3, 4)
+
+
+@pytest.mark.parametrize('script', ['tools/data/videos_to_npy.py',
+                                    'tools/data/extract_features.py'])
+def test_a_shard_that_does_not_exist_is_a_usage_error(script, tmp_path):
+    args = ['IN', str(tmp_path)] if 'videos' in script else [TINY, 'IN', str(tmp_path)]
+    result = run_tool(script, *args, '--shard', '3/2', check=False)
+    assert result.returncode == 2
+    assert 'argument --shard: Shard 3/2 does not exist' in result.stderr
 
 
 def test_three_shards_add_up_to_the_unsharded_run(videos, unsharded, tmp_path):

@@ -30,7 +30,7 @@ from gaf_mmaction.datasets.file_checks import open_array
 from gaf_mmaction.preparation import VideoDecoder
 from gaf_mmaction.preparation.features import FeatureExtractor, normalizer_of
 from gaf_mmaction.preparation.output_files import save_array
-from gaf_mmaction.preparation.shards import parse_shard
+from gaf_mmaction.preparation.shards import add_shard_option
 from gaf_mmaction.utils.stop_signals import STOPPED_EXIT_STATUS, StopSignals, ignore_stop_signals
 
 VIDEO_SUFFIXES = ('.npy', '.mp4', '.avi', '.mkv', '.webm', '.mov')
@@ -52,15 +52,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--num-workers', type=int, default=2,
                         help='processes reading or decoding the next videos (default 2)')
-    parser.add_argument('--shard', metavar='I/N',
-                        help='extract share I (from 0) of N of the videos (every N-th by name); '
-                             "'auto': from torchrun's RANK/WORLD_SIZE or a Slurm array task")
-    args = parser.parse_args(argv)
-    try:
-        args.shard = parse_shard(args.shard) if args.shard else None
-    except ValueError as err:
-        parser.error(str(err))
-    return args
+    add_shard_option(parser, 'extract')
+    return parser.parse_args(argv)
 
 
 def list_videos(inputs: list[str]) -> list[Path]:

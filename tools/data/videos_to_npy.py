@@ -42,7 +42,7 @@ from gaf_mmaction.preparation.output_files import (
     save_array,
     write_info,
 )
-from gaf_mmaction.preparation.shards import parse_shard
+from gaf_mmaction.preparation.shards import add_shard_option
 from gaf_mmaction.utils.stop_signals import STOPPED_EXIT_STATUS, StopSignals, ignore_stop_signals
 
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mkv', '.webm', '.mov')
@@ -67,15 +67,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='convert what decodes of a video that decodes to fewer frames '
                              'than its container states (default: list it as bad, write '
                              'nothing for it)')
-    parser.add_argument('--shard', metavar='I/N',
-                        help='convert share I (from 0) of N of the videos (every N-th by name); '
-                             "'auto': from torchrun's RANK/WORLD_SIZE or a Slurm array task")
-    args = parser.parse_args(argv)
-    try:
-        args.shard = parse_shard(args.shard) if args.shard else None
-    except ValueError as err:
-        parser.error(str(err))
-    return args
+    add_shard_option(parser, 'convert')
+    return parser.parse_args(argv)
 
 
 def find_videos(inputs: list[str]) -> list[Path]:
