@@ -1,6 +1,9 @@
 """Shared fixtures: registry scope, the full-size model, tiny THUMOS14-format files and the
---cfg-options that point the tiny config at them, logs."""
+--cfg-options that point the tiny config at them, a module's scratch folders, logs."""
 import logging
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import torch
@@ -38,6 +41,22 @@ def tiny_files(tmp_path_factory) -> dict[str, str]:
 def data_options(tiny_files) -> list[str]:
     """--cfg-options pointing the tiny config's data at the generated frames."""
     return options_for(tiny_files, tiny_files['video_dir'])
+
+
+@pytest.fixture(scope='module')
+def module_tmp(tmp_path_factory) -> Iterator[Callable[[str], Path]]:
+    """``tmp_path_factory.mktemp`` for a module's shared fixtures, whose folders are removed
+    when the module ends: one tiny training run keeps about 1 GB of checkpoints, and the
+    suite's runs kept to the session's end would not fit a CI machine's disk."""
+    made = []
+
+    def mktemp(name: str) -> Path:
+        made.append(tmp_path_factory.mktemp(name))
+        return made[-1]
+
+    yield mktemp
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

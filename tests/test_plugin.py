@@ -16,7 +16,7 @@ from tests.helpers import CONFIGS, REPO
 # looks up every registry type the config names, which the Runner builds only later (datasets,
 # transforms, loops, metrics, optimizer wrappers, the checkpoint file backend).
 BUILD_ALL = textwrap.dedent('''
-    import json, sys, tempfile
+    import json, sys
     from pathlib import Path
     from mmengine.config import Config
     from mmengine.fileio.backends import backends
@@ -40,7 +40,7 @@ BUILD_ALL = textwrap.dedent('''
     report = {}
     for path in sorted(Path(sys.argv[1]).glob('*.py')):
         cfg = Config.fromfile(str(path))
-        cfg.work_dir = tempfile.mkdtemp()
+        cfg.work_dir = str(Path('work_dirs') / path.stem)
         unknown = sorted({t for t in types(cfg.to_dict())
                           if not any(r.get(t) is not None for r in registry_list)})
         backend = cfg.default_hooks.get('checkpoint', {}).get('backend_args', {}).get('backend')

@@ -23,11 +23,11 @@ TINY = TEST_DATA / 'configs' / 'gaf_tiny.py'
 
 
 @pytest.fixture(scope='module')
-def detector(tmp_path_factory):
+def detector(module_tmp):
     init_default_scope('mmaction')
     torch.manual_seed(0)
     model = MODELS.build(Config.fromfile(TINY).model)
-    path = tmp_path_factory.mktemp('ckpt') / 'tiny.pth'
+    path = module_tmp('ckpt') / 'tiny.pth'
     # Without the CVAEs, as a converted published checkpoint: testing does not need them.
     torch.save(dict(meta={}, state_dict={k: v for k, v in model.state_dict().items()
                                          if '.cvae.' not in k}), path)

@@ -30,9 +30,9 @@ def test_sampling_rule():
 
 
 @pytest.fixture(scope='module')
-def video(tmp_path_factory):
+def video(module_tmp):
     """12 frames at 30 fps; frame i (1-based) is a flat grey of value 20 * i."""
-    path = tmp_path_factory.mktemp('videos') / 'clip_one.avi'
+    path = module_tmp('videos') / 'clip_one.avi'
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), 30.0, (64, 48))
     for i in range(1, 13):
         writer.write(np.full((48, 64, 3), 20 * i, np.uint8))
@@ -50,10 +50,10 @@ def test_read_video(video):
 
 
 @pytest.fixture(scope='module')
-def cut_mp4(tmp_path_factory):
+def cut_mp4(module_tmp):
     """A 10 s MP4 (30 fps, index first, as downloads are) and its first half, as a broken
     download leaves it: it opens and states 300 frames but decodes fewer."""
-    folder = tmp_path_factory.mktemp('mp4')
+    folder = module_tmp('mp4')
     frames = np.random.default_rng(0).integers(0, 256, (300, 32, 32, 3), dtype=np.uint8)
     whole = write_mp4(folder / 'whole.mp4', frames, 30.0)
     cut = folder / 'cut.mp4'

@@ -41,9 +41,9 @@ def run_all(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
 
 
 @pytest.fixture(scope='module')
-def videos(tmp_path_factory) -> Path:
+def videos(module_tmp) -> Path:
     """12 AVI videos of 5 s at 30 fps (160x120), each its own random frames."""
-    folder = tmp_path_factory.mktemp('videos')
+    folder = module_tmp('videos')
     for number, name in enumerate(NAMES):
         frames = np.random.default_rng(number).integers(0, 256, (150, 120, 160, 3), np.uint8)
         writer = cv2.VideoWriter(str(folder / f'{name}.avi'), cv2.VideoWriter_fourcc(*'MJPG'),
@@ -55,8 +55,8 @@ def videos(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope='module')
-def unsharded(videos, tmp_path_factory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp('unsharded')
+def unsharded(videos, module_tmp) -> dict[str, bytes]:
+    out = module_tmp('unsharded')
     (result,) = run_all([to_npy(videos, out)])
     assert result.returncode == 0, result.stdout[-3000:]
     return files_of(out)

@@ -21,8 +21,8 @@ PIPELINE = [
 
 
 @pytest.fixture(scope='module')
-def files(tmp_path_factory):
-    return write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
+def files(module_tmp):
+    return write_thumos_like(module_tmp('thumos'), TINY_VIDEOS)
 
 
 def build(files, test_mode=False, pipeline=PIPELINE):

@@ -14,8 +14,8 @@ TIOUS = ('0.5', '0.55', '0.6', '0.65', '0.7', '0.75', '0.8', '0.85', '0.9', '0.9
 
 
 @pytest.fixture(scope='module')
-def anet(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp('activitynet')
+def anet(module_tmp) -> dict:
+    root = module_tmp('activitynet')
     files = write_activitynet_like(root)
     files['video_info'] = str(root / 'video_info_train_val.json')
     run_tool('tools/data/activitynet_video_info.py', files['annotation_file'],
@@ -32,9 +32,9 @@ def anet(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope='module')
-def trained(anet, tmp_path_factory) -> tuple[Path, str]:
+def trained(anet, module_tmp) -> tuple[Path, str]:
     """Work dir and log of one epoch of tools/train.py."""
-    work = tmp_path_factory.mktemp('anet_work')
+    work = module_tmp('anet_work')
     log = run_tool('tools/train.py', TINY_ANET_CONFIG, '--work-dir', str(work),
                    '--cfg-options', 'train_cfg.max_epochs=1', *anet['options']).output
     return work, log

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.distributed
 
 
 @pytest.fixture(scope='module')
-def dist_trained(tmp_path_factory, data_options):
+def dist_trained(module_tmp, data_options):
     """Work dir and log of a 2-process, one-epoch, interleaved tools/dist_train.sh run."""
-    work = tmp_path_factory.mktemp('dist')
+    work = module_tmp('dist')
     log = run_tool('tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir', str(work),
                    '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
                    'train_cfg.interleave=True', 'default_hooks.logger.interval=1',

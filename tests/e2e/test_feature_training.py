@@ -11,9 +11,9 @@ CONFIG = str(TEST_DATA / 'configs' / 'gaf_tiny_features.py')
 
 
 @pytest.fixture(scope='module')
-def feature_options(tiny_files, tmp_path_factory):
+def feature_options(tiny_files, module_tmp):
     """[T, 64] features (a step per 4 original frames) for the tiny videos."""
-    feature_dir = tmp_path_factory.mktemp('features')
+    feature_dir = module_tmp('features')
     rng = np.random.default_rng(0)
     for video, info in read_video_info(tiny_files['video_info_file']).items():
         steps = int(info.count) // 4

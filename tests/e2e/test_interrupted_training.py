@@ -40,8 +40,8 @@ def loss_curve(work: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope='module')
-def uninterrupted(tmp_path_factory, data_options) -> Path:
-    work = tmp_path_factory.mktemp('uninterrupted')
+def uninterrupted(module_tmp, data_options) -> Path:
+    work = module_tmp('uninterrupted')
     train(work, '--cfg-options', *EPOCHS, *data_options)
     return work
 

@@ -24,9 +24,9 @@ def test_metric(log: str, mode: str, name: str) -> float:
 
 
 @pytest.fixture(scope='module')
-def mmaction_trained(tmp_path_factory, data_options) -> tuple[Path, str]:
+def mmaction_trained(module_tmp, data_options) -> tuple[Path, str]:
     """Two epochs with MMAction2's train.py: validation after each, one rotated checkpoint."""
-    work = tmp_path_factory.mktemp('mmaction_train')
+    work = module_tmp('mmaction_train')
     log = run_tool(str(MMACTION_TOOLS / 'train.py'), TINY_CONFIG,
                    '--work-dir', str(work), '--cfg-options', 'train_cfg.max_epochs=2',
                    'train_cfg.val_interval=1', 'default_hooks.checkpoint.max_keep_ckpts=1',

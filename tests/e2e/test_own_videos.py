@@ -37,8 +37,8 @@ def draw(video: str, seconds: float = 20.0, fps: float = 30.0) -> np.ndarray:
 
 
 @pytest.fixture(scope='module')
-def own_data(tmp_path_factory):
-    root = tmp_path_factory.mktemp('my_videos')
+def own_data(module_tmp):
+    root = module_tmp('my_videos')
     (root / 'videos').mkdir()
     for video in SEGMENTS:
         write_mp4(root / 'videos' / f'{video}.mp4', draw(video), 30.0)

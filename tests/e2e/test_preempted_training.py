@@ -82,9 +82,9 @@ def stopped_checkpoint(work: Path) -> dict:
 
 
 @pytest.fixture(scope='module')
-def reference(tmp_path_factory, data_options) -> Iterator[Path]:
+def reference(module_tmp, data_options) -> Iterator[Path]:
     """Work dir of the uninterrupted run (validation does not touch the weights)."""
-    work = tmp_path_factory.mktemp('uninterrupted')
+    work = module_tmp('uninterrupted')
     # Only the last epoch's checkpoint.
     options = [*OPTIONS, 'default_hooks.checkpoint.interval=3']
     statuses, log = train_two_ranks(work, 29661, [], '--no-validate', options=options,
@@ -95,10 +95,10 @@ def reference(tmp_path_factory, data_options) -> Iterator[Path]:
 
 
 @pytest.fixture(scope='module')
-def legs(tmp_path_factory, data_options) -> Iterator[tuple[Path, list[dict]]]:
+def legs(module_tmp, data_options) -> Iterator[tuple[Path, list[dict]]]:
     """One work dir stopped four times, then run to the end: each stop's statuses, log and
     checkpoint."""
-    work = tmp_path_factory.mktemp('preempted')
+    work = module_tmp('preempted')
     plans = [
         [dict(when='step', iteration=FIRST_STOP, ranks=[1], signal='SIGUSR1')],
         [dict(when='step', iteration=SECOND_STOP, signal='SIGTERM'),

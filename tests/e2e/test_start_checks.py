@@ -61,13 +61,13 @@ def test_test_with_a_missing_checkpoint_says_so_in_one_line(tmp_path, data_optio
 
 
 @pytest.fixture(scope='module')
-def other_architecture(tmp_path_factory) -> str:
+def other_architecture(module_tmp) -> str:
     """A checkpoint of the tiny model with another head (5 classes), as a misfit start."""
     init_default_scope('mmaction')
     cfg = Config.fromfile(TINY_CONFIG)
     cfg.model.head.num_classes = 5
     torch.manual_seed(0)
-    path = tmp_path_factory.mktemp('other') / 'other.pth'
+    path = module_tmp('other') / 'other.pth'
     torch.save({'state_dict': MODELS.build(cfg.model).state_dict()}, path)
     return str(path)
 

@@ -16,9 +16,9 @@ KD_CONFIG = TEST_DATA / 'configs' / 'gaf_tiny_kd.py'
 
 
 @pytest.fixture(scope='module')
-def setup(tmp_path_factory):
+def setup(module_tmp):
     init_default_scope('mmaction')
-    tmp = tmp_path_factory.mktemp('kd')
+    tmp = module_tmp('kd')
     torch.manual_seed(1)
     teacher = MODELS.build(Config.fromfile(TEST_DATA / 'configs' / 'gaf_tiny.py').model)
     teacher_path = tmp / 'teacher.pth'

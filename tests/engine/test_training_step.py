@@ -17,9 +17,9 @@ from tests.helpers import TEST_DATA
 
 
 @pytest.fixture(scope='module')
-def setup(tmp_path_factory):
+def setup(module_tmp):
     init_default_scope('mmaction')
-    files = write_thumos_like(tmp_path_factory.mktemp('thumos'), TINY_VIDEOS)
+    files = write_thumos_like(module_tmp('thumos'), TINY_VIDEOS)
     cfg = Config.fromfile(TEST_DATA / 'configs' / 'gaf_tiny.py')
     cfg.train_dataloader.dataset.update(
         data_prefix=dict(video=files['video_dir']), video_info_file=files['video_info_file'],

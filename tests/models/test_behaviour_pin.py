@@ -134,8 +134,8 @@ def compute(tmp: Path) -> dict:
 
 
 @pytest.fixture(scope='module')
-def computed(tmp_path_factory):
-    return compute(tmp_path_factory.mktemp('pin'))
+def computed(module_tmp):
+    return compute(module_tmp('pin'))
 
 
 @pytest.fixture(scope='module')
