@@ -54,7 +54,8 @@ setup(
         'setuptools<81',
     ],
     # deploy: ONNX export of the test-time network (torch's dynamo exporter writes through
-    # onnxscript) and ONNX Runtime to run it.
+    # onnxscript), and ONNX Runtime and OpenVINO to run it.
     extras_require={'tests': ['pytest>=8', 'ruff>=0.5'], 'tensorboard': ['tensorboard>=2.10'],
-                    'deploy': ['onnx>=1.16', 'onnxscript>=0.5', 'onnxruntime>=1.20']},
+                    'deploy': ['onnx>=1.16', 'onnxscript>=0.5', 'onnxruntime>=1.20',
+                               'openvino>=2026.0']},
 )

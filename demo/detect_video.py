@@ -36,7 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, help='windows per forward pass (default: the '
                         "config's test_dataloader.batch_size, as tools/test.py batches them)")
     parser.add_argument('--runtime', choices=RUNTIMES, default='auto',
-                        help='what runs the network: auto (default) is ONNX Runtime on the CPU '
+                        help='what runs the network: auto (default) is OpenVINO on the CPU '
                              "when the deploy extras are installed (the checkpoint is exported "
                              'once, to its name with .onnx), else PyTorch')
     parser.add_argument('--cfg-options', nargs='+', action=PathDictAction,

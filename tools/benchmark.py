@@ -62,9 +62,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--checkpoint', help='video mode: weights of the model (default: '
                                              'random, seeded)')
     parser.add_argument('--runtime', choices=RUNTIMES, default='auto',
-                        help="video mode: the default way's runtime (default auto: ONNX Runtime "
-                             'on the CPU when the deploy extras are installed, as the video '
-                             'API; then PyTorch is measured too)')
+                        help="video mode: the default way's runtime (default auto: as the "
+                             'video API, OpenVINO on the CPU when the deploy extras are '
+                             'installed; then PyTorch and ONNX Runtime are measured too)')
     parser.add_argument('--video-dir', default=VIDEO_DIR,
                         help=f'video mode: where the generated video is written once and kept '
                              f'(default {VIDEO_DIR})')

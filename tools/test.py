@@ -13,7 +13,7 @@ import os.path as osp
 from mmengine.model import is_model_wrapper
 
 from gaf_mmaction.checkpoint import load_checkpoint_exact
-from gaf_mmaction.deployment import onnx_model_config
+from gaf_mmaction.deployment import EXPORTED_DETECTORS, exported_model_config
 from gaf_mmaction.structures import CVAE_KEYS
 from gaf_mmaction.tooling.config_loading import add_runner_args, load_config
 from gaf_mmaction.tooling.distributed import finish_distributed
@@ -27,9 +27,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint to test (for the fusion config, one made '
                                            'by tools/fuse_checkpoints.py), or with --backend '
-                                           'onnxruntime the .onnx file of '
+                                           'onnxruntime or openvino the .onnx file of '
                                            'tools/deployment/export_onnx.py')
-    parser.add_argument('--backend', choices=('pytorch', 'onnxruntime'), default='pytorch',
+    parser.add_argument('--backend', choices=('pytorch', *EXPORTED_DETECTORS),
+                        default='pytorch',
                         help='what runs the network (default pytorch)')
     parser.add_argument('--work-dir', help='where logs go')
     parser.add_argument('--out', help='write the detections here as JSON')
@@ -50,8 +51,8 @@ def main() -> None:
     apply_test_options(cfg, args.dump, args.show_dir)
     cfg.load_from = None
     check_run_inputs(cfg, training=False, checkpoint=args.checkpoint)
-    if args.backend == 'onnxruntime':
-        cfg.model = onnx_model_config(cfg.model, args.checkpoint)
+    if args.backend in EXPORTED_DETECTORS:
+        cfg.model = exported_model_config(cfg.model, args.checkpoint, args.backend)
     runner = build_runner(cfg, args.trust_checkpoint)
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
     if args.backend == 'pytorch':

@@ -24,7 +24,7 @@ from ..checkpoint.exact_load import load_checkpoint_exact
 from ..datasets.annotation_files import read_class_names, shipped_file
 from ..datasets.file_checks import open_array
 from ..datasets.windows import stream_windows, window_offsets
-from ..deployment import checkpoint_onnx, onnx_model_config, resolve_runtime
+from ..deployment import checkpoint_onnx, exported_model_config, resolve_runtime
 from ..evaluation.post_processing import VideoPostProcessor, build_post_processor
 from ..preparation import VideoDecoder, tvl1_flow_stream
 from ..structures import CVAE_KEYS
@@ -41,11 +41,12 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
     ``device`` defaults to 'cuda:0' (MMAction2's default) when CUDA is available, else the
     CPU.
 
-    The CVAEs, which testing does not use, may be absent from the checkpoint. A ``.onnx``
-    ``checkpoint`` (``tools/deployment/export_onnx.py``) runs the network in ONNX Runtime
-    (:class:`~gaf_mmaction.deployment.ONNXRuntimeDetector`); so does a ``.pth`` checkpoint
-    with ``runtime`` 'onnxruntime' (or 'auto' on the CPU with the deploy extras installed),
-    exported once beside it (:func:`~gaf_mmaction.deployment.checkpoint_onnx`). The config is
+    The CVAEs, which testing does not use, may be absent from the checkpoint. ``runtime``
+    (``deployment.RUNTIMES``; 'auto': see :func:`~gaf_mmaction.deployment.resolve_runtime`)
+    'onnxruntime' or 'openvino' runs the network of a ``.pth`` checkpoint in that runtime,
+    exported once beside it (:func:`~gaf_mmaction.deployment.checkpoint_onnx`); a ``.onnx``
+    ``checkpoint`` (``tools/deployment/export_onnx.py``) runs in that runtime, or in ONNX
+    Runtime where ``runtime`` resolves to 'pytorch'. The config is
     kept as ``model.cfg`` for :func:`inference_detector`, the checkpoint's
     ``meta.dataset_meta`` (what ``tools/train.py`` records of the training data: its class
     names) as ``model.dataset_meta`` (None without it), and the checkpoint's path as
@@ -61,11 +62,12 @@ def init_detector(config: str | Path | Config, checkpoint: str | None = None,
         model_cfg.backbone = dict(model_cfg.backbone, pretrained=None)
     if device is None:
         device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
-    if checkpoint and resolve_runtime(runtime, device) == 'onnxruntime' and not str(
-            checkpoint).endswith('.onnx'):
+    runtime = resolve_runtime(runtime, device)
+    if checkpoint and runtime != 'pytorch' and not str(checkpoint).endswith('.onnx'):
         checkpoint = str(checkpoint_onnx(cfg, checkpoint))
     if str(checkpoint).endswith('.onnx'):
-        model = MODELS.build(onnx_model_config(cfg.model, checkpoint))
+        model = MODELS.build(exported_model_config(
+            cfg.model, checkpoint, 'onnxruntime' if runtime == 'pytorch' else runtime))
         meta = dict(dataset_meta=model.exported_dataset_meta)
     else:
         model = MODELS.build(model_cfg)

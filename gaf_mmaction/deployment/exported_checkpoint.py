@@ -8,7 +8,7 @@ from pathlib import Path
 from mmengine.config import Config
 
 from ..utils.errors import OutputPathError
-from .onnx_export import META_SOURCE, export_onnx, import_deploy
+from .onnx_export import META_SOURCE, export_onnx, exported_metadata
 
 
 def source_digest(cfg: Config, checkpoint: str | None) -> str:
@@ -25,9 +25,7 @@ def source_digest(cfg: Config, checkpoint: str | None) -> str:
 
 def exported_source(path: str | Path) -> str | None:
     """The ``source_digest`` stored in the ONNX file ``path`` (None if it has none)."""
-    onnx = import_deploy('onnx')
-    proto = onnx.load(str(path), load_external_data=False)
-    return next((p.value for p in proto.metadata_props if p.key == META_SOURCE), None)
+    return exported_metadata(path).get(META_SOURCE)
 
 
 def export_checkpoint(config: str | Path | Config, checkpoint: str | None,

@@ -1,5 +1,5 @@
 """Export of a detector's test-time network to ONNX: clips in, the raw outputs its head decodes
-out. Decoding, merging and soft-NMS stay in PyTorch (``ONNXRuntimeDetector`` reuses the
+out. Decoding, merging and soft-NMS stay in PyTorch (the ``ExportedDetector`` runtimes reuse the
 detector's own), so the exported graph is the network alone."""
 import importlib
 import json
@@ -32,7 +32,8 @@ META_SOURCE = 'gaf_mmaction.source'
 
 
 class MissingDeployDependency(UserError, ImportError):
-    """An optional dependency of deployment (onnx, onnxscript, onnxruntime) is not installed."""
+    """An optional dependency of deployment (onnx, onnxscript, onnxruntime, openvino) is not
+    installed."""
 
 
 def import_deploy(name: str) -> ModuleType:
@@ -41,8 +42,16 @@ def import_deploy(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError:
         raise MissingDeployDependency(
-            f"ONNX export and ONNX Runtime need {name}, which is not installed: "
+            f"ONNX export, ONNX Runtime and OpenVINO need {name}, which is not installed: "
             "pip install -e '.[deploy]'") from None
+
+
+def exported_metadata(path: str | Path) -> dict[str, str]:
+    """The gaf_mmaction metadata of the ONNX file ``path`` (keys ``META_*``; those the file
+    lacks are absent), read without running it."""
+    onnx = import_deploy('onnx')
+    proto = onnx.load(str(path), load_external_data=False)
+    return {p.key: p.value for p in proto.metadata_props if p.key.startswith('gaf_mmaction.')}
 
 
 @contextmanager

@@ -1,39 +1,16 @@
 """A detector whose test-time network runs in ONNX Runtime, from an exported file."""
-import json
-from pathlib import Path
-
 import numpy as np
 import torch
 from mmaction.registry import MODELS
-from mmengine.model import BaseModel
-from torch import Tensor
 
-from ..utils import ConfigMismatchError
-from .onnx_export import INPUT_NAME, META_CLIP_SHAPE, META_DATASET, import_deploy
-
-
-def decoding_model(detector: dict) -> torch.nn.Module:
-    """The PyTorch detector of config ``detector`` without weights (built on the meta device,
-    no checkpoint or pretrained backbone read): its decoding, not its network, is used."""
-    cfg = dict(detector)
-    for key in ('rgb_checkpoint', 'flow_checkpoint'):
-        if key in cfg:
-            cfg[key] = None
-    if 'pretrained' in cfg.get('backbone', {}):
-        cfg['backbone'] = dict(cfg['backbone'], pretrained=None)
-    with torch.device('meta'):
-        return MODELS.build(cfg)
+from .exported_detector import ExportedDetector
+from .onnx_export import INPUT_NAME, import_deploy
 
 
 @MODELS.register_module()
-class ONNXRuntimeDetector(BaseModel):
-    """Test a detector exported by ``tools/deployment/export_onnx.py`` in ONNX Runtime.
-
-    The network (clips to raw outputs) runs in ONNX Runtime; the data
-    preprocessor and the decoding (``predict_by_outputs``) are the PyTorch
-    detector's, so ``tools/test.py --backend onnxruntime`` and
-    ``inference_detector`` give the PyTorch model's detections up to float32
-    rounding (ONNX Runtime's kernels sum in their own order).
+class ONNXRuntimeDetector(ExportedDetector):
+    """Test a detector exported by ``tools/deployment/export_onnx.py`` in ONNX Runtime
+    (``tools/test.py --backend onnxruntime``); see :class:`ExportedDetector`.
 
     Args:
         onnx_file: The exported .onnx file.
@@ -50,54 +27,14 @@ class ONNXRuntimeDetector(BaseModel):
                  providers: tuple[str, ...] = ('CPUExecutionProvider', ),
                  intra_op_threads: int | None = None, data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
-        super().__init__(data_preprocessor=data_preprocessor or detector.get('data_preprocessor'),
-                         init_cfg=init_cfg)
         ort = import_deploy('onnxruntime')
-        if not Path(onnx_file).is_file():
-            raise FileNotFoundError(f'No ONNX file {onnx_file}: export one with '
-                                    'tools/deployment/export_onnx.py CONFIG CHECKPOINT')
+        super().__init__(onnx_file, detector, data_preprocessor, init_cfg)
         options = ort.SessionOptions()
         options.intra_op_num_threads = intra_op_threads or torch.get_num_threads()
-        self.onnx_file = str(onnx_file)
         self.session = ort.InferenceSession(self.onnx_file, options, providers=list(providers))
-        meta = self.session.get_modelmeta().custom_metadata_map
-        self.clip_shape = tuple(json.loads(meta.get(META_CLIP_SHAPE, 'null')) or ())
-        self.exported_dataset_meta = json.loads(meta.get(META_DATASET, '{}')) or None
         self.output_names = [output.name for output in self.session.get_outputs()]
-        # Outside the submodules: its parameters are on the meta device and never move.
-        self.__dict__['decoder'] = decoding_model(detector)
 
-    @property
-    def input_channels(self) -> dict[str, int]:
-        """The clips the exported detector takes, as its PyTorch detector declares them."""
-        return getattr(self.decoder, 'input_channels', None) or {}
-
-    def network_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
-        """The exported network's outputs (see ``ExportedNetwork``) for normalised clips
-        [B, C, T, H, W], on the device of ``inputs``."""
-        if self.clip_shape and tuple(inputs.shape[1:]) != self.clip_shape:
-            raise ConfigMismatchError(
-                f'{self.onnx_file} was exported for clips {list(self.clip_shape)} (C, T, H, W) '
-                f'but the data give {list(inputs.shape[1:])}: test it with the config it was '
-                'exported from, or export it again from this one')
-        clips = np.ascontiguousarray(inputs.detach().float().cpu().numpy())
-        values = self.session.run(self.output_names, {INPUT_NAME: clips})
-        return {name: torch.from_numpy(value).to(inputs.device)
-                for name, value in zip(self.output_names, values)}
-
-    def forward(self, inputs: Tensor, data_samples: list | None = None,
-                mode: str = 'tensor') -> dict[str, Tensor] | list:
-        """'tensor': :meth:`network_outputs`; 'predict': the samples with their detections."""
-        if mode == 'tensor':
-            return self.network_outputs(inputs)
-        if mode == 'predict':
-            return self.decoder.predict_by_outputs(self.network_outputs(inputs), data_samples)
-        raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
-                         f"'predict', got {mode!r}")
-
-
-def onnx_model_config(model_cfg: dict, onnx_file: str, **kwargs) -> dict:
-    """The config of an :class:`ONNXRuntimeDetector` running ``onnx_file``, exported from the
-    detector of ``model_cfg`` (its data preprocessor and decoding)."""
-    return dict(type='ONNXRuntimeDetector', onnx_file=str(onnx_file), detector=dict(model_cfg),
-                **kwargs)
+    def run(self, clips: np.ndarray) -> dict[str, np.ndarray]:
+        """See :meth:`ExportedDetector.run`."""
+        return dict(zip(self.output_names,
+                        self.session.run(self.output_names, {INPUT_NAME: clips})))

@@ -19,7 +19,7 @@ from mmengine.config import Config
 from ..apis.inference import detect_video, init_detector
 from ..apis.video_contract import video_contract
 from ..datasets.windows import window_offsets
-from ..deployment import export_onnx, resolve_runtime
+from ..deployment import EXPORTED_DETECTORS, export_onnx, resolve_runtime, runtime_installed
 from ..evaluation.detection_comparison import compare_detections
 from ..testing import write_moving_square
 from .benchmark import clip_shape, device_name
@@ -36,14 +36,12 @@ def published_model(model: torch.nn.Module) -> torch.nn.Module:
     return published
 
 
-def onnx_runtime_way(model: torch.nn.Module, cfg: Config, video_dir: str) -> tuple:
-    """``model`` exported to ONNX in ``video_dir`` and loaded in ONNX Runtime, and the
-    export's seconds."""
+def export_to(model: torch.nn.Module, cfg: Config, video_dir: str) -> tuple[str, float]:
+    """``model`` exported to ONNX in ``video_dir``: the file and the export's seconds."""
     path = Path(video_dir) / f'{Path(cfg.filename or "model").stem}.onnx'
     start = time.perf_counter()
     export_onnx(model, path, clip_shape(cfg), cfg, model.dataset_meta)
-    seconds = time.perf_counter() - start
-    return init_detector(cfg, str(path), 'cpu'), seconds
+    return str(path), time.perf_counter() - start
 
 
 def bench_video(cfg: Config, device: torch.device, batch_size: int, iters: int = 1,
@@ -53,9 +51,10 @@ def bench_video(cfg: Config, device: torch.device, batch_size: int, iters: int =
     published way, each the mean of ``iters`` runs after ``warmup`` untimed ones.
 
     The default way is the video API's on ``device`` (``deployment.resolve_runtime`` of
-    ``runtime``): on the CPU with the deploy extras, ONNX Runtime on the model exported to
-    ``video_dir`` (the export's seconds are reported, not counted: the video API exports a
-    checkpoint once), and then PyTorch's default way is measured too. The video (160x120
+    ``runtime``). When that is a runtime of an exported file (on the CPU with the deploy
+    extras: OpenVINO), the model is exported to ``video_dir`` once (the export's seconds are
+    reported, not counted: the video API exports a checkpoint once), and PyTorch's default way
+    and every other installed runtime of the file are measured too. The video (160x120
     MJPEG at 30 fps, a square crossing a grey background) is written to ``video_dir`` once
     and reused.
 
@@ -63,16 +62,21 @@ def bench_video(cfg: Config, device: torch.device, batch_size: int, iters: int =
         The default way's figures (``seconds``, ``items_per_s``: windows per second,
         ``speedup`` over the published way, ``detections``: how far its detections are from
         the published ones, see ``compare_detections``), ``published`` (the published way's),
-        and with ONNX Runtime ``pytorch`` (PyTorch's default way) and ``export_seconds``.
+        and with an exported file ``pytorch`` (PyTorch's default way), the other runtimes'
+        figures by name (``onnxruntime``, ``openvino``) and ``export_seconds``.
     """
     video = write_moving_square(Path(video_dir) / f'square_{minutes:g}min.avi', minutes * 60)
     runtime = resolve_runtime(runtime, device.type)
     torch.manual_seed(0)
     model = init_detector(cfg, checkpoint, str(device))
     ways = dict(default=(model, batch_size))
-    if runtime == 'onnxruntime':
-        exported, export_seconds = onnx_runtime_way(published_model(model), cfg, video_dir)
-        ways = dict(default=(exported, batch_size), pytorch=(model, batch_size))
+    if runtime != 'pytorch':
+        onnx_file, export_seconds = export_to(published_model(model), cfg, video_dir)
+        ways = dict(default=(init_detector(cfg, onnx_file, 'cpu', runtime=runtime), batch_size),
+                    pytorch=(model, batch_size))
+        ways.update({other: (init_detector(cfg, onnx_file, 'cpu', runtime=other), batch_size)
+                     for other in EXPORTED_DETECTORS
+                     if other != runtime and runtime_installed(other)})
     ways['published'] = (published_model(model), 1)
     contract = video_contract(cfg, model)
     grey = np.full((contract.clip_length, contract.frame_size, contract.frame_size, 3), 96,
@@ -107,6 +111,6 @@ def bench_video(cfg: Config, device: torch.device, batch_size: int, iters: int =
                   checkpoint=checkpoint, minutes=minutes, windows=windows, runtime=runtime,
                   device=device_name(device), torch=torch.__version__, **figures('default'),
                   **{name: figures(name) for name in ways if name != 'default'})
-    if runtime == 'onnxruntime':
+    if runtime != 'pytorch':
         result['export_seconds'] = export_seconds
     return result

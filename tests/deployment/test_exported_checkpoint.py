@@ -4,7 +4,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from gaf_mmaction.deployment import exported_checkpoint, resolve_runtime
+from gaf_mmaction.deployment import exported_checkpoint, resolve_runtime, runtime
 from gaf_mmaction.deployment.onnx_export import META_SOURCE
 from tests.helpers import TEST_DATA
 
@@ -45,9 +45,15 @@ def test_the_export_is_reused_while_checkpoint_and_config_stay(tmp_path, monkeyp
     assert exports == [(str(checkpoint), tmp_path / 'model.onnx')] * 2
 
 
-def test_auto_is_onnx_runtime_on_the_cpu_only():
-    assert resolve_runtime('auto', 'cpu') == 'onnxruntime'  # the extras: requirements/tests.txt
+def test_auto_is_openvino_on_the_cpu_only(monkeypatch):
+    assert resolve_runtime('auto', 'cpu') == 'openvino'  # the extras: requirements/tests.txt
     assert resolve_runtime('auto', 'cuda:0') == 'pytorch'
     assert resolve_runtime('pytorch', 'cpu') == 'pytorch'
+    assert resolve_runtime('onnxruntime', 'cpu') == 'onnxruntime'
     with pytest.raises(ValueError, match='runtime must be one of'):
         resolve_runtime('tensorrt', 'cpu')
+    # Without OpenVINO, ONNX Runtime; without either, PyTorch.
+    monkeypatch.setattr(runtime, 'runtime_installed', lambda name: name == 'onnxruntime')
+    assert resolve_runtime('auto', 'cpu') == 'onnxruntime'
+    monkeypatch.setattr(runtime, 'runtime_installed', lambda name: False)
+    assert resolve_runtime('auto', 'cpu') == 'pytorch'

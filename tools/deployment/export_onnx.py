@@ -1,4 +1,5 @@
-"""Export a trained GAF detector's test-time network to ONNX (dynamic batch), for ONNX Runtime.
+"""Export a trained GAF detector's test-time network to ONNX (dynamic batch), for ONNX Runtime
+and OpenVINO.
 
 The graph takes normalised clips [B, C, T, H, W] and returns the raw outputs the head decodes;
 decoding, merging and soft-NMS stay in the package. Needs the deploy extras
@@ -8,7 +9,7 @@ Example:
     python tools/deployment/export_onnx.py \
         configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py gaf_rgb.pth --out gaf_rgb.onnx
     python tools/test.py configs/gaf/gaf_i3d_1xb8-256x96x96-300e_thumos14-rgb.py gaf_rgb.onnx \
-        --backend onnxruntime
+        --backend openvino
 """
 import argparse
 import time

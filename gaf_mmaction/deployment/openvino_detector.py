@@ -1,0 +1,46 @@
+"""A detector whose test-time network runs in OpenVINO, from an exported ONNX file."""
+import numpy as np
+import torch
+from mmaction.registry import MODELS
+
+from .exported_detector import ExportedDetector
+from .onnx_export import INPUT_NAME, import_deploy
+
+
+@MODELS.register_module()
+class OpenVINODetector(ExportedDetector):
+    """Test a detector exported by ``tools/deployment/export_onnx.py`` in OpenVINO
+    (``tools/test.py --backend openvino``); see :class:`ExportedDetector`.
+
+    OpenVINO reads the ONNX file itself: there is no second export. It computes in float32:
+    its CPU plugin would otherwise run in bf16 on a CPU with bf16 units, which moves the
+    detections (docs/performance.md, bf16). Its latency mode (one inference at a time, on
+    all the threads) is the faster one for the video API's window batches
+    (docs/performance.md).
+
+    Args:
+        onnx_file: The exported .onnx file.
+        detector: Config of the PyTorch detector it was exported from.
+        device: OpenVINO device. Defaults to 'CPU'.
+        num_threads: OpenVINO's inference threads. Defaults to None: torch's thread count
+            (``torch.get_num_threads()``).
+        data_preprocessor: Defaults to None: the detector's.
+        init_cfg: MMEngine init config. Defaults to None.
+    """
+
+    def __init__(self, onnx_file: str, detector: dict, device: str = 'CPU',
+                 num_threads: int | None = None, data_preprocessor: dict | None = None,
+                 init_cfg: dict | None = None) -> None:
+        ov = import_deploy('openvino')
+        super().__init__(onnx_file, detector, data_preprocessor, init_cfg)
+        compiled = ov.Core().compile_model(self.onnx_file, device, {
+            'INFERENCE_PRECISION_HINT': 'f32', 'PERFORMANCE_HINT': 'LATENCY',
+            'INFERENCE_NUM_THREADS': num_threads or torch.get_num_threads()})
+        self.outputs = {port.get_any_name(): port for port in compiled.outputs}
+        self.request = compiled.create_infer_request()
+
+    def run(self, clips: np.ndarray) -> dict[str, np.ndarray]:
+        """See :meth:`ExportedDetector.run`."""
+        results = self.request.infer({INPUT_NAME: clips})
+        # The request reuses its output buffers at the next call.
+        return {name: np.array(results[port]) for name, port in self.outputs.items()}
