@@ -1,6 +1,7 @@
 """What the detectors that run an exported network share: the file's metadata, the PyTorch
 detector's decoding, and the MMEngine model interface (``ExportedDetector``)."""
 import json
+from abc import abstractmethod
 from pathlib import Path
 
 import numpy as np
@@ -61,10 +62,10 @@ class ExportedDetector(BaseModel):
         """The clips the exported detector takes, as its PyTorch detector declares them."""
         return getattr(self.decoder, 'input_channels', None) or {}
 
+    @abstractmethod
     def run(self, clips: np.ndarray) -> dict[str, np.ndarray]:
         """The exported graph's outputs by name for contiguous float32 clips [B, C, T, H, W];
         arrays the caller owns."""
-        raise NotImplementedError
 
     def network_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
         """The exported network's outputs (see ``ExportedNetwork``) for normalised clips
