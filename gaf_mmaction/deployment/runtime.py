@@ -3,8 +3,9 @@ exported file."""
 import importlib.util
 
 RUNTIMES = ('auto', 'pytorch', 'onnxruntime', 'openvino')
-# The registered detector that runs an exported file in each runtime.
-EXPORTED_DETECTORS = {'onnxruntime': 'ONNXRuntimeDetector', 'openvino': 'OpenVINODetector'}
+# The registered detector that runs an exported file in each runtime, fastest on the CPU first
+# (docs/performance.md): 'auto' takes the first one installed.
+EXPORTED_DETECTORS = {'openvino': 'OpenVINODetector', 'onnxruntime': 'ONNXRuntimeDetector'}
 
 
 def runtime_installed(runtime: str) -> bool:
@@ -28,13 +29,11 @@ def resolve_runtime(runtime: str, device: str) -> str:
     if runtime != 'auto':
         return runtime
     if device == 'cpu':
-        return next((name for name in ('openvino', 'onnxruntime') if runtime_installed(name)),
-                    'pytorch')
+        return next((name for name in EXPORTED_DETECTORS if runtime_installed(name)), 'pytorch')
     return 'pytorch'
 
 
-def exported_model_config(model_cfg: dict, onnx_file: str, runtime: str = 'onnxruntime',
-                          **kwargs) -> dict:
+def exported_model_config(model_cfg: dict, onnx_file: str, runtime: str, **kwargs) -> dict:
     """The config of the detector (``EXPORTED_DETECTORS[runtime]``) that runs ``onnx_file``,
     exported from the detector of ``model_cfg`` (its data preprocessor and decoding)."""
     return dict(type=EXPORTED_DETECTORS[runtime], onnx_file=str(onnx_file),
