@@ -1,4 +1,6 @@
 """GAF's epoch: a CVAE pass over the data, then a detector pass (docs/published_code.md §6)."""
+from collections.abc import Iterator
+
 import numpy as np
 from mmaction.registry import LOOPS
 from mmengine.model import is_model_wrapper
@@ -6,6 +8,19 @@ from mmengine.runner import EpochBasedTrainLoop, set_random_seed
 
 from ..structures.two_pass import OPTIM_WRAPPER_KEYS, PASSES
 from .train_position import PassPosition, pass_batches
+
+
+def scheduler_configs(schedulers) -> Iterator[dict]:
+    """The scheduler config dicts in a runner's ``param_scheduler`` setting: None, one config,
+    a list of them, or a dict of either per optimizer; built schedulers are skipped."""
+    if isinstance(schedulers, dict):
+        if 'type' in schedulers:
+            yield schedulers
+            return
+        schedulers = list(schedulers.values())
+    if isinstance(schedulers, (list, tuple)):
+        for scheduler in schedulers:
+            yield from scheduler_configs(scheduler)
 
 
 @LOOPS.register_module()
@@ -54,6 +69,9 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         # Where a run stopped inside an epoch (PreemptionHook sets it on resume): the next
         # epoch starts there.
         self.resume_at: PassPosition | None = None
+        for scheduler in scheduler_configs(runner.param_schedulers):
+            if scheduler.get('convert_to_iter_based'):
+                scheduler.setdefault('epoch_length', self._max_iters // self._max_epochs)
 
     def _detector(self):
         model = self.runner.model

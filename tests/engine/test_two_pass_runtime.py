@@ -1,12 +1,16 @@
-"""The two-pass log processor's ETA, the optimizer constructor's shared settings, the tools'
-flags."""
+"""The two-pass loop's converted schedules, the two-pass log processor's ETA, the optimizer
+constructor's shared settings, the tools' flags."""
 from types import SimpleNamespace
 
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.optim import OptimWrapper
+from mmengine.hooks import Hook
+from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.runner import Runner
 from torch import nn
+from torch.utils.data import DataLoader
 
 from gaf_mmaction.engine import GAFOptimWrapperConstructor, TwoPassLogProcessor
 from gaf_mmaction.tooling.run_options import apply_test_options, apply_train_options
@@ -124,3 +128,58 @@ def test_test_flags():
                                                    out_dir='pictures')
     with pytest.raises(ValueError, match='.pkl'):
         apply_test_options(cfg, dump='windows.json')
+
+
+class ToyTwoPassModel(BaseModel):
+    """The least a TwoPassTrainLoop trains: one linear layer, both passes stepping it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1))
+
+    def set_train_state(self, pass_name: str, epoch: int) -> None:
+        pass
+
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        return inputs
+
+    def train_step(self, data, optim_wrapper) -> dict:
+        loss = (self.weight - data).square().mean()
+        optim_wrapper.update_params(loss)
+        return dict(loss=loss)
+
+
+class LRRecorder(Hook):
+    """Appends each optimizer's learning rate before every step."""
+
+    def __init__(self, lrs: list) -> None:
+        self.lrs = lrs
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        self.lrs.append({name: wrapper.optimizer.param_groups[0]['lr']
+                         for name, wrapper in runner.optim_wrapper.items()})
+
+
+@pytest.mark.parametrize('interleave', [False, True])
+def test_a_converted_warm_up_lasts_its_epochs_of_both_passes(tmp_path, interleave):
+    # LinearLR from 0.5x over 2 epochs, converted to iterations: N = 2 epochs x (3 batches x
+    # 2 passes) = 12 steps, and MMEngine's LinearLR reaches the base rate at step N - 1:
+    # lr_k = base * (0.5 + 0.5 * k / 11). Converted at the loader's length, it would at step 5.
+    lrs = []
+    base = dict(cvae=0.2, detector=0.1)
+    model = ToyTwoPassModel()
+    runner = Runner(
+        model=model, work_dir=str(tmp_path), default_scope='mmaction',
+        train_dataloader=DataLoader(torch.arange(3.0), batch_size=1),
+        optim_wrapper=OptimWrapperDict(**{
+            name: OptimWrapper(torch.optim.SGD(model.parameters(), lr=lr))
+            for name, lr in base.items()}),
+        param_scheduler=dict(type='LinearLR', start_factor=0.5, by_epoch=True, begin=0, end=2,
+                             convert_to_iter_based=True),
+        train_cfg=dict(type='TwoPassTrainLoop', max_epochs=3, interleave=interleave),
+        default_hooks=dict(checkpoint=None, logger=None),
+        custom_hooks=[LRRecorder(lrs)])
+    runner.train()
+    factors = [min(0.5 + 0.5 * k / 11, 1.0) for k in range(18)]
+    for name, lr in base.items():
+        assert [step[name] for step in lrs] == pytest.approx([lr * f for f in factors])
