@@ -1,6 +1,7 @@
 """An exponential moving average of the detector's weights, for the two-pass loop."""
 from mmaction.registry import HOOKS
 from mmengine.hooks import EMAHook
+from mmengine.model import is_model_wrapper
 
 from ..structures.two_pass import CVAE_PASS, DETECTOR_PASS
 
@@ -16,12 +17,22 @@ class DetectorEMAHook(EMAHook):
     distillation teacher needs it) and a CVAE step does not count as an
     averaging step. Validation and testing run the averaged weights; the
     checkpoints hold them as ``state_dict`` and the trained weights as
-    ``ema_state_dict``, and resume restores both (MMEngine's behaviour).
+    ``ema_state_dict``, and resume restores both (MMEngine's behaviour). A
+    test after training on the same runner tests the averaged weights, as
+    testing the saved checkpoint would.
 
     Args:
         **kwargs: Of :class:`mmengine.hooks.EMAHook` (``momentum``,
             ``begin_epoch``, ...).
     """
+
+    def before_run(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        # A runner that tests after training (``runner.train()`` then ``runner.test()``, as the
+        # demo does) runs this again: MMEngine would average afresh from the trained weights
+        # and test those; the average is kept, so the test sees what the checkpoints hold.
+        if getattr(self, 'src_model', None) is not model:
+            super().before_run(runner)
 
     def before_train(self, runner) -> None:
         super().before_train(runner)

@@ -1,4 +1,5 @@
-"""DetectorEMAHook: the average of the detector steps' weights, by hand, across a resume."""
+"""DetectorEMAHook: the average of the detector steps' weights, by hand, across a resume, and
+what a test after training uses."""
 from typing import ClassVar
 
 import torch
@@ -20,6 +21,7 @@ class WeightRecorder(Hook):
 
     priority = 'LOWEST'
     steps: ClassVar[list] = []
+    tested: ClassVar[list] = []
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
         model, ema = runner.model, next(h for h in runner.hooks
@@ -31,6 +33,10 @@ class WeightRecorder(Hook):
             average=averaged[DETECTOR_WEIGHT].detach().clone(),
             cvae=trained[CVAE_WEIGHT].detach().clone(),
             cvae_average=averaged[CVAE_WEIGHT].detach().clone()))
+
+    def before_test_epoch(self, runner) -> None:
+        WeightRecorder.tested.append(
+            dict(runner.model.named_parameters())[DETECTOR_WEIGHT].detach().clone())
 
 
 def runner_of(data_options, work_dir, epochs: int, resume: bool = False) -> Runner:
@@ -46,8 +52,10 @@ def runner_of(data_options, work_dir, epochs: int, resume: bool = False) -> Runn
 
 
 def test_the_average_of_the_detector_steps_across_a_resume(data_options, tmp_path):
-    WeightRecorder.steps = []
-    runner_of(data_options, tmp_path, epochs=1).train()
+    WeightRecorder.steps, WeightRecorder.tested = [], []
+    first = runner_of(data_options, tmp_path, epochs=1)
+    first.train()
+    first.test()
     first_run = len(WeightRecorder.steps)
     saved = torch.load(tmp_path / 'epoch_1.pth', weights_only=False)
     runner_of(data_options, tmp_path, epochs=2, resume=True).train()
@@ -73,3 +81,6 @@ def test_the_average_of_the_detector_steps_across_a_resume(data_options, tmp_pat
     assert torch.equal(saved['state_dict'][DETECTOR_WEIGHT], last_of_first['average'])
     assert torch.equal(saved['ema_state_dict'][f'module.{DETECTOR_WEIGHT}'],
                        last_of_first['weight'])
+    # Testing on the runner that trained uses the average too, not the trained weights.
+    assert len(WeightRecorder.tested) == 1
+    assert torch.equal(WeightRecorder.tested[0], last_of_first['average'])
