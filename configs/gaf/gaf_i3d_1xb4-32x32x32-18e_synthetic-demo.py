@@ -6,11 +6,12 @@
 # weights), these training settings change too, each needed to learn within the CPU budget:
 #   - BN statistics are trained (frozen BN on an untrained network has no normalisation);
 #   - detector learning rate 1e-3 with gradients clipped at norm 10 (the published 1e-5 is a
-#     fine-tuning rate), after one epoch at a tenth of it, then a cosine decay to 1e-6, and
-#     tested with the moving average of the detector's weights (DetectorEMAHook, momentum
-#     0.01): from scratch on 24 videos the last weights swing from epoch to epoch, and a
-#     1e-6 change of the initial weights (another CPU's rounding) moved the older recipe's
-#     mAP@0.5 from 51 % to 27 %; the warm-up, the decay and the average make the result hold
+#     fine-tuning rate); both optimizers (the CVAE's is 1e-3 too) spend the first epoch at a
+#     tenth of their rate and then decay along a cosine towards 1e-6 (1e-5 in the last
+#     epoch), and the model tested is the moving average of the detector's weights
+#     (DetectorEMAHook, momentum 0.01): from scratch on 24 videos the last weights swing from
+#     epoch to epoch, and a 1e-6 change of the initial weights (another CPU's rounding) moved
+#     the older recipe's (a step decay, the last weights tested) mAP@0.5 from 51 % to 27 %
 #     (docs/get_started.md, "How much the demo's result varies");
 #   - the background loss weight is 1 instead of 35: with attention that does not yet separate
 #     foreground from background, x35 pushes the shared classifier to call everything

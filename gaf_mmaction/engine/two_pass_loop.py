@@ -71,7 +71,7 @@ class TwoPassTrainLoop(EpochBasedTrainLoop):
         self.resume_at: PassPosition | None = None
         for scheduler in scheduler_configs(runner.param_schedulers):
             if scheduler.get('convert_to_iter_based'):
-                scheduler.setdefault('epoch_length', self._max_iters // self._max_epochs)
+                scheduler.setdefault('epoch_length', len(self.dataloader) * len(PASSES))
 
     def _detector(self):
         model = self.runner.model

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..deployment.onnx_export import import_deploy
+from ..utils import UserError
 
 CONVOLUTIONS = ('Convolution', 'GroupConvolution')
 
@@ -44,8 +45,9 @@ def profile_openvino(onnx_file: str, batch_size: int = 2, iters: int = 3,
         ``seconds_per_window`` (wall, mean over ``iters``), ``by_type`` ({node type: seconds
         per window} of the profiled inference, by OpenVINO's per-node counters),
         ``conv_gmacs_per_window``, ``conv_gmacs_by_length`` ({'3-D, length 128': GMAC per
-        window, ...}: by the dimensionality and temporal length of the convolutions' outputs,
-        largest first), ``conv_seconds_per_window``, ``conv_gmacs_per_second``
+        window, ...}: by the convolutions' outputs' dimensions and length along the first axis
+        after the channels, which is time for 3-D and 1-D ones; largest first),
+        ``conv_seconds_per_window``, ``conv_gmacs_per_second``
         (all convolutions together), ``fastest_conv`` (name, GMAC/s of the fastest of the
         convolutions doing at least 1 % of the multiply-adds) and ``conv_floor_seconds``
         (the convolutions' multiply-adds at that rate: a window's convolutions cannot take
@@ -83,6 +85,10 @@ def profile_openvino(onnx_file: str, batch_size: int = 2, iters: int = 3,
     total_macs = sum(macs.values()) / batch_size
     timed = {name: macs[name] / batch_size / conv_seconds[name] for name in conv_seconds
              if conv_seconds[name] > 0 and macs[name] >= 0.01 * sum(macs.values())}
+    if not timed:
+        raise UserError(f'{onnx_file}: OpenVINO timed none of its {len(macs)} convolutions by '
+                        'name, so there is no rate to report (a network without convolutions, '
+                        'or an OpenVINO that renames them)')
     fastest = max(timed, key=timed.get)
     conv_time = sum(by_type[kind] for kind in CONVOLUTIONS)
     return dict(seconds_per_window=seconds, by_type=dict(by_type.most_common()),

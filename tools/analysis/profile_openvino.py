@@ -1,11 +1,13 @@
 """Where an exported network's time goes in OpenVINO on this CPU, and how far its convolutions
 are from the CPU's arithmetic limit.
 
-Prints the network's seconds per window, the profiled inference's time by node type, the
-convolutions' multiply-adds per window (and by the temporal length of their outputs) and the
-rate they run at, all together and the fastest of them, and the floor: the convolutions' multiply-adds at the fastest one's rate. A float32
-path on this CPU cannot run the network faster than that floor plus its other nodes unless it
-does fewer multiply-adds (docs/performance.md, "Inference on a CPU").
+Prints the network's seconds per window, the profiled inference's time by node type (the eight
+largest), the convolutions' multiply-adds per window (all, and the four largest groups by their
+outputs' dimensions and length along the first axis after the channels: time for 3-D and 1-D
+convolutions), the rate they run at, all together and the fastest of them, and the floor: the
+convolutions' multiply-adds at the fastest one's rate. Unless some convolution runs faster than
+the fastest one does here, a float32 path cannot run the network in less than that floor plus
+its other nodes without doing fewer multiply-adds (docs/performance.md, "Inference on a CPU").
 
 Example:
     python tools/analysis/profile_openvino.py work_dirs/benchmark_video/gaf_thumos14_rgb.onnx
