@@ -7,16 +7,22 @@ from .exported_detector import ExportedDetector
 from .onnx_export import INPUT_NAME, import_deploy
 
 
+def compile_config(num_threads: int | None = None) -> dict:
+    """OpenVINO's CPU settings for an exported detector network: float32 (the CPU plugin would
+    otherwise run in bf16 on a CPU with bf16 units, which moves the detections), latency mode
+    (one inference at a time on all the threads, the faster for the video API's window
+    batches; docs/performance.md), ``num_threads`` threads (None: torch's thread count)."""
+    return {'INFERENCE_PRECISION_HINT': 'f32', 'PERFORMANCE_HINT': 'LATENCY',
+            'INFERENCE_NUM_THREADS': num_threads or torch.get_num_threads()}
+
+
 @MODELS.register_module()
 class OpenVINODetector(ExportedDetector):
     """Test a detector exported by ``tools/deployment/export_onnx.py`` in OpenVINO
     (``tools/test.py --backend openvino``); see :class:`ExportedDetector`.
 
-    OpenVINO reads the ONNX file itself: there is no second export. It computes in float32:
-    its CPU plugin would otherwise run in bf16 on a CPU with bf16 units, which moves the
-    detections (docs/performance.md, bf16). Its latency mode (one inference at a time, on
-    all the threads) is the faster one for the video API's window batches
-    (docs/performance.md).
+    OpenVINO reads the ONNX file itself: there is no second export. It runs with
+    :func:`compile_config`'s settings: float32, latency mode.
 
     Args:
         onnx_file: The exported .onnx file.
@@ -33,9 +39,7 @@ class OpenVINODetector(ExportedDetector):
                  init_cfg: dict | None = None) -> None:
         ov = import_deploy('openvino')
         super().__init__(onnx_file, detector, data_preprocessor, init_cfg)
-        compiled = ov.Core().compile_model(self.onnx_file, device, {
-            'INFERENCE_PRECISION_HINT': 'f32', 'PERFORMANCE_HINT': 'LATENCY',
-            'INFERENCE_NUM_THREADS': num_threads or torch.get_num_threads()})
+        compiled = ov.Core().compile_model(self.onnx_file, device, compile_config(num_threads))
         self.outputs = {port.get_any_name(): port for port in compiled.outputs}
         self.request = compiled.create_infer_request()
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..deployment.onnx_export import import_deploy
+from ..deployment.openvino_detector import compile_config
 from ..utils import UserError
 
 CONVOLUTIONS = ('Convolution', 'GroupConvolution')
@@ -36,10 +37,12 @@ def convolution_macs(model) -> dict[str, int]:
 
 def profile_openvino(onnx_file: str, batch_size: int = 2, iters: int = 3,
                      threads: int | None = None) -> dict:
-    """Time an exported network (``tools/deployment/export_onnx.py``) in OpenVINO (float32,
-    latency mode, as :class:`~gaf_mmaction.deployment.OpenVINODetector` runs it) on random
-    clips of its exported shape, after one untimed inference, and split its last inference
-    by node. Seconds are per window (per clip of the batch of ``batch_size``).
+    """Time an exported network (``tools/deployment/export_onnx.py``) in OpenVINO with the
+    settings :class:`~gaf_mmaction.deployment.OpenVINODetector` runs it with
+    (:func:`~gaf_mmaction.deployment.openvino_detector.compile_config`; ``threads`` None:
+    torch's thread count) on random clips of its exported shape, after one untimed
+    inference, and split its last inference by node. Seconds are per window (per clip of the
+    batch of ``batch_size``).
 
     Returns:
         ``seconds_per_window`` (wall, mean over ``iters``), ``by_type`` ({node type: seconds
@@ -64,11 +67,8 @@ def profile_openvino(onnx_file: str, batch_size: int = 2, iters: int = 3,
     for node in convolution_nodes(model):
         output = node.output(0).get_shape()
         by_length[f'{len(output) - 2}-D, length {output[2]}'] += macs[node.get_friendly_name()]
-    config = {'INFERENCE_PRECISION_HINT': 'f32', 'PERFORMANCE_HINT': 'LATENCY',
-              'PERF_COUNT': True}
-    if threads:
-        config['INFERENCE_NUM_THREADS'] = threads
-    request = core.compile_model(model, 'CPU', config).create_infer_request()
+    request = core.compile_model(model, 'CPU', dict(compile_config(threads), PERF_COUNT=True)
+                                 ).create_infer_request()
     clips = np.random.default_rng(0).standard_normal(shape, dtype=np.float32)
     request.infer({0: clips})
     start = time.perf_counter()
@@ -84,7 +84,7 @@ def profile_openvino(onnx_file: str, batch_size: int = 2, iters: int = 3,
             conv_seconds[node.node_name] = node_seconds
     total_macs = sum(macs.values()) / batch_size
     timed = {name: macs[name] / batch_size / conv_seconds[name] for name in conv_seconds
-             if conv_seconds[name] > 0 and macs[name] >= 0.01 * sum(macs.values())}
+             if conv_seconds[name] > 0 and macs[name] / batch_size >= 0.01 * total_macs}
     if not timed:
         raise UserError(f'{onnx_file}: OpenVINO timed none of its {len(macs)} convolutions by '
                         'name, so there is no rate to report (a network without convolutions, '
