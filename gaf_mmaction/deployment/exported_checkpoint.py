@@ -10,12 +10,17 @@ from mmengine.config import Config
 from ..utils.errors import OutputPathError
 from .onnx_export import META_SOURCE, export_onnx, exported_metadata
 
+# Bumped when the files an export writes change, so that a cache from before is exported again:
+# 2 adds the stem and trunk parts (``onnx_export.stem_part_files``).
+EXPORT_FORMAT = 2
+
 
 def source_digest(cfg: Config, checkpoint: str | None) -> str:
-    """SHA-256 of the checkpoint file's bytes and the config's model section: an export
-    of the same weights under the same model config has the same digest."""
-    digest = hashlib.sha256(json.dumps(cfg.model.to_dict(), sort_keys=True,
-                                       default=str).encode())
+    """SHA-256 of the export format, the checkpoint file's bytes and the config's model
+    section: an export of the same weights under the same model config by the same format
+    has the same digest."""
+    digest = hashlib.sha256(json.dumps(dict(format=EXPORT_FORMAT, model=cfg.model.to_dict()),
+                                       sort_keys=True, default=str).encode())
     if checkpoint is not None:
         with open(checkpoint, 'rb') as f:
             for block in iter(lambda: f.read(1 << 24), b''):

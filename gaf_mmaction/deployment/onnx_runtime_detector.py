@@ -1,10 +1,12 @@
 """A detector whose test-time network runs in ONNX Runtime, from an exported file."""
+from pathlib import Path
+
 import numpy as np
 import torch
 from mmaction.registry import MODELS
 
-from .exported_detector import ExportedDetector
-from .onnx_export import INPUT_NAME, import_deploy
+from .exported_detector import ExportedDetector, Graph
+from .onnx_export import import_deploy
 
 
 @MODELS.register_module()
@@ -27,14 +29,20 @@ class ONNXRuntimeDetector(ExportedDetector):
                  providers: tuple[str, ...] = ('CPUExecutionProvider', ),
                  intra_op_threads: int | None = None, data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
-        ort = import_deploy('onnxruntime')
+        self._ort = import_deploy('onnxruntime')
         super().__init__(onnx_file, detector, data_preprocessor, init_cfg)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = intra_op_threads or torch.get_num_threads()
-        self.session = ort.InferenceSession(self.onnx_file, options, providers=list(providers))
-        self.output_names = [output.name for output in self.session.get_outputs()]
+        self.providers = list(providers)
+        self.intra_op_threads = intra_op_threads
+        self.load_graphs()
 
-    def run(self, clips: np.ndarray) -> dict[str, np.ndarray]:
-        """See :meth:`ExportedDetector.run`."""
-        return dict(zip(self.output_names,
-                        self.session.run(self.output_names, {INPUT_NAME: clips})))
+    def load(self, onnx_file: str | Path) -> Graph:
+        """See :meth:`ExportedDetector.load`."""
+        options = self._ort.SessionOptions()
+        options.intra_op_num_threads = self.intra_op_threads or torch.get_num_threads()
+        session = self._ort.InferenceSession(str(onnx_file), options, providers=self.providers)
+        input_name = session.get_inputs()[0].name
+        output_names = [output.name for output in session.get_outputs()]
+
+        def run(array: np.ndarray) -> dict[str, np.ndarray]:
+            return dict(zip(output_names, session.run(output_names, {input_name: array})))
+        return run

@@ -1,10 +1,12 @@
 """A detector whose test-time network runs in OpenVINO, from an exported ONNX file."""
+from pathlib import Path
+
 import numpy as np
 import torch
 from mmaction.registry import MODELS
 
-from .exported_detector import ExportedDetector
-from .onnx_export import INPUT_NAME, import_deploy
+from .exported_detector import ExportedDetector, Graph
+from .onnx_export import import_deploy
 
 
 def compile_config(num_threads: int | None = None) -> dict:
@@ -37,14 +39,21 @@ class OpenVINODetector(ExportedDetector):
     def __init__(self, onnx_file: str, detector: dict, device: str = 'CPU',
                  num_threads: int | None = None, data_preprocessor: dict | None = None,
                  init_cfg: dict | None = None) -> None:
-        ov = import_deploy('openvino')
+        self._ov = import_deploy('openvino')
         super().__init__(onnx_file, detector, data_preprocessor, init_cfg)
-        compiled = ov.Core().compile_model(self.onnx_file, device, compile_config(num_threads))
-        self.outputs = {port.get_any_name(): port for port in compiled.outputs}
-        self.request = compiled.create_infer_request()
+        self.device_name = device
+        self.num_threads = num_threads
+        self.load_graphs()
 
-    def run(self, clips: np.ndarray) -> dict[str, np.ndarray]:
-        """See :meth:`ExportedDetector.run`."""
-        results = self.request.infer({INPUT_NAME: clips})
-        # The request reuses its output buffers at the next call.
-        return {name: np.array(results[port]) for name, port in self.outputs.items()}
+    def load(self, onnx_file: str | Path) -> Graph:
+        """See :meth:`ExportedDetector.load`."""
+        compiled = self._ov.Core().compile_model(str(onnx_file), self.device_name,
+                                                 compile_config(self.num_threads))
+        outputs = {port.get_any_name(): port for port in compiled.outputs}
+        request = compiled.create_infer_request()
+
+        def run(array: np.ndarray) -> dict[str, np.ndarray]:
+            results = request.infer({0: array})
+            # The request reuses its output buffers at the next call.
+            return {name: np.array(results[port]) for name, port in outputs.items()}
+        return run

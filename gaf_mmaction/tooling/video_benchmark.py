@@ -24,8 +24,9 @@ from ..evaluation.detection_comparison import compare_detections
 from ..testing import write_moving_square
 from .benchmark import clip_shape, device_name
 
-# The published test loop's way: batch 1 (below), and this test_cfg.
-PUBLISHED_TEST_CFG = dict(autocast_dtype=None, compile=False, channels_last=False)
+# The published test loop's way: batch 1 (below), and this test_cfg (whole windows).
+PUBLISHED_TEST_CFG = dict(autocast_dtype=None, compile=False, channels_last=False,
+                          share_stem=False)
 VIDEO_DIR = 'work_dirs/benchmark_video'
 
 

@@ -2,8 +2,9 @@
 and OpenVINO.
 
 The graph takes normalised clips [B, C, T, H, W] and returns the raw outputs the head decodes;
-decoding, merging and soft-NMS stay in the package. Needs the deploy extras
-(pip install -e '.[deploy]').
+decoding, merging and soft-NMS stay in the package. For an I3D detector the same network is also
+written in two parts beside it (X.stem.onnx, X.trunk.onnx), which the runtimes run so that
+overlapping windows share the stem. Needs the deploy extras (pip install -e '.[deploy]').
 
 Example:
     python tools/deployment/export_onnx.py \
@@ -15,7 +16,7 @@ import argparse
 import time
 from pathlib import Path
 
-from gaf_mmaction.deployment import export_checkpoint
+from gaf_mmaction.deployment import export_checkpoint, stem_part_files
 from gaf_mmaction.utils import PathDictAction, user_errors
 
 
@@ -36,8 +37,11 @@ def main() -> None:
     out = args.out or str(Path(args.checkpoint).with_suffix('.onnx'))
     start, cpu = time.perf_counter(), time.process_time()
     outputs = export_checkpoint(args.config, args.checkpoint, out, args.cfg_options, args.opset)
+    parts = [file for file in stem_part_files(out) if file.is_file()]
+    written = ', '.join(f'{file} ({file.stat().st_size / 1e6:.0f} MB)' for file in parts)
     print(f'wrote {out} ({Path(out).stat().st_size / 1e6:.0f} MB; outputs: {", ".join(outputs)}) '
-          f'in {time.perf_counter() - start:.0f} s, {time.process_time() - cpu:.0f} s of CPU')
+          + (f'and its stem and trunk parts {written} ' if parts else '')
+          + f'in {time.perf_counter() - start:.0f} s, {time.process_time() - cpu:.0f} s of CPU')
 
 
 if __name__ == '__main__':

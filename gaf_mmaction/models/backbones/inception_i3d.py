@@ -10,6 +10,7 @@ from torch.utils.checkpoint import checkpoint
 from ...checkpoint.exact_load import load_state_dict_exact, read_state_dict
 from .feature_maps import FeatureMap
 from .i3d_units import I3DUnit, InceptionBlock, SameMaxPool3d
+from .stem_reuse import StemStitch, TemporalLayer, plan_stem_stitch, stitch_run
 
 # (name, kind, spec): 'conv' spec = (out, kernel, stride); 'pool' spec =
 # (kernel, stride); 'inception' spec = (b0, b1a, b1b, b2a, b2b, b3b).
@@ -136,8 +137,12 @@ class InceptionI3D(BaseModule):
             raise ValueError(
                 f'{type(self).__name__} expects [B, {self.in_channels}, T, H, W] clips, '
                 f'got {tuple(x.shape)}')
-        outputs = {}
-        for name in self.endpoints:
+        outputs: dict[str, Tensor] = {}
+        self._run(x, self.endpoints, outputs)
+        return tuple(outputs[name] for name in self.out_endpoints)
+
+    def _run(self, x: Tensor, names: Sequence[str], outputs: dict) -> Tensor:
+        for name in names:
             layer = getattr(self, name)
             if self.with_cp and self.training and isinstance(layer, InceptionBlock):
                 x = checkpoint(layer, x, use_reentrant=False)
@@ -145,7 +150,63 @@ class InceptionI3D(BaseModule):
                 x = layer(x)
             if name in self.out_endpoints:
                 outputs[name] = x
+        return x
+
+    def stem_endpoints(self) -> tuple[str, ...]:
+        """The endpoints before the second one that strides in time: their outputs see a few
+        frames each (Conv3d_1a_7x7 ... Mixed_3c)."""
+        strided = [i for i, name in enumerate(self.endpoints)
+                   if self._temporal_layer(name).stride > 1]
+        return self.endpoints[:strided[1]] if len(strided) > 1 else ()
+
+    def _temporal_layer(self, name: str) -> TemporalLayer:
+        layer = getattr(self, name)
+        if isinstance(layer, InceptionBlock):
+            return TemporalLayer(layer.b1b.kernel_size[0], 1)
+        return TemporalLayer(layer.kernel_size[0], layer.stride[0])
+
+    def stem_layers(self) -> tuple[TemporalLayer, ...] | None:
+        """The temporal extent of each of :meth:`stem_endpoints`, or None when the stem
+        cannot be shared (no second temporal stride, or an output endpoint inside the stem
+        but its last)."""
+        stem = self.stem_endpoints()
+        if not stem or any(e in stem[:-1] for e in self.out_endpoints):
+            return None
+        return tuple(self._temporal_layer(name) for name in stem)
+
+    def stem_stitch(self, clip_length: int, stride: int) -> StemStitch | None:
+        """How :meth:`forward_run` shares the stem between windows of ``clip_length`` frames
+        ``stride`` apart, or None when it cannot (:meth:`stem_layers`, and
+        :func:`~gaf_mmaction.models.backbones.stem_reuse.plan_stem_stitch`)."""
+        layers = self.stem_layers()
+        return None if layers is None else plan_stem_stitch(layers, clip_length, stride)
+
+    def forward_stem(self, x: Tensor) -> Tensor:
+        """The stem's map (:meth:`stem_endpoints`' last; for I3D Mixed_3c, [B, 480, T/2, H/8,
+        W/8]) of clips [B, in_channels, T, H, W] normalised to [-1, 1]."""
+        return self._run(x, self.stem_endpoints(), {})
+
+    def forward_after_stem(self, maps: Tensor) -> tuple[Tensor, ...]:
+        """:meth:`forward`'s maps from the stem's map ``maps`` (:meth:`forward_stem`)."""
+        stem = self.stem_endpoints()
+        outputs = {stem[-1]: maps} if stem[-1] in self.out_endpoints else {}
+        self._run(maps, self.endpoints[len(stem):], outputs)
         return tuple(outputs[name] for name in self.out_endpoints)
+
+    def forward_run(self, x: Tensor, stride: int) -> tuple[Tensor, ...]:
+        """:meth:`forward` of a run of windows, each ``stride`` frames after the previous one
+        in the same video, computing the stem of each window after the first only where it
+        differs from the previous window's (:mod:`.stem_reuse`); the same maps as
+        :meth:`forward` within float32 rounding (the convolutions see other lengths).
+
+        Args:
+            x: [B, in_channels, T, H, W] consecutive windows, normalised to [-1, 1].
+            stride: Frames between consecutive windows' starts.
+        """
+        stitch = self.stem_stitch(x.shape[2], stride)
+        if stitch is None or x.shape[0] == 1:
+            return self(x)
+        return self.forward_after_stem(stitch_run(self.forward_stem, x, stitch))
 
     def train(self, mode: bool = True) -> 'InceptionI3D':
         """Set train mode, keeping BatchNorm in eval mode when ``freeze_bn``."""

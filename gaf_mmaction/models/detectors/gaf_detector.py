@@ -11,7 +11,7 @@ from ...structures import CVAE_PREFIX
 from ...structures.two_pass import CVAE_PASS, DETECTOR_PASS, LOG_PREFIXES, check_pass
 from ..heads import BaseTemporalHead
 from ..utils import build_sized_parts, detector_test_cfg
-from .test_path import TestPathMixin
+from .test_path import TestPathMixin, WindowRun
 
 # The splice clips' loss, as published (§5.7): the first clip's, x0.1.
 DEFAULT_SPLICE = dict(type='SpliceTripletLoss')
@@ -45,9 +45,11 @@ class GAFDetector(TestPathMixin, BaseModel):
             features too (``loss_bg``, §5.10). Defaults to True.
         test_cfg: ``autocast_dtype`` ('bfloat16' predicts under autocast,
             decoding in float32; default None), ``compile`` (the feature path
-            through ``torch.compile``; default False) and ``channels_last`` (the
+            through ``torch.compile``; default False), ``channels_last`` (the
             backbone channels-last-3d; default True, the same detections within
-            float32 rounding).
+            float32 rounding) and ``share_stem`` (consecutive windows of a batch
+            share the backbone's stem where they overlap; default False, the
+            same detections within float32 rounding).
         data_preprocessor, init_cfg: As MMEngine's ``BaseModel``.
     """
 
@@ -97,20 +99,31 @@ class GAFDetector(TestPathMixin, BaseModel):
         return [(name, param) for name, param in self.named_parameters()
                 if param.requires_grad and name.startswith(CVAE_PREFIX) is cvae]
 
-    def extract_feat(self, inputs: Tensor) -> tuple[Tensor, ...]:
+    def extract_feat(self, inputs: Tensor,
+                     runs: Sequence[WindowRun] | None = None) -> tuple[Tensor, ...]:
         """Backbone maps (e.g. Mixed_4f [B, 832, T/4, H/16, W/16] and Mixed_5c [B, 1024, T/8,
-        H/32, W/32]) of clips [B, C, clip_length, H, W] normalised to [-1, 1]."""
+        H/32, W/32]) of clips [B, C, clip_length, H, W] normalised to [-1, 1]; with ``runs``
+        (:func:`window_runs`), a backbone that can (``forward_run``) shares its stem between
+        the consecutive windows of each run."""
         if inputs.dim() != 5 or inputs.shape[2] != self.clip_length:
             raise ValueError(
                 f'{type(self).__name__} expects clips [B, C, {self.clip_length}, H, W] '
                 f'(model.clip_length from the config), got {tuple(inputs.shape)}')
-        return self.backbone(inputs)
+        if runs is None or not hasattr(self.backbone, 'forward_run'):
+            return self.backbone(inputs)
+        maps = [self.backbone.forward_run(inputs[run.start:run.stop], run.stride)
+                if run.stride else self.backbone(inputs[run.start:run.stop]) for run in runs]
+        return tuple(torch.cat(parts) for parts in zip(*maps))
 
-    def forward_features(self, inputs: Tensor) -> dict:
-        """The foreground path's ``feats`` (backbone maps), ``atts`` ([B, C_i, T_i] per map;
-        None without attention), ``fg``, ``bg`` (weighted maps; ``feats`` and None without),
-        ``levels`` ([B, C, t_l]) and ``frame_feat`` [B, C, clip_length] of clips."""
-        feats = self.extract_feat(inputs)
+    def forward_features(self, inputs: Tensor, runs: Sequence[WindowRun] | None = None) -> dict:
+        """The foreground path's parts (:meth:`features_of`) of clips (``runs``: see
+        :meth:`extract_feat`)."""
+        return self.features_of(self.extract_feat(inputs, runs))
+
+    def features_of(self, feats: tuple[Tensor, ...]) -> dict:
+        """The foreground path's ``feats`` (the backbone maps given), ``atts`` ([B, C_i, T_i]
+        per map; None without attention), ``fg``, ``bg`` (weighted maps; ``feats`` and None
+        without), ``levels`` ([B, C, t_l]) and ``frame_feat`` [B, C, clip_length]."""
         atts, fg, bg = None, feats, None
         if self.attention is not None:
             atts = self.attention(feats)
@@ -118,9 +131,16 @@ class GAFDetector(TestPathMixin, BaseModel):
         levels, frame_feat = self.neck(fg)
         return dict(feats=feats, atts=atts, fg=fg, bg=bg, levels=levels, frame_feat=frame_feat)
 
-    def forward_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
-        """The head's raw outputs on the foreground path (see ``AFSDHead.forward``)."""
-        parts = self.forward_features(inputs)
+    def forward_outputs(self, inputs: Tensor,
+                        runs: Sequence[WindowRun] | None = None) -> dict[str, Tensor]:
+        """The head's raw outputs on the foreground path (see ``AFSDHead.forward``; ``runs``:
+        see :meth:`extract_feat`)."""
+        return self.outputs_of(self.extract_feat(inputs, runs))
+
+    def outputs_of(self, feats: tuple[Tensor, ...]) -> dict[str, Tensor]:
+        """:meth:`forward_outputs` from the backbone maps ``feats``: an exported network
+        split at the backbone's stem ends here (``deployment.onnx_export``)."""
+        parts = self.features_of(feats)
         return self.head(parts['levels'], parts['frame_feat'])
 
     def forward(self, inputs: Tensor, data_samples: list | None = None,

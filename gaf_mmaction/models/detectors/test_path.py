@@ -1,7 +1,35 @@
 """The test path both detectors share, split where an exported network ends."""
+from typing import NamedTuple
+
 from torch import Tensor
 
 from ..utils import maybe_autocast, test_time_forward
+
+
+class WindowRun(NamedTuple):
+    """Batch rows ``start:stop``: windows of one video, each ``stride`` frames after the
+    previous one (None for a run of one window)."""
+    start: int
+    stop: int
+    stride: int | None
+
+
+def window_runs(data_samples: list) -> list[WindowRun]:
+    """A batch's windows, in order, as runs of consecutive windows of one video: a run goes
+    on while the video is the same and each window starts the run's stride after the
+    previous one (``video_name`` and ``offset`` of the samples' metainfo)."""
+    runs: list[WindowRun] = []
+    for row, sample in enumerate(data_samples):
+        if runs:
+            run = runs[-1]
+            previous = data_samples[row - 1]
+            step = sample.offset - previous.offset
+            if (sample.video_name == previous.video_name and step > 0
+                    and run.stride in (None, step)):
+                runs[-1] = WindowRun(run.start, row + 1, step)
+                continue
+        runs.append(WindowRun(row, row + 1, None))
+    return runs
 
 
 class TestPathMixin:
@@ -17,13 +45,17 @@ class TestPathMixin:
 
     network: str
 
-    def test_outputs(self, inputs: Tensor) -> dict[str, Tensor]:
+    def test_outputs(self, inputs: Tensor, runs: list[WindowRun] | None = None
+                     ) -> dict[str, Tensor]:
         """The raw outputs of :attr:`network` under ``test_cfg``'s autocast, compilation and
-        backbone memory layout."""
+        backbone memory layout; ``runs`` (:func:`window_runs`) let the backbones share their
+        stems between consecutive windows."""
         with maybe_autocast(inputs.device.type, self.test_cfg['autocast_dtype']):
-            return test_time_forward(self, self.network, self.test_cfg)(inputs)
+            return test_time_forward(self, self.network, self.test_cfg)(inputs, runs)
 
     def predict(self, inputs: Tensor, data_samples: list) -> list:
-        """``data_samples`` with their windows' detections in seconds. Per-video merging and
-        soft-NMS follow in the metric's post-processing."""
-        return self.predict_by_outputs(self.test_outputs(inputs), data_samples)
+        """``data_samples`` with their windows' detections in seconds (with ``test_cfg``'s
+        ``share_stem``, the backbone shares its stem between consecutive windows). Per-video
+        merging and soft-NMS follow in the metric's post-processing."""
+        runs = window_runs(data_samples) if self.test_cfg['share_stem'] else None
+        return self.predict_by_outputs(self.test_outputs(inputs, runs), data_samples)

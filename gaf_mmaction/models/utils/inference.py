@@ -12,8 +12,12 @@ from .memory_format import CHANNELS_LAST, use_channels_last, use_default_layout
 # ``compile``: run the network's feature path through ``torch.compile`` (True, or a dict of its
 # arguments, e.g. dict(backend='aot_eager')); ``channels_last``: run the backbone on
 # channels-last-3d clips and weights (:mod:`.memory_format`): the same detections within float32
-# rounding (docs/performance.md), faster on CPUs and on GPUs' tensor cores.
-TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False, channels_last=True)
+# rounding (docs/performance.md), faster on CPUs and on GPUs' tensor cores; ``share_stem``:
+# consecutive windows of a batch share the backbone's stem where they overlap
+# (models/backbones/stem_reuse.py), in PyTorch and in an exported network's runtime: the same
+# detections within float32 rounding, with fewer multiply-adds (docs/performance.md).
+TEST_CFG_DEFAULTS = dict(autocast_dtype=None, compile=False, channels_last=True,
+                         share_stem=True)
 
 
 def detector_test_cfg(test_cfg: dict | None) -> dict:
@@ -54,11 +58,11 @@ def test_time_forward(module: nn.Module, name: str, test_cfg: dict) -> Callable:
     in the default layout. The caller holds the autocast."""
     forward = maybe_compiled(module, name, test_cfg['compile'])
 
-    def run(inputs: Tensor) -> object:
+    def run(inputs: Tensor, runs: list | None = None) -> object:
         if inputs.dim() == 5 and test_cfg['channels_last']:
             use_channels_last(module)
             inputs = inputs.contiguous(memory_format=CHANNELS_LAST)
         elif inputs.dim() == 5:
             use_default_layout(module)
-        return forward(inputs)
+        return forward(inputs) if runs is None else forward(inputs, runs)
     return run
