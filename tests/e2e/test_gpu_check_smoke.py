@@ -53,8 +53,9 @@ def test_gpu_check_smoke_runs_every_step(tmp_path):
     assert [f['channels_last'] for f in figures[:4]] == [False, False, True, False]
     video = figures[-1]
     assert video['published']['test_cfg'] == dict(autocast_dtype=None, compile=False,
-                                                  channels_last=False)
-    assert video['test_cfg']['channels_last'] and video['detections']['reference'] > 0
+                                                  channels_last=False, share_stem=False)
+    assert video['test_cfg']['channels_last'] and video['test_cfg']['share_stem']
+    assert video['detections']['reference'] > 0
     [modes] = [line for line in lines if line.get('step') == 'test_modes']
     # The eager backend captures the graph and runs it as it is: the same detections.
     assert modes['compiled_mAP'] == modes['fp32_mAP'] and modes['compiled_max_mAP_gap'] == 0
