@@ -115,3 +115,10 @@ def test_the_stitched_maps_keep_the_channels_last_layout():
         whole = model.forward_stem(clips)
     assert stitched.is_contiguous(memory_format=torch.channels_last_3d)
     assert torch.allclose(stitched, whole, rtol=0, atol=network_atol(model, whole))
+
+
+def test_samples_without_a_place_are_runs_of_their_own():
+    # Data samples built by hand (no video_name or offset) are tested window by window.
+    samples = [SimpleNamespace(), SimpleNamespace(video_name='a', offset=0),
+               SimpleNamespace(video_name='a'), SimpleNamespace(video_name='a', offset=64)]
+    assert window_runs(samples) == [WindowRun(i, i + 1, None) for i in range(4)]

@@ -17,17 +17,20 @@ class WindowRun(NamedTuple):
 def window_runs(data_samples: list) -> list[WindowRun]:
     """A batch's windows, in order, as runs of consecutive windows of one video: a run goes
     on while the video is the same and each window starts the run's stride after the
-    previous one (``video_name`` and ``offset`` of the samples' metainfo)."""
+    previous one (``video_name`` and ``offset`` of the samples' metainfo; a sample without
+    them is a run of its own)."""
     runs: list[WindowRun] = []
-    for row, sample in enumerate(data_samples):
-        if runs:
+    places = [(getattr(sample, 'video_name', None), getattr(sample, 'offset', None))
+              for sample in data_samples]
+    for row, (video, offset) in enumerate(places):
+        if runs and video is not None and offset is not None:
             run = runs[-1]
-            previous = data_samples[row - 1]
-            step = sample.offset - previous.offset
-            if (sample.video_name == previous.video_name and step > 0
-                    and run.stride in (None, step)):
-                runs[-1] = WindowRun(run.start, row + 1, step)
-                continue
+            previous_video, previous_offset = places[row - 1]
+            if video == previous_video and previous_offset is not None:
+                step = offset - previous_offset
+                if step > 0 and run.stride in (None, step):
+                    runs[-1] = WindowRun(run.start, row + 1, step)
+                    continue
         runs.append(WindowRun(row, row + 1, None))
     return runs
 
