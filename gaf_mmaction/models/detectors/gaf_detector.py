@@ -48,7 +48,7 @@ class GAFDetector(TestPathMixin, BaseModel):
             through ``torch.compile``; default False), ``channels_last`` (the
             backbone channels-last-3d; default True, the same detections within
             float32 rounding) and ``share_stem`` (consecutive windows of a batch
-            share the backbone's stem where they overlap; default False, the
+            share the backbone's stem where they overlap; default True, the
             same detections within float32 rounding).
         data_preprocessor, init_cfg: As MMEngine's ``BaseModel``.
     """
