@@ -12,8 +12,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from ..models.backbones.stem_reuse import stitch_run
-from ..models.detectors.test_path import WindowRun, window_runs
+from ..models.backbones.stem_reuse import Place, StemSharing
+from ..models.detectors.test_path import window_places
 from ..models.utils import detector_test_cfg
 from ..utils import ConfigMismatchError
 from .onnx_export import (
@@ -54,8 +54,8 @@ class ExportedDetector(BaseModel):
 
     With the detector's ``test_cfg.share_stem`` (the default) and the export's stem and trunk
     parts beside ``onnx_file`` (``onnx_export.stem_part_files``), it runs the parts instead
-    of the whole network, and consecutive windows of a batch share the stem as in PyTorch
-    (``models/backbones/stem_reuse.py``).
+    of the whole network, and consecutive windows of a video share the stem as in PyTorch
+    (``models/backbones/stem_reuse.py``), within a batch and from one batch to the next.
 
     Args:
         onnx_file: The exported .onnx file.
@@ -77,6 +77,7 @@ class ExportedDetector(BaseModel):
         self.exported_dataset_meta = json.loads(meta.get(META_DATASET, '{}')) or None
         self.share_stem = detector_test_cfg(detector.get('test_cfg'))['share_stem']
         self.stem_files = self._stem_files(meta.get(META_SOURCE))
+        self.stem_sharing = StemSharing()
         # Outside the submodules: its parameters are on the meta device and never move.
         self.__dict__['decoder'] = decoding_model(detector)
 
@@ -111,11 +112,12 @@ class ExportedDetector(BaseModel):
         """The clips the exported detector takes, as its PyTorch detector declares them."""
         return getattr(self.decoder, 'input_channels', None) or {}
 
-    def run(self, clips: np.ndarray, runs: list[WindowRun] | None = None
+    def run(self, clips: np.ndarray, places: list[Place | None] | None = None
             ) -> dict[str, np.ndarray]:
         """The network's outputs by name for contiguous float32 clips [B, C, T, H, W]; with
-        the stem parts loaded, the windows of each of ``runs`` (:func:`window_runs`) share
-        the stem."""
+        the stem parts loaded and the windows' ``places`` (:func:`window_places`), a window
+        shares the stem with the previous window of its video
+        (:class:`~gaf_mmaction.models.backbones.stem_reuse.StemSharing`)."""
         if 'whole' in self.graphs:
             return self.graphs['whole'](clips)
         stem = self.graphs['stem']
@@ -124,19 +126,14 @@ class ExportedDetector(BaseModel):
             return torch.from_numpy(stem(np.ascontiguousarray(part.numpy()))[STEM_NAME])
 
         windows = torch.from_numpy(clips)
-        maps = []
-        for run in runs or [WindowRun(0, len(clips), None)]:
-            stitch = (self.decoder.backbone.stem_stitch(clips.shape[2], run.stride)
-                      if run.stride else None)
-            part = windows[run.start:run.stop]
-            maps.append(stem_maps(part) if stitch is None else stitch_run(stem_maps, part, stitch))
-        joined = maps[0] if len(maps) == 1 else torch.cat(maps)
-        return self.graphs['trunk'](np.ascontiguousarray(joined.numpy()))
+        maps = (stem_maps(windows) if places is None else self.stem_sharing(
+            stem_maps, self.decoder.backbone.stem_stitch, windows, places))
+        return self.graphs['trunk'](np.ascontiguousarray(maps.numpy()))
 
-    def network_outputs(self, inputs: Tensor, runs: list[WindowRun] | None = None
+    def network_outputs(self, inputs: Tensor, places: list[Place | None] | None = None
                         ) -> dict[str, Tensor]:
         """The exported network's outputs (see ``ExportedNetwork``) for normalised clips
-        [B, C, T, H, W], on the device of ``inputs`` (``runs``: see :meth:`run`)."""
+        [B, C, T, H, W], on the device of ``inputs`` (``places``: see :meth:`run`)."""
         if self.clip_shape and tuple(inputs.shape[1:]) != self.clip_shape:
             raise ConfigMismatchError(
                 f'{self.onnx_file} was exported for clips {list(self.clip_shape)} (C, T, H, W) '
@@ -144,7 +141,7 @@ class ExportedDetector(BaseModel):
                 'exported from, or export it again from this one')
         clips = np.ascontiguousarray(inputs.detach().float().cpu().numpy())
         return {name: torch.from_numpy(value).to(inputs.device)
-                for name, value in self.run(clips, runs).items()}
+                for name, value in self.run(clips, places).items()}
 
     def forward(self, inputs: Tensor, data_samples: list | None = None,
                 mode: str = 'tensor') -> dict[str, Tensor] | list:
@@ -153,8 +150,15 @@ class ExportedDetector(BaseModel):
         if mode == 'tensor':
             return self.network_outputs(inputs)
         if mode == 'predict':
-            runs = window_runs(data_samples) if self.stem_files is not None else None
-            return self.decoder.predict_by_outputs(self.network_outputs(inputs, runs),
+            places = window_places(data_samples) if self.stem_files is not None else None
+            return self.decoder.predict_by_outputs(self.network_outputs(inputs, places),
                                                    data_samples)
         raise ValueError(f"{type(self).__name__} is for testing: mode must be 'tensor' or "
                          f"'predict', got {mode!r}")
+
+    def train(self, mode: bool = True) -> 'ExportedDetector':
+        """Set the mode; the window kept for stem sharing is dropped, as PyTorch's backbone
+        drops it."""
+        super().train(mode)
+        self.stem_sharing.clear()
+        return self

@@ -53,7 +53,8 @@ class OpenVINODetector(ExportedDetector):
         request = compiled.create_infer_request()
 
         def run(array: np.ndarray) -> dict[str, np.ndarray]:
-            results = request.infer({0: array})
-            # The request reuses its output buffers at the next call.
-            return {name: np.array(results[port]) for name, port in outputs.items()}
+            # The inputs are read in place; the outputs come back as copies of the request's
+            # buffers, which the next call reuses.
+            results = request.infer({0: array}, share_inputs=True)
+            return {name: results[port] for name, port in outputs.items()}
         return run

@@ -16,7 +16,6 @@ from gaf_mmaction.deployment import (
     stem_part_files,
 )
 from gaf_mmaction.deployment.onnx_export import META_SOURCE
-from gaf_mmaction.models.detectors.test_path import WindowRun
 from gaf_mmaction.utils import ConfigMismatchError
 from tests.helpers import TINY_CONFIG
 from tests.rounding import reducing_layers, rounding_envelope
@@ -43,15 +42,16 @@ def exported(tmp_path_factory):
 
 
 @pytest.mark.parametrize('runtime', [ONNXRuntimeDetector, OpenVINODetector])
-def test_each_runtime_shares_the_stem_within_a_run(exported, runtime):
+def test_each_runtime_shares_the_stem_between_windows_of_a_video(exported, runtime):
     model, onnx_file, detector = exported
     assert all(file.is_file() for file in stem_part_files(onnx_file))
     torch.manual_seed(1)
     video = torch.rand(1, 3, CLIP + 2 * STRIDE, 32, 32) * 2 - 1
-    # Three consecutive windows of one video, then another video's first window.
-    clips = torch.cat([video[:, :, STRIDE * i:STRIDE * i + CLIP] for i in range(3)]
-                      + [video[:, :, :CLIP].flip(2)])
-    runs = [WindowRun(0, 3, STRIDE), WindowRun(3, 4, None)]
+    # Another video's first window, then three consecutive windows of one video: the third
+    # in a batch of its own.
+    clips = torch.cat([video[:, :, :CLIP].flip(2)]
+                      + [video[:, :, STRIDE * i:STRIDE * i + CLIP] for i in range(3)])
+    places = [('b', 0), ('a', 0), ('a', STRIDE), ('a', 2 * STRIDE)]
     with torch.no_grad():
         expected = model.test_outputs(clips)
         envelope = rounding_envelope(lambda: model.test_outputs(clips), reducing_layers(model))
@@ -59,16 +59,21 @@ def test_each_runtime_shares_the_stem_within_a_run(exported, runtime):
     lengths = []
     stem = exported_model.graphs['stem']
     exported_model.graphs['stem'] = lambda part: lengths.append(part.shape[:3]) or stem(part)
-    got = exported_model.run(np.ascontiguousarray(clips.numpy()), runs)
-    # The run's first window whole, the tails and front strips of the two others, the other
-    # video's window whole.
+    batches = [(rows, exported_model.run(np.ascontiguousarray(clips[rows].numpy()),
+                                         places[rows])) for rows in (slice(0, 3), slice(3, 4))]
+    # The first window of each video whole (one call), the tail and front strip of the next;
+    # in the next batch, those of the third, which follows the window kept from the first.
     stitch = model.backbone.stem_stitch(CLIP, STRIDE)
-    assert lengths == [(1, 3, CLIP), (2, 3, CLIP - stitch.tail_start),
-                       (2, 3, stitch.strip_frames), (1, 3, CLIP)]
-    assert got
-    for key, value in got.items():
-        difference = (torch.from_numpy(value).double() - expected[key].double()).abs().max()
-        assert difference <= envelope[key], key
+    assert lengths == [(2, 3, CLIP), (1, 3, CLIP - stitch.tail_start),
+                       (1, 3, stitch.strip_frames), (1, 3, CLIP - stitch.tail_start),
+                       (1, 3, stitch.strip_frames)]
+    for rows, got in batches:
+        assert got
+        for key, value in got.items():
+            # Outputs per window, and the priors, which are the same for every batch.
+            wanted = expected[key][rows] if len(expected[key]) == len(clips) else expected[key]
+            difference = (torch.from_numpy(value).double() - wanted.double()).abs().max()
+            assert difference <= envelope[key], key
 
 
 def test_without_share_stem_the_whole_network_runs(exported):

@@ -10,7 +10,7 @@ from torch.utils.checkpoint import checkpoint
 from ...checkpoint.exact_load import load_state_dict_exact, read_state_dict
 from .feature_maps import FeatureMap
 from .i3d_units import I3DUnit, InceptionBlock, SameMaxPool3d
-from .stem_reuse import StemStitch, TemporalLayer, plan_stem_stitch, stitch_run
+from .stem_reuse import Place, StemSharing, StemStitch, TemporalLayer, plan_stem_stitch
 
 # (name, kind, spec): 'conv' spec = (out, kernel, stride); 'pool' spec =
 # (kernel, stride); 'inception' spec = (b0, b1a, b1b, b2a, b2b, b3b).
@@ -83,6 +83,7 @@ class InceptionI3D(BaseModule):
         self.freeze_bn = freeze_bn
         self.with_cp = with_cp
         self.pretrained = pretrained
+        self.stem_sharing = StemSharing()
         last = max(ENDPOINTS.index(e) for e in self.out_endpoints)
         self.endpoints = ENDPOINTS[:last + 1]
 
@@ -175,7 +176,7 @@ class InceptionI3D(BaseModule):
         return tuple(self._temporal_layer(name) for name in stem)
 
     def stem_stitch(self, clip_length: int, stride: int) -> StemStitch | None:
-        """How :meth:`forward_run` shares the stem between windows of ``clip_length`` frames
+        """How :meth:`forward_windows` shares the stem between windows of ``clip_length`` frames
         ``stride`` apart, or None when it cannot (:meth:`stem_layers`, and
         :func:`~gaf_mmaction.models.backbones.stem_reuse.plan_stem_stitch`)."""
         layers = self.stem_layers()
@@ -193,24 +194,26 @@ class InceptionI3D(BaseModule):
         self._run(maps, self.endpoints[len(stem):], outputs)
         return tuple(outputs[name] for name in self.out_endpoints)
 
-    def forward_run(self, x: Tensor, stride: int) -> tuple[Tensor, ...]:
-        """:meth:`forward` of a run of windows, each ``stride`` frames after the previous one
-        in the same video, computing the stem of each window after the first only where it
-        differs from the previous window's (:mod:`.stem_reuse`); the same maps as
+    def forward_windows(self, x: Tensor, places: Sequence[Place | None]) -> tuple[Tensor, ...]:
+        """:meth:`forward` of test windows, a window that follows the previous one of its video
+        (in the batch, or the last window of the previous call) computing the stem only where
+        it differs from that window's (:class:`.stem_reuse.StemSharing`); the same maps as
         :meth:`forward` within float32 rounding (the convolutions see other lengths).
 
         Args:
-            x: [B, in_channels, T, H, W] consecutive windows, normalised to [-1, 1].
-            stride: Frames between consecutive windows' starts.
+            x: [B, in_channels, T, H, W] windows, normalised to [-1, 1].
+            places: Per window, (video name, first frame), or None where unknown.
         """
-        stitch = self.stem_stitch(x.shape[2], stride)
-        if stitch is None or x.shape[0] == 1:
+        if self.stem_layers() is None:
             return self(x)
-        return self.forward_after_stem(stitch_run(self.forward_stem, x, stitch))
+        return self.forward_after_stem(
+            self.stem_sharing(self.forward_stem, self.stem_stitch, x, places))
 
     def train(self, mode: bool = True) -> 'InceptionI3D':
-        """Set train mode, keeping BatchNorm in eval mode when ``freeze_bn``."""
+        """Set train mode, keeping BatchNorm in eval mode when ``freeze_bn``; either way the
+        window kept for stem sharing is dropped (the weights may change)."""
         super().train(mode)
+        self.stem_sharing.clear()
         if mode and self.freeze_bn:
             for module in self.modules():
                 if isinstance(module, nn.BatchNorm3d):

@@ -3,12 +3,15 @@
 A backbone's first layers (its "stem": up to the last layer before the second temporal stride)
 see only a few frames around each output position. In a window, the positions whose receptive
 field stays inside the window are the same as in the next window that holds the same frames,
-whatever the windows' zero padding; only a few positions at each end depend on it. For a run
-of windows each ``stride`` frames after the previous one, each window after the first takes
-those middle positions from the previous window and computes only its two ends: a strip at its
-front (as long as the contaminated positions need) and its part after the previous window's
-clean positions. For I3D's 256-frame windows at stride 128 that is 18 + 146 of 256 frames.
+whatever the windows' zero padding; only a few positions at each end depend on it. A window
+that starts some frames after the previous window of its video takes those middle positions
+from it and computes only its two ends: a strip at its front (as long as the contaminated
+positions need) and its part after the previous window's clean positions. For I3D's 256-frame
+windows at stride 128 that is 18 + 146 of 256 frames; a video's last window, flush with its
+end, is closer to the one before and computes fewer. The previous window is the one before in
+the batch, or the last of the previous batch (:class:`StemSharing` keeps it).
 """
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,29 +80,23 @@ class StemStitch:
         return slice(self.front + self.shift, self.positions - self.back)
 
     @property
-    def tail_reused(self) -> slice:
-        """The same positions in the previous window's tail part."""
-        first = self.tail_start // self.scale
-        return slice(self.reused.start - first, self.reused.stop - first)
-
-    @property
     def frames_per_window(self) -> int:
         """Input frames the stem reads for a window after the first."""
         return self.strip_frames + self.scale * self.positions - self.tail_start
 
 
+@functools.lru_cache(maxsize=64)
 def plan_stem_stitch(layers: Sequence[TemporalLayer], clip_length: int,
                      stride: int) -> StemStitch | None:
     """The stitch for windows of ``clip_length`` frames ``stride`` apart through the stem
-    ``layers``, or None when it would not save frames or cannot be vectorised (a window's
-    reused positions must lie in the previous window's tail part)."""
+    ``layers``, or None when it would not save frames."""
     scale = math.prod(layer.stride for layer in layers)
     if clip_length % scale or stride % scale or stride >= clip_length:
         return None
     positions, front, back = contaminated_ends(layers, clip_length)
     shift = stride // scale
     middle = positions - back - front - shift
-    if middle < 1 or 2 * shift < positions - back - front:
+    if middle < 1:
         return None
     strip = front + back if front else 0
     while strip and contaminated_ends(layers, strip * scale)[2] > strip - front:
@@ -109,36 +106,117 @@ def plan_stem_stitch(layers: Sequence[TemporalLayer], clip_length: int,
     return stitch if stitch.frames_per_window < clip_length else None
 
 
-def stitch_run(stem: Callable[[Tensor], Tensor], clips: Tensor, stitch: StemStitch) -> Tensor:
-    """The stem maps [B, C, n, ...] of a run of consecutive windows ``clips`` [B, C_in, T, H,
-    W] (window i + 1 starting ``stride`` frames after window i), computing the first window
-    whole and, for the others, only the front strip and the tail part.
+Place = tuple[str, int]
+
+
+def stitch_windows(stem: Callable[[Tensor], Tensor], clips: Tensor,
+                   links: Sequence[StemStitch | None], previous: Tensor | None = None) -> Tensor:
+    """The stem maps [B, C, n, ...] of windows ``clips`` [B, C_in, T, H, W], each computed
+    whole or, where it follows the window before it, from that window's map and its own two
+    ends (the front strip and the tail part).
+
+    Windows computed whole go through ``stem`` in one call, and so do the tails (and the
+    strips) of the windows that follow their predecessor by the same stride.
 
     Args:
         stem: Callable from clips to the stem map (PyTorch, or an exported stem's runtime
             behind ``torch.from_numpy``).
-        clips: The run's windows.
-        stitch: From :func:`plan_stem_stitch`.
+        clips: The windows.
+        links: Per window, the stitch (:func:`plan_stem_stitch`) for its stride after the
+            window before it (the previous row, or ``previous`` for the first), or None to
+            compute it whole.
+        previous: The stem map [1, C, n, ...] of the window before the first, when
+            ``links[0]`` is not None.
 
     Returns:
         The maps, channels-last-3d where ``clips`` are, else in the default layout.
     """
-    first = stem(clips[:1])
-    if clips.shape[0] == 1:
-        return first
-    tails = stem(clips[1:, :, stitch.tail_start:])
+    if links[0] is not None and previous is None:
+        raise ValueError('stitch_windows: the first window follows a previous one, whose map '
+                         'is missing')
     # The stem's own output layout is not a guide: for one window it may come back default.
     layout = (torch.channels_last_3d if clips.is_contiguous(memory_format=torch.channels_last_3d)
               and not clips.is_contiguous() else torch.contiguous_format)
-    maps = torch.empty((clips.shape[0], *first.shape[1:]), dtype=first.dtype, device=first.device,
-                       memory_format=layout)
-    middle = slice(stitch.front, stitch.positions - stitch.back - stitch.shift)
-    # Each part is written once into the run's maps: a window's middle is the previous
-    # window's reused positions (the first window's, then the tails').
-    maps[:1] = first
-    maps[1:2, :, middle] = first[:, :, stitch.reused]
-    maps[2:, :, middle] = tails[:-1, :, stitch.tail_reused]
-    maps[1:, :, middle.stop:] = tails[:, :, stitch.front:]
-    if stitch.front:  # a stem that reads no padding needs no front strip
-        maps[1:, :, :stitch.front] = stem(clips[1:, :, :stitch.strip_frames])[:, :, :stitch.front]
+    maps: Tensor | None = None
+
+    def write(rows: list[int], positions: slice, values: Tensor, length: int) -> None:
+        nonlocal maps
+        if maps is None:
+            maps = torch.empty((clips.shape[0], values.shape[1], length, *values.shape[3:]),
+                               dtype=values.dtype, device=values.device, memory_format=layout)
+        maps[_rows(rows), :, positions] = values
+
+    whole = [row for row, link in enumerate(links) if link is None]
+    if whole:
+        computed = stem(clips[_rows(whole)])
+        write(whole, slice(None), computed, computed.shape[2])
+    for plan in sorted({link for link in links if link is not None}, key=lambda p: p.shift):
+        rows = [row for row, link in enumerate(links) if link == plan]
+        write(rows, slice(plan.positions - plan.back - plan.shift, None),
+              stem(clips[_rows(rows), :, plan.tail_start:])[:, :, plan.front:], plan.positions)
+        if plan.front:  # a stem that reads no padding needs no front strip
+            write(rows, slice(None, plan.front),
+                  stem(clips[_rows(rows), :, :plan.strip_frames])[:, :, :plan.front],
+                  plan.positions)
+    # In window order: a window's middle is its predecessor's reused positions, which are
+    # complete once that window's own middle is written.
+    for row, plan in enumerate(links):
+        if plan is not None:
+            source = previous if row == 0 else maps[row - 1:row]
+            maps[row:row + 1, :, plan.front:plan.positions - plan.back - plan.shift] = (
+                source[:, :, plan.reused])
     return maps
+
+
+def _rows(rows: list[int]) -> slice | list[int]:
+    """Batch rows as a slice where they are consecutive (a view, not a copy)."""
+    return slice(rows[0], rows[-1] + 1) if rows[-1] - rows[0] == len(rows) - 1 else rows
+
+
+class StemSharing:
+    """Which windows of a backbone's batches share the stem, and the last window's map kept
+    from one batch to the next.
+
+    A window follows the one before it (the previous row, or the last window of the previous
+    batch) when both are of the same video and it starts later by a stride for which the
+    stem can be stitched; across batches, also only when the frames they share are equal, so
+    that a window of another video under the same name (the video API names every video
+    alike) or a batch from elsewhere never takes a stale map. The kept window is dropped by
+    :meth:`clear` (the backbone's ``train()`` and ``eval()`` call it: weights may change).
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the last window."""
+        self.last: tuple[Place, Tensor, Tensor] | None = None
+
+    def __call__(self, stem: Callable[[Tensor], Tensor],
+                 plan: Callable[[int, int], StemStitch | None], clips: Tensor,
+                 places: Sequence[Place | None]) -> Tensor:
+        """The stem maps of ``clips`` [B, C_in, T, H, W] (:func:`stitch_windows`).
+
+        Args:
+            stem: Callable from clips to the stem map.
+            plan: The stitch for (window length, stride) (``InceptionI3D.stem_stitch``).
+            clips: The batch's windows.
+            places: Per window, (video name, first frame), or None where unknown.
+        """
+        length = clips.shape[2]
+        before = self.last[0] if self.last else None
+        links = []
+        for place in places:
+            step = (place[1] - before[1] if place and before and place[0] == before[0]
+                    else 0)
+            links.append(plan(length, step) if 0 < step < length else None)
+            before = place
+        previous = None
+        if links[0] is not None:
+            _, clip, previous = self.last
+            shared = length - (places[0][1] - self.last[0][1])
+            if not torch.equal(clip[:, -shared:], clips[0, :, :shared]):
+                links[0], previous = None, None
+        maps = stitch_windows(stem, clips, links, previous)
+        self.last = (places[-1], clips[-1].clone(), maps[-1:].clone()) if places[-1] else None
+        return maps

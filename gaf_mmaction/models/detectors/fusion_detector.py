@@ -89,14 +89,14 @@ class GAFFusionDetector(TestPathMixin, BaseModel):
         return {'model.rgb.backbone.in_channels': self.rgb.backbone.in_channels,
                 'model.flow_in_channels': self.flow.backbone.in_channels}
 
-    def fused_outputs(self, inputs: Tensor, runs: list | None = None) -> dict[str, Tensor]:
+    def fused_outputs(self, inputs: Tensor, places: list | None = None) -> dict[str, Tensor]:
         """Element-wise mean of both streams' raw outputs (and the RGB priors); with
         'geometric_mean', also the fused ``segments`` [B, K, 2] (frames of the clip).
 
         Each stream runs as it runs alone in its mode (in eval mode, its attention's test
-        normalisation); ``runs``: see ``GAFDetector.extract_feat``."""
+        normalisation); ``places``: see ``GAFDetector.extract_feat``."""
         rgb_channels = self.rgb.backbone.in_channels
-        rgb, flow = (stream.forward_outputs(part, runs)
+        rgb, flow = (stream.forward_outputs(part, places)
                      for stream, part in ((self.rgb, inputs[:, :rgb_channels]),
                                           (self.flow, inputs[:, rgb_channels:])))
         fused = dict(rgb, **{k: (rgb[k] + flow[k]) / 2 for k in FUSED_KEYS})

@@ -11,7 +11,7 @@ from ...structures import CVAE_PREFIX
 from ...structures.two_pass import CVAE_PASS, DETECTOR_PASS, LOG_PREFIXES, check_pass
 from ..heads import BaseTemporalHead
 from ..utils import build_sized_parts, detector_test_cfg
-from .test_path import TestPathMixin, WindowRun
+from .test_path import Place, TestPathMixin
 
 # The splice clips' loss, as published (§5.7): the first clip's, x0.1.
 DEFAULT_SPLICE = dict(type='SpliceTripletLoss')
@@ -100,25 +100,24 @@ class GAFDetector(TestPathMixin, BaseModel):
                 if param.requires_grad and name.startswith(CVAE_PREFIX) is cvae]
 
     def extract_feat(self, inputs: Tensor,
-                     runs: Sequence[WindowRun] | None = None) -> tuple[Tensor, ...]:
+                     places: Sequence[Place | None] | None = None) -> tuple[Tensor, ...]:
         """Backbone maps (e.g. Mixed_4f [B, 832, T/4, H/16, W/16] and Mixed_5c [B, 1024, T/8,
-        H/32, W/32]) of clips [B, C, clip_length, H, W] normalised to [-1, 1]; with ``runs``
-        (:func:`window_runs`), a backbone that can (``forward_run``) shares its stem between
-        the consecutive windows of each run."""
+        H/32, W/32]) of clips [B, C, clip_length, H, W] normalised to [-1, 1]; with the
+        windows' ``places`` (:func:`window_places`), a backbone that can
+        (``forward_windows``) shares its stem between consecutive windows of a video."""
         if inputs.dim() != 5 or inputs.shape[2] != self.clip_length:
             raise ValueError(
                 f'{type(self).__name__} expects clips [B, C, {self.clip_length}, H, W] '
                 f'(model.clip_length from the config), got {tuple(inputs.shape)}')
-        if runs is None or not hasattr(self.backbone, 'forward_run'):
+        if places is None or not hasattr(self.backbone, 'forward_windows'):
             return self.backbone(inputs)
-        maps = [self.backbone.forward_run(inputs[run.start:run.stop], run.stride)
-                if run.stride else self.backbone(inputs[run.start:run.stop]) for run in runs]
-        return tuple(torch.cat(parts) for parts in zip(*maps))
+        return self.backbone.forward_windows(inputs, places)
 
-    def forward_features(self, inputs: Tensor, runs: Sequence[WindowRun] | None = None) -> dict:
-        """The foreground path's parts (:meth:`features_of`) of clips (``runs``: see
+    def forward_features(self, inputs: Tensor,
+                         places: Sequence[Place | None] | None = None) -> dict:
+        """The foreground path's parts (:meth:`features_of`) of clips (``places``: see
         :meth:`extract_feat`)."""
-        return self.features_of(self.extract_feat(inputs, runs))
+        return self.features_of(self.extract_feat(inputs, places))
 
     def features_of(self, feats: tuple[Tensor, ...]) -> dict:
         """The foreground path's ``feats`` (the backbone maps given), ``atts`` ([B, C_i, T_i]
@@ -132,10 +131,10 @@ class GAFDetector(TestPathMixin, BaseModel):
         return dict(feats=feats, atts=atts, fg=fg, bg=bg, levels=levels, frame_feat=frame_feat)
 
     def forward_outputs(self, inputs: Tensor,
-                        runs: Sequence[WindowRun] | None = None) -> dict[str, Tensor]:
-        """The head's raw outputs on the foreground path (see ``AFSDHead.forward``; ``runs``:
-        see :meth:`extract_feat`)."""
-        return self.outputs_of(self.extract_feat(inputs, runs))
+                        places: Sequence[Place | None] | None = None) -> dict[str, Tensor]:
+        """The head's raw outputs on the foreground path (see ``AFSDHead.forward``;
+        ``places``: see :meth:`extract_feat`)."""
+        return self.outputs_of(self.extract_feat(inputs, places))
 
     def outputs_of(self, feats: tuple[Tensor, ...]) -> dict[str, Tensor]:
         """:meth:`forward_outputs` from the backbone maps ``feats``: an exported network

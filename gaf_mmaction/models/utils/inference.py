@@ -58,11 +58,11 @@ def test_time_forward(module: nn.Module, name: str, test_cfg: dict) -> Callable:
     in the default layout. The caller holds the autocast."""
     forward = maybe_compiled(module, name, test_cfg['compile'])
 
-    def run(inputs: Tensor, runs: list | None = None) -> object:
+    def run(inputs: Tensor, places: list | None = None) -> object:
         if inputs.dim() == 5 and test_cfg['channels_last']:
             use_channels_last(module)
             inputs = inputs.contiguous(memory_format=CHANNELS_LAST)
         elif inputs.dim() == 5:
             use_default_layout(module)
-        return forward(inputs) if runs is None else forward(inputs, runs)
+        return forward(inputs) if places is None else forward(inputs, places)
     return run
