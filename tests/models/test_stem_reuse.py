@@ -134,7 +134,7 @@ def test_the_next_batch_follows_the_last_window_kept():
     assert torch.allclose(stitched, whole, rtol=0, atol=network_atol(model, whole))
 
 
-def test_a_kept_window_is_used_only_for_the_frames_it_holds():
+def test_a_window_follows_another_only_where_their_frames_agree():
     # The video API names every video alike: another video's window at the next offset must
     # not take the kept map, and a change of mode (weights may change) drops it.
     model = i3d()
@@ -149,6 +149,10 @@ def test_a_kept_window_is_used_only_for_the_frames_it_holds():
         assert calls == [(1, 3, 128), (1, 3, 128)]
         model.eval()
         assert model.stem_sharing.last is None
+        # Within a batch too: places that claim consecutive windows of unrelated frames.
+        unrelated = torch.cat([clips[:1], clips[:1].flip(2)])
+        model.stem_sharing(stem, model.stem_stitch, unrelated, [('video', 0), ('video', 64)])
+        assert calls[2:] == [(2, 3, 128)]
     with pytest.raises(ValueError, match='previous one, whose map is missing'):
         stitch_windows(stem, clips[1:], [model.stem_stitch(128, 64)])
 

@@ -178,10 +178,10 @@ class StemSharing:
     from one batch to the next.
 
     A window follows the one before it (the previous row, or the last window of the previous
-    batch) when both are of the same video and it starts later by a stride for which the
-    stem can be stitched; across batches, also only when the frames they share are equal, so
-    that a window of another video under the same name (the video API names every video
-    alike) or a batch from elsewhere never takes a stale map. The kept window is dropped by
+    batch) when both are of the same video, it starts later by a stride for which the stem
+    can be stitched, and the frames they share are equal: a window of another video under the
+    same name (the video API names every video alike) or samples whose places do not match
+    their frames never take another window's map. The kept window is dropped by
     :meth:`clear` (the backbone's ``train()`` and ``eval()`` call it: weights may change).
     """
 
@@ -204,19 +204,18 @@ class StemSharing:
             places: Per window, (video name, first frame), or None where unknown.
         """
         length = clips.shape[2]
-        before = self.last[0] if self.last else None
+        kept = self.last
+        befores = [kept[0] if kept else None, *places[:-1]]
         links = []
-        for place in places:
-            step = (place[1] - before[1] if place and before and place[0] == before[0]
-                    else 0)
-            links.append(plan(length, step) if 0 < step < length else None)
-            before = place
-        previous = None
-        if links[0] is not None:
-            _, clip, previous = self.last
-            shared = length - (places[0][1] - self.last[0][1])
-            if not torch.equal(clip[:, -shared:], clips[0, :, :shared]):
-                links[0], previous = None, None
+        for row, (place, before) in enumerate(zip(places, befores)):
+            step = place[1] - before[1] if place and before and place[0] == before[0] else 0
+            link = plan(length, step) if 0 < step < length else None
+            if link is not None:
+                previous_clip = clips[row - 1] if row else kept[1]
+                if not torch.equal(previous_clip[:, step:], clips[row, :, :length - step]):
+                    link = None
+            links.append(link)
+        previous = kept[2] if links[0] is not None else None
         maps = stitch_windows(stem, clips, links, previous)
         self.last = (places[-1], clips[-1].clone(), maps[-1:].clone()) if places[-1] else None
         return maps
