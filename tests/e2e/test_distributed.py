@@ -37,9 +37,11 @@ def test_dist_train_two_cpu_processes_interleaved(dist_trained):
 def test_single_and_two_process_testing_agree(dist_trained, tmp_path, data_options, tiny_files):
     checkpoint = str(dist_trained[0] / 'epoch_1.pth')
     # One window per batch in both runs (each process of the two gets every other window), on
-    # one thread each: every window is computed the same way, so the detections agree bit for
-    # bit (tests/helpers.py assert_same_detections says why not to batch them differently).
-    options = [*data_options, 'test_dataloader.batch_size=1']
+    # one thread each, and whole windows (a shared stem follows the windows a process sees:
+    # consecutive ones in one process, none in two): every window is computed the same way,
+    # so the detections agree bit for bit (tests/helpers.py assert_same_detections says why
+    # not to batch them differently).
+    options = [*data_options, 'test_dataloader.batch_size=1', 'model.test_cfg.share_stem=False']
     single = tmp_path / 'single.json'
     log = run_tool('tools/test.py', TINY_CONFIG, checkpoint, '--work-dir',
                    str(tmp_path / 'w1'), '--out', str(single), '--cfg-options', *options).output
