@@ -75,6 +75,11 @@ class StemStitch:
     tail_start: int
 
     @property
+    def middle(self) -> slice:
+        """A window's positions taken from the previous window (its :attr:`reused`)."""
+        return slice(self.front, self.positions - self.back - self.shift)
+
+    @property
     def reused(self) -> slice:
         """The previous window's positions a window takes."""
         return slice(self.front + self.shift, self.positions - self.back)
@@ -152,7 +157,7 @@ def stitch_windows(stem: Callable[[Tensor], Tensor], clips: Tensor,
         write(whole, slice(None), computed, computed.shape[2])
     for plan in sorted({link for link in links if link is not None}, key=lambda p: p.shift):
         rows = [row for row, link in enumerate(links) if link == plan]
-        write(rows, slice(plan.positions - plan.back - plan.shift, None),
+        write(rows, slice(plan.middle.stop, None),
               stem(clips[_rows(rows), :, plan.tail_start:])[:, :, plan.front:], plan.positions)
         if plan.front:  # a stem that reads no padding needs no front strip
             write(rows, slice(None, plan.front),
@@ -163,8 +168,7 @@ def stitch_windows(stem: Callable[[Tensor], Tensor], clips: Tensor,
     for row, plan in enumerate(links):
         if plan is not None:
             source = previous if row == 0 else maps[row - 1:row]
-            maps[row:row + 1, :, plan.front:plan.positions - plan.back - plan.shift] = (
-                source[:, :, plan.reused])
+            maps[row:row + 1, :, plan.middle] = source[:, :, plan.reused]
     return maps
 
 
