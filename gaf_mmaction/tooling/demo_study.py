@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import resource
 import statistics
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -51,9 +52,28 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def exit_with_parent(parent: int, interval: float = 1.0) -> threading.Thread:
+    """End this process within ``interval`` seconds of ``parent`` ceasing to be its parent.
+
+    A study stopped by a signal (Ctrl-C, ``kill``, a cluster's time limit) ends in its main
+    process, and the pool's workers are re-parented and would train on; the check runs in
+    a daemon thread.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    thread = threading.Thread(target=watch, name='exit-with-parent', daemon=True)
+    thread.start()
+    return thread
+
+
 def run_one(work_dir: str, seed: int, perturbation: int | None, threads: int,
             config: str, cfg_options: dict | None) -> StudyRun:
-    """One demo run in this process, its output written to ``work_dir/run.log``."""
+    """One demo run in this process, its output written to ``work_dir/run.log``; the process
+    ends if the study's process does (:func:`exit_with_parent`)."""
+    exit_with_parent(os.getppid())
     Path(work_dir).mkdir(parents=True, exist_ok=True)
     log = os.open(Path(work_dir) / 'run.log', os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(log, 1)

@@ -1,5 +1,30 @@
-"""The demo study's table: one row per run, and min / median / max over the finished runs."""
+"""The demo study's table (one row per run, and min / median / max over the finished runs),
+and its workers ending with the study."""
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
 from gaf_mmaction.tooling.demo_study import StudyRun, run_name, study_table
+
+# A study's shape: a main process whose spawned worker sleeps where a demo run would train.
+STUDY = """
+import multiprocessing, os, sys, time
+from gaf_mmaction.tooling.demo_study import exit_with_parent
+
+def worker(path):
+    exit_with_parent(os.getppid(), interval=0.1)
+    with open(path, 'w') as out:
+        out.write(str(os.getpid()))
+    time.sleep(120)
+
+if __name__ == '__main__':
+    process = multiprocessing.get_context('spawn').Process(target=worker, args=(sys.argv[1],))
+    process.start()
+    process.join()
+"""
 
 
 def test_rows_and_spread_by_hand():
@@ -23,3 +48,32 @@ def test_rows_and_spread_by_hand():
 
 def test_run_folders_name_seed_and_perturbation():
     assert [run_name(2, None), run_name(0, 5)] == ['s2_p-', 's0_p5']
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie (one ended, waiting for its parent to reap it)."""
+    stat = Path(f'/proc/{pid}/stat')
+    try:
+        return stat.read_text().rsplit(')', 1)[1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path('/proc/self/stat').exists(), reason='reads /proc (Linux)')
+def test_a_worker_ends_when_the_study_is_killed(tmp_path):
+    script, pid_file = tmp_path / 'study.py', tmp_path / 'worker.pid'
+    script.write_text(STUDY)
+    study = subprocess.Popen([sys.executable, str(script), str(pid_file)])
+    deadline = time.monotonic() + 120
+    while not (pid_file.exists() and pid_file.read_text()):
+        assert time.monotonic() < deadline and study.poll() is None, 'the worker did not start'
+        time.sleep(0.1)
+    worker = int(pid_file.read_text())
+    time.sleep(0.5)
+    assert running(worker)  # it outlives a few of its checks while the study runs
+    study.kill()  # SIGKILL: the study's process cannot pass anything on
+    study.wait()
+    deadline = time.monotonic() + 10
+    while running(worker):
+        assert time.monotonic() < deadline, f'worker {worker} still runs after the study ended'
+        time.sleep(0.1)
