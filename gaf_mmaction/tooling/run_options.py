@@ -1,5 +1,6 @@
 """The train and test tools' flags, applied to the config as MMAction2's tools apply theirs."""
 import os
+import tempfile
 
 from mmengine.config import Config
 
@@ -63,17 +64,24 @@ def allow_partial_load(cfg: Config) -> None:
 def check_writable(path: str) -> None:
     """Fail now, not after an hour of testing, if ``path`` cannot be written.
 
+    An existing ``path`` is opened for appending; otherwise a file of this
+    process's own is created and removed in its folder, so that the ranks of
+    a distributed test, which all check the same path at once, never create
+    or remove each other's files.
+
     Raises:
         OutputPathError: Naming the path (its folder cannot be made, or the
-            file cannot be opened for writing).
+            file or its folder cannot be written).
     """
+    folder = os.path.dirname(os.path.abspath(path))
     try:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        existed = os.path.exists(path)
-        with open(path, 'a'):
-            pass
-        if not existed:
-            os.remove(path)
+        os.makedirs(folder, exist_ok=True)
+        if os.path.lexists(path):
+            with open(path, 'a'):
+                pass
+        else:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix='.write-check-'):
+                pass
     except OSError as err:
         raise OutputPathError(f'Cannot write the results to {path} ({err.strerror}); '
                               'choose another --out / --dump path') from None
