@@ -39,10 +39,10 @@ def test_a_new_path_is_never_created_or_removed(tmp_path):
     removal then failed ('No such file or directory')."""
     folder = str(tmp_path / 'out')
     path = os.path.join(folder, 'results.json')
-    touched = files_touched_by(path)
-    assert path not in touched
-    probes = [p for p in touched if os.path.dirname(p) == folder]  # the folder's own file
-    assert probes and set(touched) <= {folder, *probes}
+    seen = files_touched_by(path)
+    assert path not in seen
+    probes = [p for p in seen if os.path.dirname(p) == folder]  # the folder's own file
+    assert probes and set(seen) <= {folder, *probes}
     assert os.listdir(tmp_path / 'out') == []  # the folder made, the probe gone
 
 

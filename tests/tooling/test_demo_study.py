@@ -64,15 +64,17 @@ def test_a_worker_ends_when_the_study_is_killed(tmp_path):
     script, pid_file = tmp_path / 'study.py', tmp_path / 'worker.pid'
     script.write_text(STUDY)
     study = subprocess.Popen([sys.executable, str(script), str(pid_file)])
-    deadline = time.monotonic() + 120
-    while not (pid_file.exists() and pid_file.read_text()):
-        assert time.monotonic() < deadline and study.poll() is None, 'the worker did not start'
-        time.sleep(0.1)
-    worker = int(pid_file.read_text())
-    time.sleep(0.5)
-    assert running(worker)  # it outlives a few of its checks while the study runs
-    study.kill()  # SIGKILL: the study's process cannot pass anything on
-    study.wait()
+    try:
+        deadline = time.monotonic() + 120
+        while not (pid_file.exists() and pid_file.read_text()):
+            assert time.monotonic() < deadline and study.poll() is None, 'the worker did not start'
+            time.sleep(0.1)
+        worker = int(pid_file.read_text())
+        time.sleep(0.5)
+        assert running(worker)  # it outlives a few of its checks while the study runs
+    finally:
+        study.kill()  # SIGKILL: the study's process cannot pass anything on
+        study.wait()
     deadline = time.monotonic() + 10
     while running(worker):
         assert time.monotonic() < deadline, f'worker {worker} still runs after the study ended'
