@@ -31,7 +31,7 @@ log="$out/gpu_check.log"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-demo=configs/gaf/gaf_i3d_1xb4-32x32x32-18e_synthetic-demo.py
+demo=configs/gaf/gaf_i3d_1xb4-64x32x32-18e_synthetic-demo.py
 if [ "$smoke" = 1 ]; then
     device=cpu
     rgb=tests/data/configs/gaf_tiny.py

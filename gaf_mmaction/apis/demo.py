@@ -14,7 +14,7 @@ from ..utils import UserError
 from ..visualization import plot_class_ap, plot_video_timeline
 
 DEMO_CONFIG = (Path(__file__).resolve().parents[2] / 'configs' / 'gaf'
-               / 'gaf_i3d_1xb4-32x32x32-18e_synthetic-demo.py')
+               / 'gaf_i3d_1xb4-64x32x32-18e_synthetic-demo.py')
 
 
 def demo_config(work_dir: Path, config: str | Path = DEMO_CONFIG,

@@ -158,7 +158,7 @@ def test_a_window_follows_another_only_where_their_frames_agree():
 
 
 def test_the_detector_shares_the_stem_between_windows_of_a_video():
-    model = build_from_config('gaf/gaf_i3d_1xb4-32x32x32-18e_synthetic-demo.py', clip_length=128)
+    model = build_from_config('gaf/gaf_i3d_1xb4-64x32x32-18e_synthetic-demo.py', clip_length=128)
     torch.manual_seed(1)
     video = torch.rand(1, 3, 128 + 2 * 64, 32, 32) * 2 - 1
     clips = torch.cat([windows(video, 128, 64, 3), video[:, :, :128]])

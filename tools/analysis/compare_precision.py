@@ -7,7 +7,7 @@ behaviour-pin and parity tests (gaf_mmaction.testing.TINY_VIDEOS) instead of the
 
 Example:
     python tools/analysis/compare_precision.py \
-        configs/gaf/gaf_i3d_1xb4-32x32x32-18e_synthetic-demo.py work_dirs/demo/epoch_18.pth
+        configs/gaf/gaf_i3d_1xb4-64x32x32-18e_synthetic-demo.py work_dirs/demo/epoch_18.pth
 """
 import argparse
 import json

@@ -1,6 +1,6 @@
 # configs/gaf/gaf_features_1xb8-256-30e_thumos14-actionformer-i3d.py at test sizes: 64-channel
 # replica features of 3 classes, 32-step windows, a 64-wide model; trained from scratch on CPU
-# with the synthetic demo's settings (configs/gaf/gaf_i3d_1xb4-32x32x32-18e_synthetic-demo.py
+# with the synthetic demo's settings (configs/gaf/gaf_i3d_1xb4-64x32x32-18e_synthetic-demo.py
 # says why each is needed): per-sample-mean attention, background weight 1, detector lr 1e-3.
 _base_ = ['../../../configs/gaf/gaf_features_1xb8-256-30e_thumos14-actionformer-i3d.py']
 
