@@ -9,8 +9,9 @@
 #   - 64-frame windows, not 32: the backbone's last map then has 8 steps instead of 4, so
 #     actions in one window mix less; with 32 the detectors localised but confused classes;
 #   - no splice clips (no BoundarySplice, model.splice=None): a detector step then runs the
-#     network once instead of twice, which keeps a run within 15 minutes on 2 cores, and the
-#     runs without them scored higher than those with them (same page, "Changes screened");
+#     network once instead of twice, which keeps a run within 15 minutes on 2 cores (with them,
+#     seed 2 would train for about 17); on the two pairs screened both ways, mAP@0.5 was 2 and
+#     6 points lower without them, above 50 % either way (same page, "Changes screened");
 #   - BN statistics are trained (frozen BN on an untrained network has no normalisation);
 #   - AdamW (decoupled weight decay 0.05) at 1e-3 for the detector, gradients clipped at norm
 #     10 (the published Adam at 1e-5 is a fine-tuning rate); both optimizers (the CVAE's is 1e-3
@@ -19,9 +20,10 @@
 #     detector's weights (DetectorEMAHook, momentum 0.01): from scratch on 24 videos the last
 #     weights swing from epoch to epoch;
 #   - the class terms of the detection loss weigh 3 (conf_weight) and the background loss 1
-#     instead of 35: the localisation terms (x10) otherwise drown the classes, and with
-#     attention that does not yet separate foreground from background, x35 pushes the shared
-#     classifier to call everything background;
+#     instead of 35: class terms x3 raised the 32-frame screens (whose detectors localised but
+#     confused classes) on both pairs tried, and with attention that does not yet separate
+#     foreground from background, x35 pushes the shared classifier to call everything
+#     background;
 #   - the fg/bg split divides by the mean attention ('per_sample_mean') rather than its sum:
 #     the published sum shrinks the maps to ~1e-5, below the neck's GroupNorm epsilon
 #     (docs/published_code.md §11 Q1), and an untrained network then never learns the action
